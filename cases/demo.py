@@ -1,0 +1,193 @@
+"""Demo cases for FY2021–FY2023.
+
+FY2021 and FY2022 reproduce the published figures of the 2023-02-28 committee paper (81 cases:
+29 and 52; business 48, citizen group 9, municipality 24; information 14, training 39, problem
+solving 25, other 3), and FY2022 includes its five example consultations (別紙1).
+"""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+
+from dxcenter.common.models import Municipality
+from dxcenter.common.vocab import RequesterType
+
+from .models import Case, Organisation
+from .services import case_create
+
+EXAMPLES = [
+    # (organisation, industry, requester type, category, subject, request, support)
+    (
+        "株式会社サンプル商店",
+        "小売業",
+        "business",
+        "information",
+        "経理とバックオフィスのデジタル化",
+        "経理とバックオフィス業務のデジタル化を図りたい。",
+        "クラウド会計の動向や特徴等を紹介。",
+    ),
+    (
+        "みえ中央信用金庫",
+        "金融業",
+        "business",
+        "training",
+        "職員向けDX研修の相談",
+        "顧客からの相談に対して、サポートの充実が図られるよう、DXについて学びたい。",
+        "金融機関の職員向けに、みえDXアドバイザーによる「金融機関ができるデジタル支援事例」をテーマとしたセミナーを実施。",
+    ),
+    (
+        "伊勢精工株式会社",
+        "製造業",
+        "business",
+        "problem_solving",
+        "社内へのDXの説明と進め方",
+        "DXの取組をスタートしたが、社員にどのように説明し、進めていけば良いか。",
+        "各企業がDXに対する悩みや課題を持ち合い、産学官で互いに解決策を出し合うイベントへの参加を打診。",
+    ),
+    (
+        "三重県立総合文化交流施設",
+        "県有施設",
+        "municipality",
+        "problem_solving",
+        "勤務シフト表の自動作成",
+        "勤務シフト表の作成業務が相当の負担となっており、勤務条件を入力したら自動的に勤務表が作成できる方法はないか。",
+        "使い勝手など、利用者の細かな要望に沿って勤務シフトの作成を支援。",
+    ),
+    (
+        "株式会社みえイベント企画",
+        "企画運営業",
+        "business",
+        "problem_solving",
+        "シニア向けスマホ教室の開催",
+        "三重県内のイベント会場にて、「シニア」をテーマとした催事を計画しており、シニア世代向けのスマホ教室を開催したい。",
+        "みえDXパートナーの通信事業者2社にご協力いただき、県内5会場でスマホ教室を開催。",
+    ),
+]
+
+SUBJECTS = {
+    "information": [
+        "クラウドサービスの比較",
+        "補助金とDXツールの情報",
+        "電子契約の導入事例",
+        "キャッシュレス決済の動向",
+    ],
+    "training": [
+        "商工会員向けDXセミナーの開催",
+        "職員向けデジタル研修",
+        "地域住民向けICT講座",
+        "若手社員のデータ活用研修",
+    ],
+    "problem_solving": [
+        "受発注業務の効率化",
+        "在庫管理のデジタル化",
+        "ウェブ予約の導入",
+        "紙の申請書の電子化",
+    ],
+    "other": ["DXセンターの利用方法", "取材の申込み"],
+}
+INDUSTRIES = ["製造業", "小売業", "建設業", "宿泊業", "農業", "運輸業", "医療・福祉", "サービス業"]
+ORG_PREFIX = {"business": "株式会社", "citizen_group": "", "municipality": ""}
+GROUP_NAMES = [
+    "NPO法人つなぐ三重",
+    "いせ子育てネット",
+    "熊野古道語り部の会",
+    "すずかシニアクラブ",
+    "志摩の海を守る会",
+]
+
+# (fiscal year, number of cases, requester-type counts, category counts)
+PLAN = [
+    (
+        2021,
+        29,
+        {"business": 17, "citizen_group": 3, "municipality": 9},
+        {"information": 5, "training": 14, "problem_solving": 9, "other": 1},
+    ),
+    (
+        2022,
+        52,
+        {"business": 31, "citizen_group": 6, "municipality": 15},
+        {"information": 9, "training": 25, "problem_solving": 16, "other": 2},
+    ),
+    (
+        2023,
+        64,
+        {"business": 38, "citizen_group": 9, "municipality": 17},
+        {"information": 12, "training": 24, "problem_solving": 24, "other": 4},
+    ),
+]
+
+
+def _dates(rng: random.Random, fiscal_year: int, n: int) -> list[dt.date]:
+    start = dt.date(fiscal_year, 6, 1) if fiscal_year == 2021 else dt.date(fiscal_year, 4, 3)
+    end = dt.date(2023, 2, 28) if fiscal_year == 2022 else dt.date(fiscal_year + 1, 3, 29)
+    span = (end - start).days
+    return sorted(start + dt.timedelta(days=rng.randint(0, span)) for _ in range(n))
+
+
+@transaction.atomic
+def seed() -> dict:
+    """Create the demo cases once; later runs leave them as they are."""
+    if Case.objects.filter(fiscal_year__in=[p[0] for p in PLAN]).exists():
+        return {"cases": Case.objects.count()}
+    rng = random.Random(2022)
+    municipalities = list(Municipality.objects.all())
+    cities = [m for m in municipalities if m.kind != "prefecture"]
+    prefecture = next(m for m in municipalities if m.kind == "prefecture")
+    for fiscal_year, total, types, categories in PLAN:
+        type_list = [t for t, n in types.items() for _ in range(n)]
+        cat_list = [c for c, n in categories.items() for _ in range(n)]
+        examples = EXAMPLES if fiscal_year == 2022 else []
+        for example in examples:
+            type_list.remove(example[2])
+            cat_list.remove(example[3])
+        rng.shuffle(type_list)
+        rng.shuffle(cat_list)
+        rows = [
+            (None, None, t, c, rng.choice(SUBJECTS[c]), None, None)
+            for t, c in zip(type_list, cat_list, strict=True)
+        ] + list(examples)
+        rng.shuffle(rows)
+        assert len(rows) == total
+        for received_on, row in zip(_dates(rng, fiscal_year, total), rows, strict=True):
+            name, industry, rtype, category, subject, request, support = row
+            if rtype == RequesterType.MUNICIPALITY:
+                municipality = prefecture if rng.random() < 0.3 else rng.choice(cities)
+                name = (
+                    name
+                    or f"{municipality.name}{'デジタル推進課' if rng.random() < 0.5 else '企画課'}"
+                )
+                industry = industry or "行政"
+            elif rtype == RequesterType.CITIZEN_GROUP:
+                municipality = rng.choice(cities)
+                name = name or rng.choice(GROUP_NAMES)
+                industry = industry or "地域活動"
+            else:
+                municipality = rng.choice(cities)
+                industry = industry or rng.choice(INDUSTRIES)
+                name = (
+                    name
+                    or f"株式会社{municipality.name.rstrip('市町')}{industry[:2]}{rng.randint(1, 99)}"
+                )
+            organisation = Organisation.objects.create(
+                name=name, requester_type=rtype, industry=industry, municipality=municipality
+            )
+            is_open = fiscal_year == 2023 and received_on > dt.date(2024, 2, 15)
+            case_create(
+                organisation=organisation,
+                received_on=received_on,
+                channel=rng.choice(["web", "web", "phone", "email", "visit"]),
+                category=category,
+                subject=subject,
+                description=request or f"{subject}について相談したい。",
+                status=Case.Status.IN_PROGRESS if is_open else Case.Status.CLOSED,
+                first_responded_on=received_on + dt.timedelta(days=rng.randint(0, 4)),
+                support_given=support
+                or "担当職員が情報提供を行い、必要に応じてアドバイザーを紹介。",
+                closed_on=None if is_open else received_on + dt.timedelta(days=rng.randint(7, 60)),
+                is_report_example=support is not None,
+                assignee_text="",
+            )
+    # A few fresh requests so the triage queue is not empty in the demo.
+    return {"cases": Case.objects.count()}

@@ -1,0 +1,404 @@
+from simple_history.models import HistoricalRecords
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dxcenter.common.models import Municipality, PurposeNotice
+from dxcenter.common.vocab import Category, RequesterType
+from partners.models import Advisor, PartnerCompany
+
+
+class Organisation(models.Model):
+    """The requesting business, citizen group or municipality."""
+
+    name = models.CharField(_("団体名"), max_length=200)
+    requester_type = models.CharField(_("相談者区分"), max_length=20, choices=RequesterType.choices)
+    industry = models.CharField(_("業種"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("所在市町"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("相談者（団体）")
+        verbose_name_plural = _("相談者（団体）")
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """The contact person of a requesting organisation (personal data)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("団体"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    family_name = models.CharField(_("姓"), max_length=50)
+    given_name = models.CharField(_("名"), max_length=50, blank=True)
+    family_name_kana = models.CharField(_("セイ"), max_length=50, blank=True)
+    given_name_kana = models.CharField(_("メイ"), max_length=50, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True, db_index=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("担当者")
+        verbose_name_plural = _("担当者")
+
+    def __str__(self):
+        return f"{self.family_name} {self.given_name}".strip()
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    @property
+    def full_name_kana(self) -> str:
+        return f"{self.family_name_kana} {self.given_name_kana}".strip()
+
+
+class Case(models.Model):
+    """One consultation request (相談案件)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("受付")
+        TRIAGE = "triage", _("確認中")
+        ASSIGNED = "assigned", _("紹介済")
+        IN_PROGRESS = "in_progress", _("対応中")
+        CLOSED = "closed", _("完了")
+        WITHDRAWN = "withdrawn", _("取下げ")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("ウェブ")
+        PHONE = "phone", _("電話")
+        EMAIL = "email", _("メール")
+        VISIT = "visit", _("来所")
+        IMPORT = "import", _("取込")
+
+    OPEN_STATUSES = (Status.NEW, Status.TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS)
+
+    reference = models.CharField(_("受付番号"), max_length=20, unique=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    sequence = models.PositiveIntegerField(_("年度内番号"))
+    received_on = models.DateField(_("受付日"), db_index=True)
+    channel = models.CharField(_("受付経路"), max_length=10, choices=Channel.choices)
+    requester_type = models.CharField(
+        _("相談者区分"), max_length=20, choices=RequesterType.choices, db_index=True
+    )
+    category = models.CharField(
+        _("相談内容区分"), max_length=20, choices=Category.choices, db_index=True
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("相談者"), on_delete=models.PROTECT, related_name="cases"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("担当者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    # Denormalised from the organisation at intake so statistics need no join.
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("所在市町"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject = models.CharField(_("件名"), max_length=200)
+    description = models.TextField(_("相談内容"))
+    status = models.CharField(
+        _("状況"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    first_response_due = models.DateField(_("初回対応期限"), null=True, blank=True)
+    first_responded_on = models.DateField(_("初回対応日"), null=True, blank=True)
+    support_given = models.TextField(_("対応内容"), blank=True)
+    outcome = models.TextField(_("結果"), blank=True)
+    closed_on = models.DateField(_("完了日"), null=True, blank=True)
+    is_report_example = models.BooleanField(_("年次報告に事例として掲載"), default=False)
+    assignee_text = models.CharField(
+        _("担当（記録）"),
+        max_length=200,
+        blank=True,
+        help_text=_("取込時に該当するアドバイザー・パートナーがなかった担当名"),
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("担当職員"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "sequence"], name="case_fy_sequence")
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "requester_type", "category"])]
+        verbose_name = _("相談案件")
+        verbose_name_plural = _("相談案件")
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.is_open
+            and self.first_responded_on is None
+            and self.first_response_due
+            and self.first_response_due < timezone.localdate()
+        )
+
+
+class ConsentRecord(models.Model):
+    """What the requester was shown and agreed to, when (APPI: recorded, separate consent)."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="consent"
+    )
+    notice = models.ForeignKey(
+        PurposeNotice, verbose_name=_("表示した通知"), on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_purpose = models.BooleanField(_("利用目的の確認"), default=False)
+    referral_consent = models.BooleanField(_("アドバイザー・パートナーへの提供に同意"))
+    recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+    channel = models.CharField(_("取得方法"), max_length=20, default="web")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("同意記録")
+        verbose_name_plural = _("同意記録")
+
+    def __str__(self):
+        return f"{self.case.reference} {self.notice.version}"
+
+
+class Assignment(models.Model):
+    """A referral of a case to one advisor or one partner company."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("依頼中")
+        ACCEPTED = "accepted", _("受諾")
+        DECLINED = "declined", _("辞退")
+        DONE = "done", _("対応完了")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    advisor = models.ForeignKey(
+        Advisor,
+        verbose_name=_("アドバイザー"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    company = models.ForeignKey(
+        PartnerCompany,
+        verbose_name=_("パートナー"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    state = models.CharField(
+        _("状態"), max_length=10, choices=State.choices, default=State.PROPOSED, db_index=True
+    )
+    note = models.TextField(_("依頼事項"), blank=True)
+    respond_by = models.DateField(_("回答期限"), null=True, blank=True)
+    decline_reason = models.TextField(_("辞退理由"), blank=True)
+    summary = models.TextField(_("支援内容の報告"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("依頼者"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("督促日時"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("職員通知日時"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(advisor__isnull=False, company__isnull=True))
+                | (Q(advisor__isnull=True, company__isnull=False)),
+                name="assignment_exactly_one_assignee",
+            )
+        ]
+        verbose_name = _("紹介")
+        verbose_name_plural = _("紹介")
+
+    def __str__(self):
+        return f"{self.case.reference} → {self.assignee}"
+
+    @property
+    def assignee(self):
+        return self.advisor or self.company
+
+
+class Note(models.Model):
+    """A note on a case: internal to staff, or shared with the assignees."""
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", _("職員のみ")
+        SHARED = "shared", _("紹介先と共有")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記入者"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("紹介"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
+    )
+    visibility = models.CharField(
+        _("公開範囲"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    body = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("記入日時"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("メモ")
+        verbose_name_plural = _("メモ")
+
+    def __str__(self):
+        return f"{self.case.reference} {self.created_at:%Y-%m-%d}"
+
+
+class CaseEvent(models.Model):
+    """One step of a case's life: a status change or another recorded action, with its actor."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("実施者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("変更前"), max_length=20, blank=True)
+    to_status = models.CharField(_("変更後"), max_length=20, blank=True)
+    comment = models.TextField(_("コメント"), blank=True)
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("案件の記録")
+        verbose_name_plural = _("案件の記録")
+
+    def __str__(self):
+        return f"{self.case.reference} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case.fiscal_year}/{instance.case.reference}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file on a case; stored privately and served only to those who may see the case."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("紹介"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    file = models.FileField(_("ファイル"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("ファイル名"), max_length=255)
+    content_type = models.CharField(_("種類"), max_length=100)
+    size = models.PositiveIntegerField(_("サイズ"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登録者"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("添付ファイル")
+        verbose_name_plural = _("添付ファイル")
+
+    def __str__(self):
+        return self.original_name
+
+
+class CaseSurvey(models.Model):
+    """The requester's answer after closure: was the support helpful (支援に対する貢献度)."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="survey"
+    )
+    token = models.CharField(_("回答用トークン"), max_length=64, unique=True)
+    sent_at = models.DateTimeField(_("送信日時"), default=timezone.now)
+    answered_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+    helpful = models.BooleanField(_("支援は役に立ったか"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("満足度（5段階）"), null=True, blank=True)
+    comment = models.TextField(_("ご意見"), blank=True)
+
+    class Meta:
+        verbose_name = _("相談者アンケート")
+        verbose_name_plural = _("相談者アンケート")
+
+    def __str__(self):
+        return f"{self.case.reference}"

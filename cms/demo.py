@@ -1,0 +1,73 @@
+"""The demo site tree: home page in Japanese with its English translation."""
+
+from django.db import transaction
+
+from wagtail.models import Locale, Page, Site
+
+from dxcenter.common.models import CenterSettings
+
+from .models import HomePage
+
+
+@transaction.atomic
+def seed_site() -> HomePage:
+    """Replace Wagtail's welcome page by the center's home page, in ja and en (idempotent)."""
+    ja = Locale.objects.get_or_create(language_code="ja")[0]
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    home = HomePage.objects.filter(locale=ja).first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's welcome page (and the site pointing at it) make way for the home page.
+        for page in root.get_children():
+            if page.specific_class is Page:
+                Site.objects.filter(root_page=page).delete()
+                page.delete()
+        home = HomePage(
+            title="みえDXセンター",
+            slug="home",
+            locale=ja,
+            lead="DXの「第一歩」を応援する、三重県のワンストップ相談窓口です。",
+            intro=(
+                "<p>みえDXセンターは、県内事業者、県民グループ、県・市町の皆さんから、"
+                "デジタル技術の活用やDXの進め方についてのご相談を受け付けています。"
+                "内容に応じて、みえDXアドバイザーやみえDXパートナーをご紹介します。</p>"
+            ),
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        Site.objects.update(is_default_site=False)
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="みえDXセンター",
+        )
+    if not home.has_translation(en):
+        english = home.copy_for_translation(en)
+        english.title = "Mie DX Center"
+        english.lead = "Mie Prefecture's one-stop desk that supports your first step into DX."
+        english.intro = (
+            "<p>The Mie DX Center answers questions from businesses, citizen groups and "
+            "municipalities in Mie about digital technology and digital transformation, and "
+            "introduces Mie DX Advisors and Mie DX Partners who can help.</p>"
+        )
+        english.save_revision().publish()
+    site = Site.objects.get(is_default_site=True)
+    center = CenterSettings.for_site(site)
+    if not center.address:
+        center.address = "〒514-8570 三重県津市広明町13番地"
+        center.phone = "059-224-0000"
+        center.email = "dx-center@example.jp"
+        center.office_hours = "平日 8:30〜17:15（年末年始を除く）"
+        center.office_hours_en = "Weekdays 8:30–17:15 (closed over the New Year holidays)"
+        center.mail_signature = (
+            "みえDXセンター（三重県 デジタル社会推進局 デジタル改革推進課）\n"
+            "〒514-8570 三重県津市広明町13番地\n電話 059-224-0000"
+        )
+        center.mail_signature_en = (
+            "Mie DX Center (Digital Transformation Division, Mie Prefectural Government)\n"
+            "13 Komei-cho, Tsu, Mie 514-8570, Japan"
+        )
+        center.save()
+    return home

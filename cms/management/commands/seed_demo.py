@@ -1,0 +1,64 @@
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from cases import demo as cases_demo
+from cms import demo as cms_demo
+from events import demo as events_demo
+from partners import demo as partners_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo world (idempotent): staff login, site, advisors, partners, cases, seminars."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default=os.environ.get("DEMO_ADMIN_USER", "admin"))
+        parser.add_argument("--password", default=os.environ.get("DEMO_ADMIN_PASSWORD", ""))
+
+    def handle(self, *args, username, password, **options):
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        # The generated demo password is kept beside the database (git ignores it) so that
+        # every `make run` can print a login that works.
+        saved = Path(settings.BASE_DIR) / ".demo-admin-password"
+        created_password = None
+        if user is None:
+            created_password = password or secrets.token_urlsafe(12)
+            saved.write_text(created_password)
+            user = User.objects.create_superuser(
+                username=username,
+                email=f"{username}@example.jp",
+                password=created_password,
+                first_name="センター",
+                last_name="管理者",
+            )
+        elif password:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            created_password = password
+        elif saved.exists() and user.check_password(saved.read_text().strip()):
+            created_password = saved.read_text().strip()
+        figures = {}
+        figures.update(partners_demo.seed())
+        home = cms_demo.seed_site()
+        figures.update(events_demo.seed(home))
+        figures.update(cases_demo.seed())
+        self.stdout.write(" ".join(f"{k}={v}" for k, v in figures.items()))
+        if created_password:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Staff login: http://127.0.0.1:8000/admin/  user: {username}  "
+                    f"password: {created_password}"
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Staff login: http://127.0.0.1:8000/admin/  user: {username} "
+                "(password unchanged; pass --password to set one)"
+            )

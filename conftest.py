@@ -1,0 +1,20 @@
+import pytest
+
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that only mean something on PostgreSQL are skipped, with the reason, on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, concurrency): run make test")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,89 @@
+"""The outbox: the only way the product sends mail.
+
+Services call `outbox_add` inside their transaction; the message is sent by a task after the
+transaction commits, so a rolled-back change sends nothing and a committed one is never lost.
+"""
+
+import base64
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "mimetype": self.mimetype,
+            "content_b64": base64.b64encode(self.content).decode("ascii"),
+        }
+
+
+def outbox_add(
+    *,
+    to: str,
+    template: str,
+    context: dict | None = None,
+    language: str = "ja",
+    attachments: list[Attachment] | tuple[Attachment, ...] = (),
+    related: models.Model | None = None,
+    related_label: str = "",
+) -> OutboxMessage:
+    """Queue a mail; it is sent once the surrounding transaction commits."""
+    from django.contrib.contenttypes.models import ContentType
+
+    message = OutboxMessage(
+        to_email=to,
+        template=template,
+        context=context or {},
+        language=language if language in {"ja", "en"} else "ja",
+        attachments=[a.as_json() for a in attachments],
+        related_label=related_label or (str(related) if related is not None else ""),
+    )
+    if related is not None:
+        message.related_type = ContentType.objects.get_for_model(related)
+        message.related_id = str(related.pk)
+    message.full_clean()
+    message.save()
+    from .tasks import send_outbox_message
+
+    transaction.on_commit(lambda: send_outbox_message.enqueue(message.pk))
+    return message
+
+
+def render_message(message: OutboxMessage) -> tuple[str, str, str | None]:
+    """Render subject, plain-text body and (where a template exists) HTML body."""
+    from .models import CenterSettings
+
+    base = f"mail/{message.template}"
+    with translation.override(message.language):
+        center = CenterSettings.load()
+        context = {
+            **message.context,
+            "language": message.language,
+            "signature": center.signature(message.language),
+            "center": center,
+        }
+        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
+        body = render_to_string(f"{base}/body.txt", context)
+        try:
+            html = render_to_string(f"{base}/body.html", context)
+        except Exception:
+            html = None
+    return subject, body, html
+
+
+def attachment_payloads(message: OutboxMessage) -> list[tuple[str, bytes, str]]:
+    return [
+        (a["filename"], base64.b64decode(a["content_b64"]), a["mimetype"])
+        for a in message.attachments
+    ]

@@ -1,0 +1,174 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.contrib.settings.models import BaseSiteSetting
+
+
+class Municipality(models.Model):
+    """The prefecture and its 29 市町, keyed by 全国地方公共団体コード (6 digits)."""
+
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("県")
+        CITY = "city", _("市")
+        TOWN = "town", _("町")
+
+    code = models.CharField(_("団体コード"), max_length=6, primary_key=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    name_en = models.CharField(_("名称（英語）"), max_length=40, blank=True)
+    kind = models.CharField(_("種別"), max_length=10, choices=Kind.choices)
+    district = models.CharField(_("郡"), max_length=20, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("市町")
+        verbose_name_plural = _("市町")
+
+    def __str__(self):
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class PurposeNotice(models.Model):
+    """A version of the purpose-of-use notice (利用目的の明示); consents name the version."""
+
+    class Scope(models.TextChoices):
+        CONSULTATION = "consultation", _("相談受付")
+        SEMINAR = "seminar", _("セミナー申込")
+
+    scope = models.CharField(_("対象"), max_length=20, choices=Scope.choices)
+    version = models.CharField(_("版"), max_length=20)
+    text_ja = models.TextField(_("本文（日本語）"))
+    text_en = models.TextField(_("本文（英語）"), blank=True)
+    effective_from = models.DateTimeField(_("適用開始"), default=timezone.now)
+
+    class Meta:
+        ordering = ["scope", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "version"], name="notice_scope_version")
+        ]
+        verbose_name = _("利用目的の通知")
+        verbose_name_plural = _("利用目的の通知")
+
+    def __str__(self):
+        return f"{self.get_scope_display()} {self.version}"
+
+    def text(self, language: str | None = None) -> str:
+        language = language or get_language() or "ja"
+        return self.text_en if language.startswith("en") and self.text_en else self.text_ja
+
+    @classmethod
+    def current(cls, scope: str) -> "PurposeNotice | None":
+        return (
+            cls.objects.filter(scope=scope, effective_from__lte=timezone.now())
+            .order_by("-effective_from")
+            .first()
+        )
+
+
+class OutboxMessage(models.Model):
+    """One mail to send; written in the same transaction as the change that causes it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("送信待ち")
+        SENT = "sent", _("送信済み")
+        FAILED = "failed", _("送信失敗")
+
+    to_email = models.EmailField(_("宛先"))
+    language = models.CharField(_("言語"), max_length=5, default="ja")
+    template = models.CharField(_("種類"), max_length=60)
+    context = models.JSONField(_("差し込み内容"), default=dict, blank=True)
+    attachments = models.JSONField(_("添付"), default=list, blank=True)
+    state = models.CharField(
+        _("状態"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    next_attempt_at = models.DateTimeField(_("次回試行"), default=timezone.now, db_index=True)
+    last_error = models.TextField(_("最後のエラー"), blank=True)
+    subject = models.CharField(_("件名"), max_length=255, blank=True)
+    provider_message_id = models.CharField(_("配信ID"), max_length=255, blank=True, db_index=True)
+    delivery_status = models.CharField(_("配信状況"), max_length=30, blank=True)
+    related_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    related_id = models.CharField(max_length=40, blank=True)
+    related = GenericForeignKey("related_type", "related_id")
+    related_label = models.CharField(_("関連"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["related_type", "related_id"])]
+        verbose_name = _("送信メール")
+        verbose_name_plural = _("送信メール")
+
+    def __str__(self):
+        return f"{self.template} → {self.to_email}"
+
+
+class BouncedAddress(models.Model):
+    """An address the provider reported as bouncing; shown wherever the address appears."""
+
+    email = models.EmailField(_("メールアドレス"), unique=True)
+    reason = models.CharField(_("理由"), max_length=255, blank=True)
+    bounced_at = models.DateTimeField(_("日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("不達アドレス")
+        verbose_name_plural = _("不達アドレス")
+
+    def __str__(self):
+        return self.email
+
+
+class PersonalDataAccess(models.Model):
+    """Who looked at whose personal data, when (個人情報へのアクセス記録)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.CharField(max_length=40)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_label = models.CharField(_("対象"), max_length=120)
+    context = models.CharField(_("画面"), max_length=60)
+    accessed_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-accessed_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        verbose_name = _("個人情報アクセス記録")
+        verbose_name_plural = _("個人情報アクセス記録")
+
+    def __str__(self):
+        return f"{self.user} {self.subject_label} {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+class CenterSettings(BaseSiteSetting):
+    """Contact details of the center, used in the footer and in every mail's signature."""
+
+    name = models.CharField(_("センター名"), max_length=100, default="みえDXセンター")
+    name_en = models.CharField(_("センター名（英語）"), max_length=100, default="Mie DX Center")
+    organisation = models.CharField(
+        _("運営"), max_length=100, default="三重県 デジタル社会推進局 デジタル改革推進課"
+    )
+    address = models.CharField(_("所在地"), max_length=200, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=30, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    office_hours = models.CharField(_("受付時間"), max_length=100, blank=True)
+    office_hours_en = models.CharField(_("受付時間（英語）"), max_length=100, blank=True)
+    mail_signature = models.TextField(_("メール署名"), blank=True)
+    mail_signature_en = models.TextField(_("メール署名（英語）"), blank=True)
+
+    class Meta:
+        verbose_name = _("センター情報")
+
+    def signature(self, language: str = "ja") -> str:
+        if language.startswith("en") and self.mail_signature_en:
+            return self.mail_signature_en
+        return self.mail_signature or f"{self.name}\n{self.organisation}"

@@ -1,0 +1,68 @@
+import datetime as dt
+import logging
+
+from django_tasks import task
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from .mail import attachment_payloads, render_message
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# Waits between attempts on transient failures; after the last one the message is failed.
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=12),
+)
+
+
+@task()
+def send_outbox_message(message_id: int) -> str:
+    """Send one queued message through the configured backend."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update()
+            .filter(pk=message_id, state=OutboxMessage.State.QUEUED)
+            .first()
+        )
+        if message is None:
+            return "skipped"
+        subject, body, html = render_message(message)
+        mail = EmailMultiAlternatives(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.to_email],
+        )
+        if html:
+            mail.attach_alternative(html, "text/html")
+        for filename, content, mimetype in attachment_payloads(message):
+            mail.attach(filename, content, mimetype)
+        message.attempts += 1
+        message.subject = subject[:255]
+        try:
+            mail.send()
+        except Exception as exc:
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts > len(RETRY_DELAYS):
+                message.state = OutboxMessage.State.FAILED
+            else:
+                message.next_attempt_at = timezone.now() + RETRY_DELAYS[message.attempts - 1]
+            message.save()
+            logger.warning("mail %s attempt %s failed: %s", message.pk, message.attempts, exc)
+            return message.state
+        message.state = OutboxMessage.State.SENT
+        message.sent_at = timezone.now()
+        message.provider_message_id = (
+            getattr(mail, "anymail_status", None) and (mail.anymail_status.message_id or "")
+        ) or ""
+        message.last_error = ""
+        message.save()
+        return message.state

@@ -1,0 +1,42 @@
+import datetime as dt
+
+from django import template
+from django.urls import translate_url
+
+from dxcenter.common.dates import fiscal_year_label, format_date_ja
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def other_language_url(context, language: str) -> str:
+    """The same page in the other language: the page's translation, else the same path."""
+    request = context.get("request")
+    page = context.get("page")
+    if page is not None and hasattr(page, "get_translation_or_none"):
+        from wagtail.models import Locale
+
+        locale = Locale.objects.filter(language_code=language).first()
+        translated = page.get_translation_or_none(locale) if locale else None
+        if translated is not None and translated.live:
+            return translated.get_url(request=request)
+    if request is None:
+        return "/" if language == "ja" else f"/{language}/"
+    return translate_url(request.get_full_path(), language)
+
+
+@register.filter
+def jdate(value: dt.date | dt.datetime | None, weekday: bool = True) -> str:
+    """2022年4月1日(金)."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date()
+    return format_date_ja(value, weekday=weekday)
+
+
+@register.filter
+def fy_label(value: int, language: str = "ja") -> str:
+    return fiscal_year_label(int(value), language)

@@ -1,0 +1,88 @@
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from django.core.management import call_command
+
+from cms import demo
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def site(db):
+    return demo.seed_site()
+
+
+def test_japanese_home_is_unprefixed_and_english_is_under_en(client, site):
+    ja = client.get("/")
+    assert ja.status_code == 200
+    assert b'<html lang="ja">' in ja.content
+    assert "本文へ移動" in ja.content.decode()
+    en = client.get("/en/")
+    assert en.status_code == 200
+    assert b'<html lang="en">' in en.content
+    assert "Mie DX Center" in en.content.decode()
+
+
+def test_language_switcher_goes_to_the_same_page_in_the_other_language(client, site):
+    html = client.get("/").content.decode()
+    assert 'href="/en/"' in html
+    assert 'hreflang="ja"' in client.get("/en/").content.decode()
+
+
+def test_admin_login_answers(client, db):
+    assert client.get("/admin/login/").status_code == 200
+
+
+def test_healthz_reveals_nothing_but_status(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_date_input_accepts_slashes(settings):
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("ja"):
+        field = forms.DateField()
+        assert str(field.clean("2025/04/01")) == "2025-04-01"
+        assert str(field.clean("2025-04-01")) == "2025-04-01"
+
+
+def test_seed_demo_is_idempotent(db):
+    call_command("seed_demo", "--password", "demo-pass-1234", stdout=io.StringIO())
+    from cases.models import Case
+    from partners.models import Advisor, PartnerCompany
+
+    first = Case.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Case.objects.count() == first
+    assert Advisor.objects.count() == 18
+    assert PartnerCompany.objects.count() == 11
+    assert Case.objects.filter(fiscal_year__in=[2021, 2022]).count() == 81
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dxcenter.settings.production",
+        "SECRET_KEY": "x" * 20 + "production-secret-for-the-check-0123456789",
+        "ALLOWED_HOSTS": "dx.example.jp",
+        "DATABASE_URL": "sqlite:////tmp/dxcenter-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,238 @@
+from modelcluster.fields import ParentalManyToManyField
+from simple_history.models import HistoricalRecords
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from dxcenter.common.models import Municipality, PurposeNotice
+from dxcenter.common.vocab import RequesterType
+from partners.models import Advisor, PartnerCompany
+
+
+class SeminarIndexPage(Page):
+    """Lists upcoming and past seminars."""
+
+    intro = RichTextField(_("はじめに"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["events.SeminarPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("セミナー一覧ページ")
+
+
+class SeminarPage(Page):
+    """A seminar (みえDXセンターセミナー): the page is also the domain record."""
+
+    class Format(models.TextChoices):
+        VENUE = "venue", _("会場")
+        ONLINE = "online", _("オンライン")
+        HYBRID = "hybrid", _("ハイブリッド")
+
+    summary = models.TextField(_("概要"), blank=True)
+    body = StreamField(
+        [
+            ("heading", blocks.CharBlock(form_classname="title", label=_("見出し"))),
+            ("paragraph", blocks.RichTextBlock(label=_("本文"))),
+        ],
+        verbose_name=_("本文"),
+        blank=True,
+    )
+    starts_at = models.DateTimeField(_("開始日時"), db_index=True)
+    ends_at = models.DateTimeField(_("終了日時"))
+    format = models.CharField(_("開催形式"), max_length=10, choices=Format.choices)
+    venue_name = models.CharField(_("会場名"), max_length=200, blank=True)
+    venue_address = models.CharField(_("会場住所"), max_length=200, blank=True)
+    online_url = models.URLField(
+        _("オンライン参加URL"),
+        blank=True,
+        help_text=_("公開されません。オンライン参加者にのみ送信します。"),
+    )
+    capacity_venue = models.PositiveIntegerField(
+        _("会場定員"), null=True, blank=True, help_text=_("空欄は制限なし")
+    )
+    capacity_online = models.PositiveIntegerField(
+        _("オンライン定員"), null=True, blank=True, help_text=_("空欄は制限なし")
+    )
+    lecturer_advisors = ParentalManyToManyField(
+        Advisor, verbose_name=_("講師（アドバイザー）"), blank=True, related_name="seminars"
+    )
+    lecturer_companies = ParentalManyToManyField(
+        PartnerCompany, verbose_name=_("講師（パートナー）"), blank=True, related_name="seminars"
+    )
+    guest_lecturers = models.TextField(_("その他の講師"), blank=True, help_text=_("1行に1名"))
+    target_audience = models.CharField(_("対象"), max_length=200, blank=True)
+    registration_opens_at = models.DateTimeField(_("申込開始"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("申込締切"), null=True, blank=True)
+    materials = StreamField(
+        [("document", DocumentChooserBlock(label=_("資料")))],
+        verbose_name=_("資料"),
+        blank=True,
+    )
+    recorded_attendance = models.PositiveIntegerField(
+        _("参加者数（記録）"),
+        null=True,
+        blank=True,
+        help_text=_("本システム導入前のセミナーの参加者数。空欄なら受付済みの人数を使います。"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                FieldPanel("format"),
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldPanel("online_url"),
+                FieldRowPanel([FieldPanel("capacity_venue"), FieldPanel("capacity_online")]),
+            ],
+            heading=_("日時・会場"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("lecturer_advisors"),
+                FieldPanel("lecturer_companies"),
+                FieldPanel("guest_lecturers"),
+                FieldPanel("target_audience"),
+            ],
+            heading=_("講師・対象"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
+                )
+            ],
+            heading=_("申込受付"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("materials"),
+        FieldPanel("recorded_attendance"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("starts_at"),
+    ]
+    parent_page_types = ["events.SeminarIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("セミナー")
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+
+class Registration(models.Model):
+    """One person's registration for a seminar (personal data)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("参加確定")
+        WAITLISTED = "waitlisted", _("キャンセル待ち")
+        CANCELLED = "cancelled", _("キャンセル")
+
+    class Mode(models.TextChoices):
+        VENUE = "venue", _("会場")
+        ONLINE = "online", _("オンライン")
+
+    seminar = models.ForeignKey(
+        SeminarPage,
+        verbose_name=_("セミナー"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    name = models.CharField(_("氏名"), max_length=100)
+    name_kana = models.CharField(_("フリガナ"), max_length=100, blank=True)
+    email = models.EmailField(_("メールアドレス"))
+    organisation = models.CharField(_("所属"), max_length=200, blank=True)
+    requester_type = models.CharField(
+        _("区分"), max_length=20, choices=RequesterType.choices, blank=True
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("所在市町"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mode = models.CharField(_("参加方法"), max_length=10, choices=Mode.choices)
+    question = models.TextField(_("講師への質問"), blank=True)
+    status = models.CharField(_("状態"), max_length=12, choices=Status.choices, db_index=True)
+    language = models.CharField(_("言語"), max_length=5, default="ja")
+    notice = models.ForeignKey(
+        PurposeNotice,
+        verbose_name=_("表示した通知"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    consented_at = models.DateTimeField(_("同意日時"), null=True, blank=True)
+    is_walk_in = models.BooleanField(_("当日受付"), default=False)
+    checked_in_at = models.DateTimeField(_("受付日時"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受付者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("申込日時"), default=timezone.now, db_index=True)
+    cancelled_at = models.DateTimeField(_("キャンセル日時"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "email"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_email",
+            )
+        ]
+        verbose_name = _("セミナー申込")
+        verbose_name_plural = _("セミナー申込")
+
+    def __str__(self):
+        return f"{self.name} ({self.seminar_id})"
+
+
+class SeminarSurvey(models.Model):
+    """A participant's answer after a seminar."""
+
+    registration = models.OneToOneField(
+        Registration,
+        verbose_name=_("申込"),
+        on_delete=models.CASCADE,
+        related_name="survey",
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("満足度（5段階）"))
+    useful_for_dx = models.BooleanField(_("DXの役に立ったか"))
+    comment = models.TextField(_("ご意見"), blank=True)
+    answered_at = models.DateTimeField(_("回答日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("セミナーアンケート")
+        verbose_name_plural = _("セミナーアンケート")
+
+    def __str__(self):
+        return f"{self.registration} {self.satisfaction}"
