@@ -32,10 +32,11 @@ demo: migrate
 worker: install
 	$(BIN)/python manage.py db_worker
 
-# Development server with a task worker beside it; the worker stops with the server.
+# Development server with a task worker and the scheduler beside it; both stop with the server.
 run: demo
 	@$(BIN)/python manage.py db_worker >.worker.log 2>&1 & echo $$! >.worker.pid
-	@trap 'kill $$(cat .worker.pid) 2>/dev/null; rm -f .worker.pid' EXIT INT TERM; \
+	@$(BIN)/python manage.py run_scheduled --every 60 >.scheduler.log 2>&1 & echo $$! >.scheduler.pid
+	@trap 'kill $$(cat .worker.pid) $$(cat .scheduler.pid) 2>/dev/null; rm -f .worker.pid .scheduler.pid' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install messages

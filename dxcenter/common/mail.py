@@ -8,6 +8,7 @@ import base64
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -60,24 +61,37 @@ def outbox_add(
     return message
 
 
-def render_message(message: OutboxMessage) -> tuple[str, str, str | None]:
-    """Render subject, plain-text body and (where a template exists) HTML body."""
+def center_settings():
+    """The default site's center settings, or unsaved defaults before a site exists."""
+    from wagtail.models import Site
+
     from .models import CenterSettings
 
+    site = Site.objects.filter(is_default_site=True).first()
+    return CenterSettings.for_site(site) if site else CenterSettings()
+
+
+def render_message(message: OutboxMessage) -> tuple[str, str, str | None]:
+    """Render subject, plain-text body and (where a template exists) HTML body."""
     base = f"mail/{message.template}"
-    with translation.override(message.language):
-        center = CenterSettings.load()
+    lang = message.language
+    with translation.override(lang):
+        center = center_settings()
         context = {
             **message.context,
-            "language": message.language,
-            "signature": center.signature(message.language),
+            "language": lang,
+            "signature": center.signature(lang),
             "center": center,
         }
-        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
-        body = render_to_string(f"{base}/body.txt", context)
+        # Each message type has a file per language (body.ja.txt, body.en.txt), or one file
+        # that translates itself with gettext (body.txt).
+        subject = " ".join(
+            render_to_string([f"{base}/subject.{lang}.txt", f"{base}/subject.txt"], context).split()
+        )
+        body = render_to_string([f"{base}/body.{lang}.txt", f"{base}/body.txt"], context)
         try:
-            html = render_to_string(f"{base}/body.html", context)
-        except Exception:
+            html = render_to_string([f"{base}/body.{lang}.html", f"{base}/body.html"], context)
+        except TemplateDoesNotExist:
             html = None
     return subject, body, html
 

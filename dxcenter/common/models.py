@@ -172,3 +172,20 @@ class CenterSettings(BaseSiteSetting):
         if language.startswith("en") and self.mail_signature_en:
             return self.mail_signature_en
         return self.mail_signature or f"{self.name}\n{self.organisation}"
+
+
+class ProcessedWebhookEvent(models.Model):
+    """Provider events already applied: the same event delivered twice is applied once."""
+
+    event_key = models.CharField(_("イベントID"), max_length=255, unique=True)
+    esp_name = models.CharField(_("配信事業者"), max_length=40)
+    event_type = models.CharField(_("種類"), max_length=40)
+    recipient = models.EmailField(_("宛先"), blank=True)
+    received_at = models.DateTimeField(_("受信日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("配信通知")
+        verbose_name_plural = _("配信通知")
+
+    def __str__(self):
+        return f"{self.esp_name} {self.event_type} {self.recipient}"

@@ -4,12 +4,15 @@ import logging
 from django_tasks import task
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
 from .mail import attachment_payloads, render_message
 from .models import OutboxMessage
+from .scheduling import scheduled_job
+from .views import HEARTBEAT_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +37,15 @@ def send_outbox_message(message_id: int) -> str:
         )
         if message is None:
             return "skipped"
-        subject, body, html = render_message(message)
+        try:
+            subject, body, html = render_message(message)
+        except Exception as exc:
+            message.attempts += 1
+            message.state = OutboxMessage.State.FAILED
+            message.last_error = f"render: {type(exc).__name__}: {exc}"[:2000]
+            message.save()
+            logger.exception("mail %s could not be rendered", message.pk)
+            return message.state
         mail = EmailMultiAlternatives(
             subject=subject,
             body=body,
@@ -57,6 +68,9 @@ def send_outbox_message(message_id: int) -> str:
                 message.next_attempt_at = timezone.now() + RETRY_DELAYS[message.attempts - 1]
             message.save()
             logger.warning("mail %s attempt %s failed: %s", message.pk, message.attempts, exc)
+            if message.state == OutboxMessage.State.QUEUED:
+                retry_at = message.next_attempt_at
+                transaction.on_commit(lambda: _enqueue_retry(message.pk, retry_at))
             return message.state
         message.state = OutboxMessage.State.SENT
         message.sent_at = timezone.now()
@@ -66,3 +80,34 @@ def send_outbox_message(message_id: int) -> str:
         message.last_error = ""
         message.save()
         return message.state
+
+
+def _enqueue_retry(message_id: int, retry_at: dt.datetime) -> None:
+    """Defer the next attempt where the backend can; otherwise `outbox_dispatch_due` picks it up."""
+    if default_task_backend_supports_defer():
+        send_outbox_message.using(run_after=retry_at).enqueue(message_id)
+
+
+def default_task_backend_supports_defer() -> bool:
+    from django_tasks import task_backends
+
+    return task_backends["default"].supports_defer
+
+
+@scheduled_job("outbox_dispatch_due")
+def outbox_dispatch_due(now: dt.datetime) -> int:
+    """Safety net: enqueue every queued message whose next attempt is due, so none is stuck."""
+    due = list(
+        OutboxMessage.objects.filter(
+            state=OutboxMessage.State.QUEUED, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:500]
+    )
+    for pk in due:
+        send_outbox_message.enqueue(pk)
+    return len(due)
+
+
+@scheduled_job("worker_heartbeat")
+def worker_heartbeat(now: dt.datetime) -> None:
+    """Tell /healthz that scheduled work runs."""
+    cache.set(HEARTBEAT_KEY, now.timestamp(), timeout=None)

@@ -1,5 +1,14 @@
+from wagtail import hooks
 from wagtail.contrib.settings.registry import register_setting
+from wagtail.permissions import register_permission_policy
 
-from .models import CenterSettings
+from .models import CenterSettings, OutboxMessage
+from .viewsets import OutboxMessageViewSet, ReadOnlyPolicy
 
 register_setting(CenterSettings, icon="site")
+register_permission_policy(OutboxMessage, ReadOnlyPolicy(OutboxMessage))
+
+
+@hooks.register("register_admin_viewset")
+def register_mail_log():
+    return OutboxMessageViewSet()

@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -5,15 +7,30 @@ from dxcenter.common.scheduling import registered_jobs
 
 
 class Command(BaseCommand):
-    help = "Run every scheduled job once (cron: */10 * * * * python manage.py run_scheduled)."
+    help = (
+        "Run every scheduled job once (cron: */5 * * * * python manage.py run_scheduled), "
+        "or forever with --every SECONDS beside the worker."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--only", nargs="*", help="names of the jobs to run")
+        parser.add_argument("--every", type=int, default=0, help="repeat every N seconds")
 
-    def handle(self, *args, only=None, **options):
+    def handle(self, *args, only=None, every=0, **options):
+        while True:
+            self.run_once(only)
+            if not every:
+                return
+            time.sleep(every)
+
+    def run_once(self, only):
         now = timezone.now()
         for name, job in sorted(registered_jobs().items()):
             if only and name not in only:
                 continue
-            result = job(now)
+            try:
+                result = job(now)
+            except Exception as exc:
+                self.stderr.write(f"{name}: failed: {type(exc).__name__}: {exc}")
+                continue
             self.stdout.write(f"{name}: {result if result is not None else 'done'}")
