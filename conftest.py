@@ -18,3 +18,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and the page cache live in the cache: each test starts with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -132,6 +132,7 @@ class Case(models.Model):
     outcome = models.TextField(_("結果"), blank=True)
     closed_on = models.DateField(_("完了日"), null=True, blank=True)
     is_report_example = models.BooleanField(_("年次報告に事例として掲載"), default=False)
+    language = models.CharField(_("連絡に使う言語"), max_length=5, default="ja")
     assignee_text = models.CharField(
         _("担当（記録）"),
         max_length=200,

@@ -1,14 +1,67 @@
 """Every write to cases goes through here (public form, staff admin, partner portal, import)."""
 
 import datetime as dt
+import secrets
+import unicodedata
+
+import jaconv
+import phonenumbers
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dxcenter.common.dates import add_business_days, fiscal_year_of
+from dxcenter.common.dates import add_business_days, fiscal_year_of, format_date_ja
+from dxcenter.common.mail import outbox_add
+from dxcenter.common.models import Municipality, PurposeNotice
+from partners.models import Advisor, PartnerCompany
 
-from .models import Case, CaseEvent, Contact, Organisation
+from .exceptions import InvalidTransition, ReferralNotConsented
+from .models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    CaseSurvey,
+    ConsentRecord,
+    Contact,
+    Note,
+    Organisation,
+)
+
+Status = Case.Status
+
+# The life cycle of DOMAIN.md: withdrawn is reachable from every open state; staff may answer
+# directly (triage → in_progress) without referring the case.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.TRIAGE, Status.WITHDRAWN},
+    Status.TRIAGE: {Status.ASSIGNED, Status.IN_PROGRESS, Status.CLOSED, Status.WITHDRAWN},
+    Status.ASSIGNED: {Status.IN_PROGRESS, Status.TRIAGE, Status.WITHDRAWN},
+    Status.IN_PROGRESS: {Status.CLOSED, Status.TRIAGE, Status.WITHDRAWN},
+    Status.CLOSED: set(),
+    Status.WITHDRAWN: set(),
+}
+
+
+def normalise_kana(value: str) -> str:
+    """フリガナ in full-width katakana whatever the person typed (hiragana, half-width)."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    return jaconv.hira2kata(value)
+
+
+def normalise_phone(value: str) -> str:
+    """A Japanese phone number in national format (059-224-0000), or ValueError."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "JP")
+    except phonenumbers.NumberParseException:
+        raise ValueError(_("電話番号の形式が正しくありません。")) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(_("電話番号の形式が正しくありません。"))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def case_next_reference(*, fiscal_year: int) -> tuple[int, str]:
@@ -70,3 +123,415 @@ def case_create(
             # Another request took the same sequence number; take the next one.
             continue
     raise IntegrityError("could not allocate a case reference")
+
+
+def case_event_record(
+    *,
+    case: Case,
+    action: str,
+    by=None,
+    comment: str = "",
+    from_status: str = "",
+    to_status: str = "",
+) -> CaseEvent:
+    """Write one step of the case's timeline."""
+    return CaseEvent.objects.create(
+        case=case,
+        actor=by,
+        action=action,
+        comment=comment,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def case_allowed_transitions(case: Case) -> list[str]:
+    return [s for s in Status.values if s in TRANSITIONS[case.status]]
+
+
+def case_transition(*, case: Case, to_status: str, by, comment: str = "") -> Case:
+    """Move a case along its life cycle; anything the life cycle does not allow is refused."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if to_status not in TRANSITIONS.get(case.status, set()):
+            raise InvalidTransition(
+                _("「{current}」から「{target}」には変更できません。").format(
+                    current=Status(case.status).label,
+                    target=Status(to_status).label if to_status in Status.values else to_status,
+                )
+            )
+        if to_status == Status.WITHDRAWN and not comment.strip():
+            raise InvalidTransition(_("取下げの理由を入力してください。"))
+        previous = case.status
+        case.status = to_status
+        if to_status in (Status.TRIAGE, Status.IN_PROGRESS) and case.first_responded_on is None:
+            case.first_responded_on = timezone.localdate()
+        if to_status == Status.CLOSED and case.closed_on is None:
+            case.closed_on = timezone.localdate()
+        case._change_reason = comment[:100]
+        case.full_clean()
+        case.save()
+        case_event_record(
+            case=case,
+            action="transition",
+            by=by,
+            comment=comment,
+            from_status=previous,
+            to_status=to_status,
+        )
+    return case
+
+
+def case_submit(
+    *,
+    requester_type: str,
+    organisation_name: str,
+    industry: str,
+    municipality: Municipality | None,
+    family_name: str,
+    given_name: str,
+    family_name_kana: str,
+    given_name_kana: str,
+    email: str,
+    phone: str,
+    category: str,
+    subject: str,
+    description: str,
+    referral_consent: bool,
+    notice: PurposeNotice,
+    language: str = "ja",
+    channel: str = Case.Channel.WEB,
+    received_on: dt.date | None = None,
+    by=None,
+) -> Case:
+    """Take a consultation: requester, contact, case, consent record and confirmation mail."""
+    received_on = received_on or timezone.localdate()
+    with transaction.atomic():
+        organisation = Organisation(
+            name=organisation_name.strip(),
+            requester_type=requester_type,
+            industry=industry.strip(),
+            municipality=municipality,
+        )
+        organisation.full_clean()
+        organisation.save()
+        contact = Contact(
+            organisation=organisation,
+            family_name=family_name.strip(),
+            given_name=given_name.strip(),
+            family_name_kana=normalise_kana(family_name_kana),
+            given_name_kana=normalise_kana(given_name_kana),
+            email=email.strip().lower(),
+            phone=normalise_phone(phone),
+        )
+        contact.full_clean()
+        contact.save()
+        case = case_create(
+            organisation=organisation,
+            contact=contact,
+            received_on=received_on,
+            channel=channel,
+            category=category,
+            subject=subject.strip(),
+            description=description.strip(),
+            language="en" if language == "en" else "ja",
+            by=by,
+        )
+        consent = ConsentRecord(
+            case=case,
+            notice=notice,
+            acknowledged_purpose=True,
+            referral_consent=referral_consent,
+            channel=channel,
+        )
+        consent.full_clean()
+        consent.save()
+        if contact.email:
+            outbox_add(
+                to=contact.email,
+                template="case_received",
+                language=language,
+                related=case,
+                related_label=case.reference,
+                context={
+                    "reference": case.reference,
+                    "contact_name": contact.full_name,
+                    "subject": case.subject,
+                    "received_on": format_date_ja(case.received_on)
+                    if language == "ja"
+                    else case.received_on.isoformat(),
+                    "due_date": format_date_ja(case.first_response_due)
+                    if language == "ja"
+                    else case.first_response_due.isoformat(),
+                    "referral_consent": referral_consent,
+                },
+            )
+    return case
+
+
+def case_update(*, case: Case, by, **fields) -> Case:
+    """Staff edit of a case's descriptive fields (status changes go through case_transition)."""
+    allowed = {
+        "category",
+        "requester_type",
+        "subject",
+        "description",
+        "support_given",
+        "outcome",
+        "is_report_example",
+        "handled_by",
+        "first_responded_on",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(case, name, value)
+        case.full_clean()
+        case.save()
+        case_event_record(case=case, action="updated", by=by, comment=", ".join(sorted(fields)))
+    return case
+
+
+def case_note_add(
+    *, case: Case, by, body: str, visibility: str = Note.Visibility.INTERNAL, assignment=None
+) -> Note:
+    """Add a note to a case: internal to staff, or shared with the assignees."""
+    with transaction.atomic():
+        note = Note(
+            case=case, author=by, body=body.strip(), visibility=visibility, assignment=assignment
+        )
+        note.full_clean()
+        note.save()
+        case_event_record(case=case, action="note", by=by, comment=note.body[:200])
+    return note
+
+
+def case_close(*, case: Case, by, support_given: str, outcome: str = "") -> Case:
+    """Close a case with the support given; the requester is asked about the support."""
+    with transaction.atomic():
+        case.support_given = support_given.strip() or case.support_given
+        case.outcome = outcome.strip() or case.outcome
+        if not case.support_given:
+            raise InvalidTransition(_("完了にするには対応内容を入力してください。"))
+        case.save(update_fields=["support_given", "outcome", "updated_at"])
+        case = case_transition(case=case, to_status=Status.CLOSED, by=by, comment=outcome)
+        contact = case.contact
+        if contact and contact.email and not hasattr(case, "survey"):
+            survey = CaseSurvey.objects.create(case=case, token=secrets.token_urlsafe(24))
+            language = case.language
+            outbox_add(
+                to=contact.email,
+                template="case_survey",
+                language=language,
+                related=case,
+                related_label=case.reference,
+                context={
+                    "reference": case.reference,
+                    "contact_name": contact.full_name,
+                    "subject": case.subject,
+                    "survey_url": _absolute(
+                        f"/{'en/' if language == 'en' else ''}survey/case/{survey.token}/"
+                    ),
+                },
+            )
+    return case
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_BASE_URL.rstrip("/") + path
+
+
+def case_survey_answer(
+    *, survey: CaseSurvey, helpful: bool, satisfaction: int, comment: str = ""
+) -> CaseSurvey:
+    """Record the requester's answer; a survey is answered once."""
+    if survey.answered_at is not None:
+        raise InvalidTransition(_("このアンケートには既にご回答いただいています。"))
+    survey.helpful = helpful
+    survey.satisfaction = satisfaction
+    survey.comment = comment.strip()
+    survey.answered_at = timezone.now()
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+# --- referrals ---
+
+
+def _assignee_email(assignment: Assignment) -> list[str]:
+    if assignment.advisor_id:
+        advisor = assignment.advisor
+        emails = [advisor.email or (advisor.user.email if advisor.user else "")]
+    else:
+        company = assignment.company
+        emails = [m.user.email for m in company.members.select_related("user") if m.user.email]
+        if not emails and company.email:
+            emails = [company.email]
+    return [e for e in emails if e]
+
+
+def _staff_mail(*, template: str, assignment: Assignment, context: dict) -> None:
+    outbox_add(
+        to=settings.STAFF_NOTIFICATION_EMAIL,
+        template=template,
+        related=assignment.case,
+        related_label=assignment.case.reference,
+        context={
+            "reference": assignment.case.reference,
+            "subject": assignment.case.subject,
+            "assignee": str(assignment.assignee),
+            **context,
+        },
+    )
+
+
+def case_assign(
+    *, case: Case, assignee: Advisor | PartnerCompany, by, note: str = ""
+) -> Assignment:
+    """Refer a case to an advisor or partner and queue the notification."""
+    from .selectors import case_can_refer
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not case_can_refer(case):
+            raise ReferralNotConsented(
+                _("相談者がアドバイザー・パートナーへの提供に同意していないため、紹介できません。")
+            )
+        if case.status not in (Status.TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS):
+            raise InvalidTransition(
+                _("「{status}」の案件は紹介できません。先に確認中にしてください。").format(
+                    status=case.get_status_display()
+                )
+            )
+        field = "advisor" if isinstance(assignee, Advisor) else "company"
+        if case.assignments.filter(
+            **{field: assignee}, state__in=[Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
+        ).exists():
+            raise InvalidTransition(_("この紹介先には既に依頼しています。"))
+        assignment = Assignment(
+            case=case,
+            note=note.strip(),
+            assigned_by=by,
+            respond_by=add_business_days(
+                timezone.localdate(), settings.DXCENTER_ACCEPTANCE_BUSINESS_DAYS
+            ),
+            **{field: assignee},
+        )
+        assignment.full_clean()
+        assignment.save()
+        case_event_record(case=case, action="assigned", by=by, comment=str(assignee))
+        if case.status == Status.TRIAGE:
+            case_transition(case=case, to_status=Status.ASSIGNED, by=by, comment=str(assignee))
+        for address in _assignee_email(assignment):
+            outbox_add(
+                to=address,
+                template="assignment_new",
+                related=case,
+                related_label=case.reference,
+                context={
+                    "reference": case.reference,
+                    "subject": case.subject,
+                    "assignee": str(assignee),
+                    "respond_by": format_date_ja(assignment.respond_by),
+                    "note": assignment.note,
+                    "portal_url": _absolute(f"/partner/assignments/{assignment.pk}/"),
+                },
+            )
+    return assignment
+
+
+def _locked_assignment(assignment: Assignment, *, states: set[str]) -> Assignment:
+    locked = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
+    if locked.state not in states:
+        raise InvalidTransition(
+            _("この紹介は「{state}」のため、この操作はできません。").format(
+                state=locked.get_state_display()
+            )
+        )
+    return locked
+
+
+def assignment_accept(*, assignment: Assignment, by) -> Assignment:
+    """The assignee takes the case on; the case is in progress."""
+    with transaction.atomic():
+        assignment = _locked_assignment(assignment, states={Assignment.State.PROPOSED})
+        assignment.state = Assignment.State.ACCEPTED
+        assignment.responded_at = timezone.now()
+        assignment.save()
+        case = assignment.case
+        case_event_record(case=case, action="accepted", by=by, comment=str(assignment.assignee))
+        if case.status == Status.ASSIGNED:
+            case_transition(case=case, to_status=Status.IN_PROGRESS, by=by)
+        _staff_mail(template="assignment_accepted", assignment=assignment, context={})
+    return assignment
+
+
+def assignment_decline(*, assignment: Assignment, by, reason: str) -> Assignment:
+    """The assignee declines with a reason; without another referral the case returns to triage."""
+    if not reason.strip():
+        raise InvalidTransition(_("辞退の理由を入力してください。"))
+    with transaction.atomic():
+        assignment = _locked_assignment(assignment, states={Assignment.State.PROPOSED})
+        assignment.state = Assignment.State.DECLINED
+        assignment.decline_reason = reason.strip()
+        assignment.responded_at = timezone.now()
+        assignment.save()
+        case = assignment.case
+        case_event_record(case=case, action="declined", by=by, comment=assignment.decline_reason)
+        still_active = case.assignments.filter(
+            state__in=[Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
+        ).exists()
+        if not still_active and case.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+            case_transition(
+                case=case, to_status=Status.TRIAGE, by=by, comment=assignment.decline_reason
+            )
+        _staff_mail(
+            template="assignment_declined",
+            assignment=assignment,
+            context={"reason": assignment.decline_reason},
+        )
+    return assignment
+
+
+def assignment_note_add(*, assignment: Assignment, by, body: str) -> Note:
+    """A progress note from the assignee, shared with staff."""
+    if not body.strip():
+        raise InvalidTransition(_("内容を入力してください。"))
+    with transaction.atomic():
+        note = Note(
+            case=assignment.case,
+            author=by,
+            assignment=assignment,
+            visibility=Note.Visibility.SHARED,
+            body=body.strip(),
+        )
+        note.full_clean()
+        note.save()
+        case_event_record(
+            case=assignment.case, action="partner_note", by=by, comment=note.body[:200]
+        )
+    return note
+
+
+def assignment_resolve(*, assignment: Assignment, by, summary: str) -> Assignment:
+    """The assignee reports the support given; staff then close the case."""
+    if not summary.strip():
+        raise InvalidTransition(_("支援内容を入力してください。"))
+    with transaction.atomic():
+        assignment = _locked_assignment(assignment, states={Assignment.State.ACCEPTED})
+        assignment.state = Assignment.State.DONE
+        assignment.summary = summary.strip()
+        assignment.done_at = timezone.now()
+        assignment.save()
+        case_event_record(
+            case=assignment.case, action="resolved", by=by, comment=assignment.summary
+        )
+        _staff_mail(
+            template="assignment_resolved",
+            assignment=assignment,
+            context={"summary": assignment.summary},
+        )
+    return assignment

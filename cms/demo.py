@@ -6,7 +6,7 @@ from wagtail.models import Locale, Page, Site
 
 from dxcenter.common.models import CenterSettings
 
-from .models import HomePage
+from .models import ConsultationPage, HomePage
 
 
 @transaction.atomic
@@ -53,6 +53,7 @@ def seed_site() -> HomePage:
             "introduces Mie DX Advisors and Mie DX Partners who can help.</p>"
         )
         english.save_revision().publish()
+    seed_consultation_page(home, en)
     site = Site.objects.get(is_default_site=True)
     center = CenterSettings.for_site(site)
     if not center.address:
@@ -71,3 +72,37 @@ def seed_site() -> HomePage:
         )
         center.save()
     return home
+
+
+def seed_consultation_page(home: HomePage, en: Locale) -> ConsultationPage:
+    """The consultation page with the intake form, in Japanese and English."""
+    page = ConsultationPage.objects.child_of(home).first()
+    if page is None:
+        page = ConsultationPage(
+            title="DXの相談をする",
+            slug="consultation",
+            show_in_menus=True,
+            intro=(
+                "<p>県内事業者、県民グループ、県・市町の皆さんからのDXに関するご相談を受け付けています。"
+                "相談は無料です。</p>"
+                "<ol><li>申込：このページのフォームからお申し込みください。</li>"
+                "<li>確認：センター職員が内容を確認し、3営業日以内にご連絡します。</li>"
+                "<li>ご紹介：必要に応じて、みえDXアドバイザー・みえDXパートナーをご紹介します。</li>"
+                "<li>支援：課題の解決に向けて一緒に取り組みます。</li></ol>"
+            ),
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    if not page.has_translation(en):
+        english = page.copy_for_translation(en)
+        english.title = "Ask the DX Center"
+        english.intro = (
+            "<p>Businesses, citizen groups and municipalities in Mie can consult us about "
+            "digital transformation free of charge.</p>"
+            "<ol><li>Apply: send the form on this page.</li>"
+            "<li>Review: staff read your request and contact you within three business days.</li>"
+            "<li>Introduction: where it helps, we introduce a Mie DX Advisor or Partner.</li>"
+            "<li>Support: we work with you towards a solution.</li></ol>"
+        )
+        english.save_revision().publish()
+    return page

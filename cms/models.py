@@ -20,3 +20,23 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("トップページ")
+
+
+class ConsultationPage(Page):
+    """The consultation page: the flow, the purpose-of-use notice and the intake form."""
+
+    intro = RichTextField(_("はじめに"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("相談申込ページ")
+
+    def serve(self, request, *args, **kwargs):
+        from cases.views import consultation
+
+        return consultation(request, page=self)

@@ -1,0 +1,253 @@
+"""Staff actions on cases in the Wagtail admin; each calls a service and reports in Japanese."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.models import PurposeNotice
+from partners.models import Advisor, PartnerCompany
+
+from .exceptions import CaseError
+from .forms import CloseForm, ImportForm, NoteForm, StaffCaseForm, TransitionForm
+from .importing import ImportResult, cases_import, read_table
+from .models import Case
+from .selectors import assignee_suggestions, case_bouncing_emails, case_can_refer, case_timeline
+from .services import (
+    case_allowed_transitions,
+    case_assign,
+    case_close,
+    case_note_add,
+    case_submit,
+    case_transition,
+)
+
+
+class _AdminPage(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "folder-open-inverse"
+
+
+def admin_render(request, template: str, context: dict, status: int = 200):
+    """Render a page inside the Wagtail admin frame (header, breadcrumbs, menu)."""
+    view = _AdminPage(template_name=template, page_title=context.get("page_title", ""))
+    view.setup(request)
+    response = view.render_to_response(view.get_context_data(**context))
+    response.status_code = status
+    return response
+
+
+def require_perm(request, codename: str) -> None:
+    if not request.user.has_perm(f"cases.{codename}"):
+        raise PermissionDenied
+
+
+def case_page_context(request, case: Case) -> dict:
+    """Everything the case page shows; viewing it is logged as access to personal data."""
+    require_perm(request, "view_case")
+    personal_data_access_log(user=request.user, subject=case, context="admin_case")
+    allowed = [s for s in case_allowed_transitions(case) if s != Case.Status.CLOSED]
+    return {
+        "case": case,
+        "contact": case.contact,
+        "consent": getattr(case, "consent", None),
+        "can_refer": case_can_refer(case),
+        "assignments": case.assignments.select_related("advisor", "company"),
+        "notes": case.notes.select_related("author", "assignment"),
+        "timeline": case_timeline(case),
+        "bouncing": case_bouncing_emails(case),
+        "transition_choices": [(s, Case.Status(s).label) for s in allowed],
+        "can_close": Case.Status.CLOSED in case_allowed_transitions(case),
+        "can_change": request.user.has_perm("cases.change_case"),
+        "note_form": NoteForm(),
+        "close_form": CloseForm(initial={"support_given": case.support_given}),
+    }
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:inspect", args=[case.pk])
+
+
+@require_POST
+def transition(request, pk):
+    require_perm(request, "change_case")
+    case = get_object_or_404(Case, pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            case_transition(
+                case=case,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("状況を変更しました。"))
+    else:
+        messages.error(request, _("変更後の状況を選んでください。"))
+    return redirect(_case_url(case))
+
+
+@require_POST
+def add_note(request, pk):
+    require_perm(request, "change_case")
+    case = get_object_or_404(Case, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid() and form.cleaned_data["body"].strip():
+        case_note_add(
+            case=case,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            visibility=form.cleaned_data["visibility"],
+        )
+        messages.success(request, _("メモを追加しました。"))
+    else:
+        messages.error(request, _("メモの内容を入力してください。"))
+    return redirect(_case_url(case))
+
+
+@require_POST
+def close(request, pk):
+    require_perm(request, "change_case")
+    case = get_object_or_404(Case, pk=pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            case_close(
+                case=case,
+                by=request.user,
+                support_given=form.cleaned_data["support_given"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("案件を完了にしました。相談者にアンケートを送ります。"))
+    else:
+        messages.error(request, _("完了にするには対応内容を入力してください。"))
+    return redirect(_case_url(case))
+
+
+def assign(request, pk):
+    """Suggestions with reasons, and the referral itself; nothing is assigned automatically."""
+    require_perm(request, "change_case")
+    case = get_object_or_404(Case.objects.select_related("organisation"), pk=pk)
+    if request.method == "POST":
+        value = request.POST.get("assignee", "")
+        kind, _sep, key = value.partition(":")
+        model = {"advisor": Advisor, "company": PartnerCompany}.get(kind)
+        assignee = model.objects.filter(pk=key, is_active=True).first() if model else None
+        if assignee is None:
+            messages.error(request, _("紹介先を選んでください。"))
+        else:
+            try:
+                case_assign(
+                    case=case, assignee=assignee, by=request.user, note=request.POST.get("note", "")
+                )
+            except CaseError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("{name} に紹介を依頼しました。").format(name=assignee))
+                return redirect(_case_url(case))
+    can_refer = case_can_refer(case)
+    return admin_render(
+        request,
+        "cases/admin/assign.html",
+        {
+            "case": case,
+            "can_refer": can_refer,
+            "suggestions": assignee_suggestions(case) if can_refer else [],
+            "advisors": Advisor.objects.filter(is_active=True),
+            "companies": PartnerCompany.objects.filter(is_active=True),
+            "page_title": _("紹介先を選ぶ"),
+        },
+    )
+
+
+def staff_entry(request):
+    """A case taken by phone, email or visit, entered by staff."""
+    require_perm(request, "add_case")
+    if request.method == "POST":
+        form = StaffCaseForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            case = case_submit(
+                requester_type=data["requester_type"],
+                organisation_name=data["organisation_name"],
+                industry=data["industry"],
+                municipality=data["municipality"],
+                family_name=data["family_name"],
+                given_name=data["given_name"],
+                family_name_kana=data["family_name_kana"],
+                given_name_kana=data["given_name_kana"],
+                email=data["email"],
+                phone=data["phone"],
+                category=data["category"],
+                subject=data["subject"],
+                description=data["description"],
+                referral_consent=data["referral_consent"],
+                notice=PurposeNotice.current(PurposeNotice.Scope.CONSULTATION),
+                channel=data["channel"],
+                received_on=data["received_on"],
+                by=request.user,
+            )
+            messages.success(request, _("{ref} として登録しました。").format(ref=case.reference))
+            return redirect(_case_url(case))
+    else:
+        form = StaffCaseForm()
+    return admin_render(
+        request, "cases/admin/staff_entry.html", {"form": form, "page_title": _("相談を登録")}
+    )
+
+
+def import_cases_view(request):
+    """Upload a workbook of past records: preview first, then import on confirmation."""
+    require_perm(request, "add_case")
+    result: ImportResult | None = None
+    token = ""
+    form = ImportForm()
+    if request.method == "POST" and request.POST.get("token"):
+        # Confirmation of a previewed file, kept server-side for 30 minutes.
+        stored = cache.get(f"cases-import:{request.user.pk}:{request.POST['token']}")
+        if stored is None:
+            messages.error(
+                request, _("確認の有効期限が切れました。もう一度ファイルを選んでください。")
+            )
+        else:
+            name, content = stored
+            result = cases_import(read_table(content, name), dry_run=False, by=request.user)
+            if result.ok:
+                cache.delete(f"cases-import:{request.user.pk}:{request.POST['token']}")
+                messages.success(request, _("{n}件を取り込みました。").format(n=result.total))
+                return redirect(reverse("cases:index"))
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                rows = read_table(content, upload.name)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                result = cases_import(rows, dry_run=True, by=request.user)
+                if result.ok:
+                    token = secrets.token_urlsafe(16)
+                    cache.set(
+                        f"cases-import:{request.user.pk}:{token}", (upload.name, content), 1800
+                    )
+    return admin_render(
+        request,
+        "cases/admin/import.html",
+        {"form": form, "result": result, "token": token, "page_title": _("過去の記録を取り込む")},
+    )

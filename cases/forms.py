@@ -1,0 +1,250 @@
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dxcenter.common.forms import HoneypotMixin
+from dxcenter.common.models import Municipality
+from dxcenter.common.vocab import Category, RequesterType
+
+from .models import Case, Note
+from .services import normalise_phone
+
+TEXT_LIMIT = 4000
+
+
+def clean_text(value: str) -> str:
+    """Strip control characters people paste by accident; keep line breaks and tabs."""
+    value = unicodedata.normalize("NFC", value or "")
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class IntakeForm(HoneypotMixin, forms.Form):
+    """The public consultation form: requester type first, then what that type needs."""
+
+    requester_type = forms.ChoiceField(
+        label=_("相談者区分"), choices=RequesterType.choices, widget=forms.RadioSelect
+    )
+    organisation_name = forms.CharField(
+        label=_("事業者名・団体名"),
+        max_length=200,
+        help_text=_("県・市町の場合は部署名までご記入ください。"),
+    )
+    industry = forms.CharField(
+        label=_("業種"),
+        max_length=100,
+        required=False,
+        help_text=_("県内事業者の方のみ（例: 製造業、小売業）"),
+    )
+    municipality = MunicipalityChoiceField(
+        label=_("所在市町"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label=_("選択してください"),
+        help_text=_("県・市町の方は必ず選択してください。"),
+    )
+    family_name = forms.CharField(label=_("ご担当者の姓"), max_length=50)
+    given_name = forms.CharField(label=_("ご担当者の名"), max_length=50)
+    family_name_kana = forms.CharField(label=_("セイ（フリガナ）"), max_length=50, required=False)
+    given_name_kana = forms.CharField(label=_("メイ（フリガナ）"), max_length=50, required=False)
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        max_length=254,
+        help_text=_("受付確認と今後のご連絡に使います。"),
+    )
+    phone = forms.CharField(
+        label=_("電話番号"),
+        max_length=20,
+        required=False,
+        help_text=_("半角・全角どちらでも構いません（例: 059-224-0000）"),
+    )
+    category = forms.ChoiceField(
+        label=_("ご相談の種類"), choices=Category.choices, widget=forms.RadioSelect
+    )
+    subject = forms.CharField(label=_("件名"), max_length=200)
+    description = forms.CharField(
+        label=_("ご相談内容"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("現在の状況、困っていること、実現したいことをお書きください（4000字まで）。"),
+    )
+    acknowledge = forms.BooleanField(
+        label=_("上記「個人情報の取扱いについて」を確認し、同意します"),
+        error_messages={"required": _("個人情報の取扱いへの同意が必要です。")},
+    )
+    referral_consent = forms.BooleanField(
+        label=_(
+            "ご相談内容と連絡先を、支援のためにみえDXアドバイザー・みえDXパートナーへ提供することに同意します"
+        ),
+        required=False,
+        help_text=_(
+            "同意されない場合も、センター職員がご相談に対応します。アドバイザー等のご紹介が必要になった時点で改めて確認します。"
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_phone(self):
+        try:
+            return normalise_phone(self.cleaned_data.get("phone", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        data = super().clean()
+        for name in ("organisation_name", "industry", "family_name", "given_name", "subject"):
+            if name in data:
+                data[name] = clean_text(data[name]).replace("\n", " ")
+        if "description" in data:
+            data["description"] = clean_text(data["description"])
+            if not data["description"]:
+                self.add_error("description", _("ご相談内容を入力してください。"))
+        for name in ("organisation_name", "family_name", "given_name", "subject"):
+            if name in data and not data[name] and name not in self.errors:
+                self.add_error(name, _("この項目は必須です。"))
+        if data.get("requester_type") == RequesterType.MUNICIPALITY and not data.get(
+            "municipality"
+        ):
+            self.add_error("municipality", _("県・市町の方は所在市町を選択してください。"))
+        return data
+
+
+class CaseSurveyForm(HoneypotMixin, forms.Form):
+    helpful = forms.TypedChoiceField(
+        label=_("センターの支援は、DXの取組に役立ちましたか"),
+        choices=[("1", _("役に立った")), ("0", _("役に立たなかった"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("満足度"),
+        choices=[
+            ("5", _("5 とても満足")),
+            ("4", _("4 満足")),
+            ("3", _("3 どちらともいえない")),
+            ("2", _("2 不満")),
+            ("1", _("1 とても不満")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("ご意見・ご感想"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_comment(self):
+        return clean_text(self.cleaned_data.get("comment", ""))
+
+
+# --- staff forms (Wagtail admin) ---
+
+
+class StaffCaseForm(forms.Form):
+    """A case taken by phone, email or visit."""
+
+    channel = forms.ChoiceField(
+        label=_("受付経路"),
+        choices=[
+            (Case.Channel.PHONE, Case.Channel.PHONE.label),
+            (Case.Channel.EMAIL, Case.Channel.EMAIL.label),
+            (Case.Channel.VISIT, Case.Channel.VISIT.label),
+        ],
+    )
+    received_on = forms.DateField(label=_("受付日"), help_text=_("例: 2025/04/01"))
+    requester_type = forms.ChoiceField(label=_("相談者区分"), choices=RequesterType.choices)
+    organisation_name = forms.CharField(label=_("団体名"), max_length=200)
+    industry = forms.CharField(label=_("業種"), max_length=100, required=False)
+    municipality = MunicipalityChoiceField(
+        label=_("所在市町"), queryset=Municipality.objects.all(), required=False
+    )
+    family_name = forms.CharField(label=_("担当者の姓"), max_length=50)
+    given_name = forms.CharField(label=_("担当者の名"), max_length=50, required=False)
+    family_name_kana = forms.CharField(label=_("セイ"), max_length=50, required=False)
+    given_name_kana = forms.CharField(label=_("メイ"), max_length=50, required=False)
+    email = forms.EmailField(label=_("メールアドレス"), required=False)
+    phone = forms.CharField(label=_("電話番号"), max_length=20, required=False)
+    category = forms.ChoiceField(label=_("相談内容区分"), choices=Category.choices)
+    subject = forms.CharField(label=_("件名"), max_length=200)
+    description = forms.CharField(label=_("相談内容"), widget=forms.Textarea)
+    purpose_explained = forms.BooleanField(
+        label=_("利用目的を口頭またはメールで説明した"),
+        error_messages={"required": _("利用目的を説明してから登録してください。")},
+    )
+    referral_consent = forms.BooleanField(
+        label=_("アドバイザー・パートナーへの提供に同意を得た"), required=False
+    )
+
+    def clean_phone(self):
+        try:
+            return normalise_phone(self.cleaned_data.get("phone", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["body", "visibility"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("変更後の状況"), choices=Case.Status.choices)
+    comment = forms.CharField(
+        label=_("コメント"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(forms.Form):
+    support_given = forms.CharField(label=_("対応内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label=_("結果"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CaseEditForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "requester_type",
+            "category",
+            "subject",
+            "description",
+            "support_given",
+            "outcome",
+            "is_report_example",
+            "handled_by",
+            "first_responded_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "support_given": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("ファイル（XLSX または CSV）"),
+        help_text=_("1行目に見出し（受付日, 相談者区分, 団体名, …）を置いてください。"),
+    )

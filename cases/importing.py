@@ -1,0 +1,284 @@
+"""Import of past consultation records kept in Excel (XLSX, or CSV in UTF-8 or Shift_JIS).
+
+Every row is validated before anything is written: one bad row refuses the whole file, and
+every bad row is reported with its number and reason.
+"""
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxcenter.common.dates import fiscal_year_of, parse_date
+from dxcenter.common.models import Municipality
+from dxcenter.common.vocab import CATEGORY_ALIASES, REQUESTER_TYPE_ALIASES, Category, RequesterType
+from partners.models import Advisor, PartnerCompany
+
+from .models import Assignment, Case, Organisation
+
+COLUMNS = {
+    "受付日": "received_on",
+    "相談者区分": "requester_type",
+    "団体名": "organisation",
+    "業種": "industry",
+    "所在市町": "municipality",
+    "相談内容区分": "category",
+    "相談内容": "description",
+    "対応内容": "support",
+    "担当": "assignee",
+    "状況": "status",
+}
+REQUIRED = ["received_on", "requester_type", "organisation", "category", "description", "status"]
+STATUS_ALIASES = {
+    "受付": Case.Status.NEW,
+    "確認中": Case.Status.TRIAGE,
+    "紹介済": Case.Status.ASSIGNED,
+    "対応中": Case.Status.IN_PROGRESS,
+    "完了": Case.Status.CLOSED,
+    "取下げ": Case.Status.WITHDRAWN,
+    "取り下げ": Case.Status.WITHDRAWN,
+}
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    per_fiscal_year: dict[int, int] = field(default_factory=dict)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _norm(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _decode_csv(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(
+        _("文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）。")
+    )
+
+
+def read_table(content: bytes, filename: str) -> list[tuple[int, dict]]:
+    """Rows as (row number, {column: raw value}), the header row being row 1."""
+    name = filename.lower()
+    if name.endswith(".xlsx") or content[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception as exc:
+            raise ValidationError(_("Excelファイルとして読めません: {e}").format(e=exc)) from None
+        raw_rows = list(sheet.iter_rows(values_only=True))
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        raw_rows = list(csv.reader(io.StringIO(_decode_csv(content))))
+    else:
+        raise ValidationError(_("XLSX または CSV ファイルを選んでください。"))
+    if not raw_rows:
+        raise ValidationError(_("ファイルが空です。"))
+    headers = []
+    for cell in raw_rows[0]:
+        label = _norm(cell)
+        headers.append(COLUMNS.get(label, label if label in COLUMNS.values() else ""))
+    missing = [c for c in REQUIRED if c not in headers]
+    if missing:
+        japanese = {v: k for k, v in COLUMNS.items()}
+        raise ValidationError(
+            _("1行目に必要な見出しがありません: {cols}").format(
+                cols="、".join(japanese[c] for c in missing)
+            )
+        )
+    rows = []
+    for number, raw in enumerate(raw_rows[1:], start=2):
+        values = {h: raw[i] if i < len(raw) else None for i, h in enumerate(headers) if h}
+        if all(_norm(v) == "" for v in values.values()):
+            continue
+        rows.append((number, values))
+    return rows
+
+
+@dataclass
+class _Row:
+    received_on: dt.date
+    requester_type: str
+    organisation: str
+    industry: str
+    municipality: Municipality | None
+    category: str
+    description: str
+    support: str
+    assignee_text: str
+    advisor: Advisor | None
+    company: PartnerCompany | None
+    status: str
+
+
+def _lookup(value: str, aliases: dict, codes: list[str]) -> str | None:
+    if value in codes:
+        return value
+    return aliases.get(value)
+
+
+def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
+    problems = []
+    raw_date = values.get("received_on")
+    received_on = None
+    if isinstance(raw_date, dt.datetime):
+        received_on = raw_date.date()
+    elif isinstance(raw_date, dt.date):
+        received_on = raw_date
+    elif _norm(raw_date):
+        try:
+            received_on = parse_date(_norm(raw_date))
+        except ValueError as exc:
+            problems.append(_("受付日: {e}").format(e=exc))
+    else:
+        problems.append(_("受付日が空です"))
+    if received_on and received_on > timezone.localdate():
+        problems.append(_("受付日が未来の日付です"))
+
+    requester = _lookup(
+        _norm(values.get("requester_type")), REQUESTER_TYPE_ALIASES, RequesterType.values
+    )
+    if requester is None:
+        problems.append(
+            _("相談者区分「{v}」は使えません（県内事業者・県民グループ・県・市町）").format(
+                v=_norm(values.get("requester_type"))
+            )
+        )
+    category = _lookup(_norm(values.get("category")), CATEGORY_ALIASES, Category.values)
+    if category is None:
+        problems.append(
+            _("相談内容区分「{v}」は使えません（情報提供・人材育成・課題解決・その他）").format(
+                v=_norm(values.get("category"))
+            )
+        )
+    status = _lookup(_norm(values.get("status")), STATUS_ALIASES, Case.Status.values)
+    if status is None:
+        problems.append(
+            _("状況「{v}」は使えません（受付・対応中・完了・取下げ）").format(
+                v=_norm(values.get("status"))
+            )
+        )
+    organisation = _norm(values.get("organisation"))
+    if not organisation:
+        problems.append(_("団体名が空です"))
+    elif len(organisation) > 200:
+        problems.append(_("団体名が長すぎます（200字まで）"))
+    description = _norm(values.get("description"))
+    if not description:
+        problems.append(_("相談内容が空です"))
+    municipality = None
+    municipality_name = _norm(values.get("municipality"))
+    if municipality_name:
+        municipality = (
+            lookups["municipalities"].get(municipality_name)
+            or lookups["municipalities"].get(municipality_name + "市")
+            or lookups["municipalities"].get(municipality_name + "町")
+        )
+        if municipality is None:
+            problems.append(_("所在市町「{v}」が見つかりません").format(v=municipality_name))
+    assignee_text = _norm(values.get("assignee"))
+    advisor = lookups["advisors"].get(assignee_text.replace(" ", "")) if assignee_text else None
+    company = lookups["companies"].get(assignee_text) if assignee_text and not advisor else None
+    if problems:
+        return None, problems
+    return (
+        _Row(
+            received_on=received_on,
+            requester_type=requester,
+            organisation=organisation,
+            industry=_norm(values.get("industry"))[:100],
+            municipality=municipality,
+            category=category,
+            description=description,
+            support=_norm(values.get("support")),
+            assignee_text="" if (advisor or company) else assignee_text[:200],
+            advisor=advisor,
+            company=company,
+            status=status,
+        ),
+        [],
+    )
+
+
+def cases_import(rows: list[tuple[int, dict]], *, dry_run: bool, by=None) -> ImportResult:
+    """Validate every row; unless dry_run and only if all rows are good, create the cases."""
+    from .services import case_create, case_event_record
+
+    lookups = {
+        "municipalities": {m.name: m for m in Municipality.objects.all()},
+        "advisors": {a.name.replace(" ", "").replace("　", ""): a for a in Advisor.objects.all()},
+        "companies": {c.name: c for c in PartnerCompany.objects.all()},
+    }
+    result = ImportResult(dry_run=dry_run)
+    parsed = []
+    for number, values in rows:
+        row, problems = _parse_row(values, lookups)
+        if problems:
+            result.errors.append((number, "、".join(problems)))
+        else:
+            parsed.append(row)
+    if not parsed and not result.errors:
+        result.errors.append((1, _("取り込む行がありません")))
+    if result.errors:
+        return result
+    counts = Counter(fiscal_year_of(r.received_on) for r in parsed)
+    result.total = len(parsed)
+    result.per_fiscal_year = dict(sorted(counts.items()))
+    if dry_run:
+        return result
+    with transaction.atomic():
+        for row in sorted(parsed, key=lambda r: r.received_on):
+            organisation = Organisation.objects.create(
+                name=row.organisation,
+                requester_type=row.requester_type,
+                industry=row.industry,
+                municipality=row.municipality,
+            )
+            closed = row.status == Case.Status.CLOSED
+            case = case_create(
+                organisation=organisation,
+                received_on=row.received_on,
+                channel=Case.Channel.IMPORT,
+                category=row.category,
+                subject=row.description[:60],
+                description=row.description,
+                status=row.status,
+                support_given=row.support,
+                assignee_text=row.assignee_text,
+                first_responded_on=row.received_on if row.status != Case.Status.NEW else None,
+                closed_on=row.received_on if closed else None,
+                by=by,
+            )
+            case_event_record(case=case, action="imported", by=by)
+            if row.advisor or row.company:
+                Assignment.objects.create(
+                    case=case,
+                    advisor=row.advisor,
+                    company=row.company,
+                    state=Assignment.State.DONE if closed else Assignment.State.ACCEPTED,
+                    assigned_by=by,
+                    responded_at=timezone.now(),
+                    summary=row.support if closed else "",
+                )
+    return result

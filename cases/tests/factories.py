@@ -1,0 +1,81 @@
+import datetime as dt
+
+import factory
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from cases.models import Case, ConsentRecord, Contact, Organisation
+from cases.services import case_create
+from dxcenter.common.models import Municipality, PurposeNotice
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.jp")
+    first_name = "花子"
+    last_name = factory.Sequence(lambda n: f"職員{n}")
+    password = factory.django.Password("pass-1234-word")
+
+
+def staff_user(username="staff", group="センター職員"):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"株式会社テスト{n}")
+    requester_type = "business"
+    industry = "製造業"
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="242012"))
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    family_name = "三重"
+    given_name = "太郎"
+    family_name_kana = "ミエ"
+    given_name_kana = "タロウ"
+    email = factory.Sequence(lambda n: f"taro{n}@example.jp")
+    phone = "059-224-0000"
+
+
+def make_case(
+    *,
+    received_on=None,
+    status=Case.Status.NEW,
+    consent=True,
+    requester_type="business",
+    category="problem_solving",
+    **fields,
+):
+    contact = ContactFactory(organisation__requester_type=requester_type)
+    case = case_create(
+        organisation=contact.organisation,
+        contact=contact,
+        received_on=received_on or dt.date(2026, 11, 20),
+        channel=Case.Channel.WEB,
+        category=category,
+        subject=fields.pop("subject", "在庫管理のデジタル化"),
+        description=fields.pop("description", "在庫をスマホで管理したい。"),
+        status=status,
+        **fields,
+    )
+    ConsentRecord.objects.create(
+        case=case,
+        notice=PurposeNotice.current("consultation"),
+        acknowledged_purpose=True,
+        referral_consent=consent,
+    )
+    return case

@@ -1,0 +1,214 @@
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from cases.importing import cases_import, read_table
+from cases.models import Assignment, Case
+from partners.models import Advisor
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "受付日",
+    "相談者区分",
+    "団体名",
+    "業種",
+    "所在市町",
+    "相談内容区分",
+    "相談内容",
+    "対応内容",
+    "担当",
+    "状況",
+]
+ROWS = [
+    [
+        dt.date(2021, 6, 10),
+        "県内事業者",
+        "小売A",
+        "小売業",
+        "津市",
+        "情報提供",
+        "会計のデジタル化",
+        "紹介",
+        "",
+        "完了",
+    ],
+    [
+        "2021/7/1",
+        "事業者",
+        "製造B",
+        "製造業",
+        "四日市",
+        "人材育成",
+        "研修したい",
+        "セミナー",
+        "青山 美咲",
+        "完了",
+    ],
+    [
+        "令和3年8月2日",
+        "県民グループ",
+        "NPO C",
+        "",
+        "伊勢市",
+        "課題解決",
+        "スマホ教室",
+        "",
+        "",
+        "対応中",
+    ],
+    ["R4.3.31", " 市町 ", "志摩市企画課", "", "志摩市", "その他", "問合せ", "", "", "取下げ"],
+    [
+        "R4.4.1",
+        "県",
+        "三重県デジタル課",
+        "",
+        "三重県",
+        "課題解決のための相談",
+        "シフト表",
+        "支援",
+        "",
+        "完了",
+    ],
+    [
+        "2022-05-01",
+        "municipality",
+        "津市総務課",
+        "",
+        "津市",
+        "training",
+        "研修",
+        "",
+        "不明な担当",
+        "受付",
+    ],
+    [
+        "H31.4.30",
+        "business",
+        "老舗D",
+        "小売業",
+        "",
+        "information",
+        "古い記録",
+        "",
+        "",
+        "completed_bad",
+    ],
+]
+
+
+def workbook(rows, header=HEADER) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_good_workbook_reproduces_its_counts_by_year_type_and_category():
+    Advisor.objects.create(name="青山 美咲")
+    result = cases_import(read_table(workbook(ROWS[:6]), "past.xlsx"), dry_run=False)
+    assert result.ok, result.errors
+    assert result.per_fiscal_year == {2021: 4, 2022: 2}
+    assert dict(Case.objects.values_list("fiscal_year").annotate(n=Count("pk"))) == {
+        2021: 4,
+        2022: 2,
+    }
+    by_type = dict(Case.objects.values_list("requester_type").annotate(n=Count("pk")))
+    assert by_type == {"business": 2, "citizen_group": 1, "municipality": 3}
+    by_category = dict(Case.objects.values_list("category").annotate(n=Count("pk")))
+    assert by_category == {"information": 1, "training": 2, "problem_solving": 2, "other": 1}
+    assert Case.objects.get(organisation__name="製造B").municipality.name == "四日市市"
+    assert Assignment.objects.get().advisor.name == "青山 美咲"
+    assert Case.objects.get(organisation__name="津市総務課").assignee_text == "不明な担当"
+    assert set(Case.objects.values_list("channel", flat=True)) == {"import"}
+    assert Case.objects.get(organisation__name="志摩市企画課").received_on == dt.date(2022, 3, 31)
+
+
+def test_a_workbook_with_bad_rows_is_refused_whole_naming_each_row():
+    rows = [
+        *ROWS[:2],
+        ["2022/2/30", "事業者", "E", "", "", "情報提供", "x", "", "", "完了"],
+        ["2022/4/1", "企業", "F", "", "", "情報提供", "x", "", "", "完了"],
+        ["2022/4/1", "事業者", "G", "", "どこか町", "相談", "x", "", "", "完了"],
+        ROWS[6],
+    ]
+    result = cases_import(read_table(workbook(rows), "bad.xlsx"), dry_run=False)
+    assert not result.ok
+    numbers = [n for n, _ in result.errors]
+    assert numbers == [4, 5, 6, 7]
+    reasons = dict(result.errors)
+    assert "存在しない日付" in reasons[4]
+    assert "相談者区分「企業」" in reasons[5]
+    assert "所在市町「どこか町」" in reasons[6] and "相談内容区分「相談」" in reasons[6]
+    assert "状況「completed_bad」" in reasons[7]
+    assert Case.objects.count() == 0
+
+
+def test_csv_in_shift_jis_and_utf8_with_bom(tmp_path):
+    lines = [",".join(HEADER), "2022/4/5,事業者,小売X,小売業,津市,情報提供,相談,,,完了"]
+    text = "\r\n".join(lines) + "\r\n"
+    for encoding in ("cp932", "utf-8-sig", "utf-8"):
+        rows = read_table(text.encode(encoding), "past.csv")
+        assert rows[0][1]["organisation"] == "小売X"
+
+
+def test_english_headers_are_accepted():
+    header = [
+        "received_on",
+        "requester_type",
+        "organisation",
+        "industry",
+        "municipality",
+        "category",
+        "description",
+        "support",
+        "assignee",
+        "status",
+    ]
+    result = cases_import(read_table(workbook(ROWS[:1], header), "x.xlsx"), dry_run=True)
+    assert result.ok and result.total == 1
+    assert Case.objects.count() == 0  # dry run writes nothing
+
+
+def test_command_reports_rows_and_exits_non_zero(tmp_path, capsys):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook([ROWS[0], ROWS[6]]))
+    with pytest.raises(CommandError, match="取り込みませんでした"):
+        call_command("import_cases", str(bad))
+    assert "3行目" in capsys.readouterr().err
+    assert Case.objects.count() == 0
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook(ROWS[:3]))
+    call_command("import_cases", str(good), "--dry-run")
+    assert Case.objects.count() == 0
+    call_command("import_cases", str(good))
+    out = capsys.readouterr().out
+    assert "2021年度: 3件" in out
+    assert Case.objects.count() == 3
+
+
+def test_admin_upload_previews_then_imports(client):
+    from .factories import staff_user
+
+    client.force_login(staff_user())
+    upload = io.BytesIO(workbook(ROWS[:2]))
+    upload.name = "past.xlsx"
+    preview = client.post("/admin/cases/import/", {"file": upload})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "2件を取り込めます" in html
+    assert Case.objects.count() == 0
+    token = html.split('name="token" value="')[1].split('"')[0]
+    done = client.post("/admin/cases/import/", {"token": token})
+    assert done.status_code == 302
+    assert Case.objects.count() == 2

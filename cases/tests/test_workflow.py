@@ -1,0 +1,197 @@
+import pytest
+
+from django.core import mail
+
+from cases.exceptions import InvalidTransition, ReferralNotConsented
+from cases.models import Case, CaseEvent, CaseSurvey
+from cases.services import case_assign, case_close, case_transition
+from dxcenter.common.models import PersonalDataAccess
+from partners.models import PartnerCompany
+
+from .factories import make_case, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_life_cycle_refuses_what_domain_does_not_allow():
+    staff = staff_user()
+    case = make_case()
+    with pytest.raises(InvalidTransition, match="「受付」から「完了」には変更できません"):
+        case_transition(case=case, to_status=Case.Status.CLOSED, by=staff)
+    case = case_transition(case=case, to_status=Case.Status.TRIAGE, by=staff)
+    assert case.first_responded_on is not None
+    with pytest.raises(InvalidTransition, match="取下げの理由"):
+        case_transition(case=case, to_status=Case.Status.WITHDRAWN, by=staff)
+    case = case_transition(case=case, to_status=Case.Status.WITHDRAWN, by=staff, comment="自己解決")
+    with pytest.raises(InvalidTransition):
+        case_transition(case=case, to_status=Case.Status.TRIAGE, by=staff)
+    steps = list(CaseEvent.objects.filter(case=case, action="transition"))
+    assert [(e.from_status, e.to_status, e.actor) for e in steps] == [
+        ("new", "triage", staff),
+        ("triage", "withdrawn", staff),
+    ]
+
+
+def test_referral_is_refused_without_consent():
+    staff = staff_user()
+    case = make_case(consent=False)
+    case_transition(case=case, to_status=Case.Status.TRIAGE, by=staff)
+    company = PartnerCompany.objects.create(name="株式会社テスト通信", kind="carrier")
+    with pytest.raises(ReferralNotConsented):
+        case_assign(case=case, assignee=company, by=staff)
+    assert case.assignments.count() == 0
+
+
+def test_closing_sends_the_survey_and_the_answer_is_recorded(
+    client, django_capture_on_commit_callbacks
+):
+    staff = staff_user()
+    case = make_case()
+    case_transition(case=case, to_status=Case.Status.TRIAGE, by=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_close(
+            case=case, by=staff, support_given="クラウド会計の動向を紹介", outcome="導入検討"
+        )
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closed_on
+    survey = CaseSurvey.objects.get(case=case)
+    assert survey.token in mail.outbox[-1].body
+    page = client.get(f"/survey/case/{survey.token}/")
+    assert page.status_code == 200
+    response = client.post(
+        f"/survey/case/{survey.token}/",
+        {"helpful": "1", "satisfaction": "5", "comment": "助かりました"},
+    )
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.helpful is True and survey.satisfaction == 5
+    assert (
+        "ご回答ありがとうございました"
+        in client.get(f"/survey/case/{survey.token}/").content.decode()
+    )
+
+
+def test_staff_find_triage_note_and_close_a_case_with_every_step_on_the_timeline(
+    client, django_capture_on_commit_callbacks
+):
+    staff = staff_user()
+    case = make_case(subject="シフト表の自動作成")
+    client.force_login(staff)
+
+    listing = client.get("/admin/cases/", {"q": case.reference})
+    assert listing.status_code == 200
+    assert "シフト表の自動作成" in listing.content.decode()
+
+    page = client.get(f"/admin/cases/inspect/{case.pk}/")
+    assert page.status_code == 200
+    assert case.contact.email in page.content.decode()
+    assert PersonalDataAccess.objects.filter(user=staff, subject_id=str(case.pk)).count() == 1
+    # Only the transitions the life cycle allows from 受付 are offered.
+    assert 'value="triage"' in page.content.decode()
+    assert 'value="in_progress"' not in page.content.decode()
+
+    client.post(f"/admin/cases/{case.pk}/transition/", {"to_status": "triage"})
+    client.post(
+        f"/admin/cases/{case.pk}/note/", {"body": "電話で状況を確認", "visibility": "internal"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/cases/{case.pk}/close/",
+            {"support_given": "シフト作成を支援", "outcome": "解決"},
+        )
+    case.refresh_from_db()
+    assert case.status == "closed"
+    html = client.get(f"/admin/cases/inspect/{case.pk}/").content.decode()
+    timeline = html[html.index('id="timeline"') :]
+    for text in ["受付", "状況を変更: 受付 → 確認中", "メモを追加", "状況を変更: 確認中 → 完了"]:
+        assert text in timeline
+    assert timeline.count(staff.get_full_name()) >= 3
+
+
+def test_refused_transition_is_explained_on_the_page(client):
+    staff = staff_user()
+    case = make_case()
+    client.force_login(staff)
+    response = client.post(
+        f"/admin/cases/{case.pk}/transition/", {"to_status": "closed"}, follow=True
+    )
+    assert "「受付」から「完了」には変更できません" in response.content.decode()
+
+
+def test_case_page_explains_why_referral_is_not_possible(client):
+    staff = staff_user()
+    case = make_case(consent=False)
+    case_transition(case=case, to_status=Case.Status.TRIAGE, by=staff)
+    client.force_login(staff)
+    html = client.get(f"/admin/cases/inspect/{case.pk}/").content.decode()
+    assert "紹介には相談者の同意が必要です" in html
+    assert f"/admin/cases/{case.pk}/assign/" not in html
+
+
+def test_staff_entry_of_a_phone_case(client):
+    staff = staff_user()
+    client.force_login(staff)
+    response = client.post(
+        "/admin/cases/new/",
+        {
+            "channel": "phone",
+            "received_on": "2026/11/20",
+            "requester_type": "citizen_group",
+            "organisation_name": "すずかシニアクラブ",
+            "family_name": "鈴鹿",
+            "category": "training",
+            "subject": "スマホ教室",
+            "description": "会員向けにスマホ教室を開きたい",
+            "purpose_explained": "on",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.channel == "phone" and case.received_on.isoformat() == "2026-11-20"
+    assert case.consent.referral_consent is False
+
+
+def test_overdue_filter_and_badge(client):
+    import datetime as dt
+
+    staff = staff_user()
+    late = make_case(received_on=dt.date(2026, 10, 1), subject="期限切れの相談")
+    make_case(received_on=dt.date(2026, 11, 20), subject="新しい相談")
+    client.force_login(staff)
+    html = client.get("/admin/cases/", {"overdue": "true"}).content.decode()
+    assert "期限切れの相談" in html and "新しい相談" not in html
+    assert late.is_overdue
+
+
+def test_case_list_export_csv(client):
+    staff = staff_user()
+    make_case(subject="エクスポート確認")
+    client.force_login(staff)
+    response = client.get("/admin/cases/", {"export": "csv"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert "受付番号" in body and "エクスポート確認" in body
+
+
+@pytest.mark.parametrize("n", [20])
+def test_case_list_uses_the_same_number_of_queries_for_20_and_500(
+    client, django_assert_num_queries, n
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = staff_user()
+    client.force_login(staff)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(20):
+        make_case()
+    few = count("/admin/cases/?per_page=500")
+    for _ in range(480):
+        make_case()
+    many = count("/admin/cases/?per_page=500")
+    assert few == many

@@ -1,0 +1,126 @@
+"""Public views of the cases app: the consultation form, its thank-you page, the survey."""
+
+from django.core import signing
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from dxcenter.common.models import PurposeNotice
+from dxcenter.common.ratelimit import rate_limited
+
+from .exceptions import CaseError
+from .forms import CaseSurveyForm, IntakeForm
+from .models import Case, CaseSurvey
+from .services import case_submit, case_survey_answer
+
+THANKS_SALT = "cases.consultation.thanks"
+THANKS_MAX_AGE = 60 * 60
+
+
+@never_cache
+@csrf_protect
+def consultation(request, *, page):
+    """The consultation page: purpose notice, the form, and after submission the reference."""
+    language = "en" if get_language() == "en" else "ja"
+    done = request.GET.get("done")
+    if done:
+        try:
+            reference = signing.TimestampSigner(salt=THANKS_SALT).unsign(
+                done, max_age=THANKS_MAX_AGE
+            )
+        except signing.BadSignature:
+            raise Http404 from None
+        case = get_object_or_404(
+            Case.objects.only("reference", "first_response_due"), reference=reference
+        )
+        return TemplateResponse(
+            request, "cases/consultation_thanks.html", {"page": page, "case": case}
+        )
+
+    notice = PurposeNotice.current(PurposeNotice.Scope.CONSULTATION)
+    status = 200
+    if request.method == "POST":
+        form = IntakeForm(request.POST)
+        if rate_limited(request, "consultation"):
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "短時間に多くの送信がありました。しばらく時間をおいてから、もう一度送信してください。"
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            case = case_submit(
+                requester_type=data["requester_type"],
+                organisation_name=data["organisation_name"],
+                industry=data["industry"],
+                municipality=data["municipality"],
+                family_name=data["family_name"],
+                given_name=data["given_name"],
+                family_name_kana=data["family_name_kana"],
+                given_name_kana=data["given_name_kana"],
+                email=data["email"],
+                phone=data["phone"],
+                category=data["category"],
+                subject=data["subject"],
+                description=data["description"],
+                referral_consent=data["referral_consent"],
+                notice=notice,
+                language=language,
+            )
+            token = signing.TimestampSigner(salt=THANKS_SALT).sign(case.reference)
+            return HttpResponseRedirect(f"{request.path}?done={token}")
+        else:
+            status = 400
+    else:
+        form = IntakeForm()
+    return TemplateResponse(
+        request,
+        "cases/consultation.html",
+        {"page": page, "form": form, "notice": notice.text(language) if notice else ""},
+        status=status,
+    )
+
+
+@never_cache
+@csrf_protect
+def case_survey(request, token):
+    """The requester's survey after closure, reached from the mail."""
+    survey = get_object_or_404(CaseSurvey.objects.select_related("case"), token=token)
+    if survey.answered_at:
+        return TemplateResponse(request, "cases/survey_done.html", {"survey": survey})
+    status = 200
+    if request.method == "POST":
+        form = CaseSurveyForm(request.POST)
+        if rate_limited(request, "survey"):
+            form.is_valid()
+            form.add_error(
+                None, _("短時間に多くの送信がありました。しばらくしてからお試しください。")
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                case_survey_answer(
+                    survey=survey,
+                    helpful=form.cleaned_data["helpful"],
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except CaseError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                return HttpResponseRedirect(request.path)
+        else:
+            status = 400
+    else:
+        form = CaseSurveyForm()
+    return TemplateResponse(
+        request, "cases/survey.html", {"form": form, "survey": survey}, status=status
+    )
