@@ -189,5 +189,175 @@ def seed() -> dict:
                 is_report_example=support is not None,
                 assignee_text="",
             )
-    # A few fresh requests so the triage queue is not empty in the demo.
     return {"cases": Case.objects.count()}
+
+
+FRESH = [
+    # (days ago, type, organisation, municipality, category, subject, consent, status)
+    (
+        1,
+        "business",
+        "株式会社津みらい製作所",
+        "津市",
+        "problem_solving",
+        "受発注をFAXからウェブに移したい",
+        True,
+        "new",
+    ),
+    (
+        2,
+        "citizen_group",
+        "いせ子育てネット",
+        "伊勢市",
+        "training",
+        "会員向けのスマホ講座を開きたい",
+        True,
+        "new",
+    ),
+    (
+        3,
+        "municipality",
+        "鈴鹿市デジタル推進課",
+        "鈴鹿市",
+        "information",
+        "窓口のキャッシュレス化の事例",
+        False,
+        "new",
+    ),
+    (
+        6,
+        "business",
+        "株式会社志摩マリン観光",
+        "志摩市",
+        "problem_solving",
+        "宿泊予約と在庫の一元管理",
+        True,
+        "triage",
+    ),
+    (
+        9,
+        "business",
+        "松阪農園合同会社",
+        "松阪市",
+        "information",
+        "農業データの活用方法",
+        True,
+        "new",
+    ),
+    (
+        12,
+        "business",
+        "桑名精密工業株式会社",
+        "桑名市",
+        "training",
+        "若手社員向けのデータ活用研修",
+        True,
+        "triage",
+    ),
+    (
+        15,
+        "citizen_group",
+        "熊野古道語り部の会",
+        "熊野市",
+        "problem_solving",
+        "観光客向けの多言語案内",
+        False,
+        "triage",
+    ),
+    (
+        20,
+        "municipality",
+        "いなべ市企画課",
+        "いなべ市",
+        "problem_solving",
+        "勤務シフト表の自動作成",
+        True,
+        "new",
+    ),
+]
+FAMILY = ["伊藤", "山本", "中川", "森", "西村", "岡田", "前田", "藤田"]
+GIVEN = ["陽菜", "大翔", "結衣", "蓮", "美咲", "悠真", "葵", "湊"]
+KANA = [
+    ("イトウ", "ヒナ"),
+    ("ヤマモト", "ヒロト"),
+    ("ナカガワ", "ユイ"),
+    ("モリ", "レン"),
+    ("ニシムラ", "ミサキ"),
+    ("オカダ", "ユウマ"),
+    ("マエダ", "アオイ"),
+    ("フジタ", "ミナト"),
+]
+
+
+@transaction.atomic
+def seed_fresh() -> dict:
+    """Open requests of the last few weeks, so triage has work in the demo (idempotent)."""
+    from django.utils import timezone
+
+    from dxcenter.common.models import PurposeNotice
+
+    from .models import ConsentRecord, Contact
+
+    if Case.objects.filter(organisation__name=FRESH[0][2]).exists():
+        return {}
+    today = timezone.localdate()
+    notice = PurposeNotice.current("consultation")
+    municipalities = {m.name: m for m in Municipality.objects.all()}
+    for i, (days, rtype, name, town, category, subject, consent, status) in enumerate(FRESH):
+        organisation = Organisation.objects.create(
+            name=name, requester_type=rtype, municipality=municipalities[town]
+        )
+        contact = Contact.objects.create(
+            organisation=organisation,
+            family_name=FAMILY[i],
+            given_name=GIVEN[i],
+            family_name_kana=KANA[i][0],
+            given_name_kana=KANA[i][1],
+            email=f"contact{i + 1}@example.jp",
+            phone=f"059-2{i:02d}-1234",
+        )
+        received = today - dt.timedelta(days=days)
+        case = case_create(
+            organisation=organisation,
+            contact=contact,
+            received_on=received,
+            channel="web",
+            category=category,
+            subject=subject,
+            description=f"{subject}。どこから手を付ければよいか相談したい。",
+            status=status,
+            first_responded_on=received + dt.timedelta(days=1) if status == "triage" else None,
+        )
+        ConsentRecord.objects.create(
+            case=case, notice=notice, acknowledged_purpose=True, referral_consent=consent
+        )
+    return {"fresh_cases": len(FRESH)}
+
+
+def seed_assignments(by) -> dict:
+    """Two referrals on the demo's open cases, one to a company and one to an advisor."""
+    from partners.models import Advisor, PartnerCompany
+
+    from .exceptions import CaseError
+    from .models import Assignment
+    from .services import case_assign
+
+    if Assignment.objects.filter(case__organisation__name__in=[f[2] for f in FRESH]).exists():
+        return {}
+    made = 0
+    targets = [
+        ("株式会社志摩マリン観光", PartnerCompany.objects.get(name="伊勢湾モバイル株式会社")),
+        ("桑名精密工業株式会社", Advisor.objects.get(name="青山 美咲")),
+    ]
+    for organisation, assignee in targets:
+        case = Case.objects.filter(organisation__name=organisation).first()
+        if case is None:
+            continue
+        try:
+            case_assign(
+                case=case, assignee=assignee, by=by, note="ご対応の可否をお知らせください。"
+            )
+            made += 1
+        except CaseError:
+            continue
+    return {"assignments": made}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxcenter.common.models import Municipality, PurposeNotice
+from dxcenter.common.storage import private_storage
 from dxcenter.common.vocab import Category, RequesterType
 from partners.models import Advisor, PartnerCompany
 
@@ -362,7 +363,9 @@ class Attachment(models.Model):
         on_delete=models.SET_NULL,
         related_name="attachments",
     )
-    file = models.FileField(_("ファイル"), upload_to=attachment_path, max_length=255)
+    file = models.FileField(
+        _("ファイル"), upload_to=attachment_path, storage=private_storage, max_length=255
+    )
     original_name = models.CharField(_("ファイル名"), max_length=255)
     content_type = models.CharField(_("種類"), max_length=100)
     size = models.PositiveIntegerField(_("サイズ"))

@@ -535,3 +535,27 @@ def assignment_resolve(*, assignment: Assignment, by, summary: str) -> Assignmen
             context={"summary": assignment.summary},
         )
     return assignment
+
+
+def attachment_add(*, case: Case, uploaded, by, assignment: Assignment | None = None):
+    """Store a checked file privately on the case."""
+    from dxcenter.common.uploads import check_upload
+
+    from .models import Attachment
+
+    checked = check_upload(uploaded)
+    original = uploaded.name.rsplit("/", 1)[-1][:200]
+    stem = original.rsplit(".", 1)[0] if "." in original else original
+    with transaction.atomic():
+        attachment = Attachment(
+            case=case,
+            assignment=assignment,
+            original_name=f"{stem}.{checked.extension}",
+            content_type=checked.content_type,
+            size=checked.size,
+            uploaded_by=by,
+        )
+        attachment.file.save(f"{secrets.token_hex(8)}.{checked.extension}", uploaded, save=False)
+        attachment.save()
+        case_event_record(case=case, action="attachment", by=by, comment=attachment.original_name)
+    return attachment

@@ -15,6 +15,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("healthz", common_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Partner portal: advisors and partner companies, their own login.
+    path("partner/", include("cases.portal.urls")),
     # Provider delivery and bounce webhooks: /anymail/<provider>/tracking/
     path("anymail/", include("anymail.urls")),
 ]

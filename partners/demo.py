@@ -183,3 +183,37 @@ def seed() -> dict:
         )
         advisor.expertise.set([areas[s] for s in expertise])
     return {"advisors": Advisor.objects.count(), "companies": PartnerCompany.objects.count()}
+
+
+def seed_users(password: str) -> dict:
+    """Portal logins for the demo: a member of one partner company and one advisor."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Membership
+
+    User = get_user_model()
+    company = PartnerCompany.objects.get(name="伊勢湾モバイル株式会社")
+    member, created = User.objects.get_or_create(
+        username="member@isewan-mobile.example.jp",
+        defaults={
+            "email": "member@isewan-mobile.example.jp",
+            "last_name": "伊勢湾",
+            "first_name": "一郎",
+        },
+    )
+    if created or password:
+        member.set_password(password)
+        member.save()
+    Membership.objects.get_or_create(user=member, defaults={"company": company})
+    advisor = Advisor.objects.get(name="青山 美咲")
+    advisor_user, created = User.objects.get_or_create(
+        username="aoyama@advisors.example.jp",
+        defaults={"email": "aoyama@advisors.example.jp", "last_name": "青山", "first_name": "美咲"},
+    )
+    if created or password:
+        advisor_user.set_password(password)
+        advisor_user.save()
+    if advisor.user_id != advisor_user.pk:
+        advisor.user = advisor_user
+        advisor.save()
+    return {"portal_users": 2}

@@ -49,6 +49,11 @@ class Command(BaseCommand):
         home = cms_demo.seed_site()
         figures.update(events_demo.seed(home))
         figures.update(cases_demo.seed())
+        figures.update(cases_demo.seed_fresh())
+        portal_password = created_password or password
+        if portal_password:
+            figures.update(partners_demo.seed_users(portal_password))
+        figures.update(cases_demo.seed_assignments(user))
         self.stdout.write(" ".join(f"{k}={v}" for k, v in figures.items()))
         if created_password:
             self.stdout.write(
@@ -57,6 +62,11 @@ class Command(BaseCommand):
                     f"password: {created_password}"
                 )
             )
+            if portal_password:
+                self.stdout.write(
+                    "Partner portal: http://127.0.0.1:8000/partner/  "
+                    f"member@isewan-mobile.example.jp or aoyama@advisors.example.jp / {portal_password}"
+                )
         else:
             self.stdout.write(
                 f"Staff login: http://127.0.0.1:8000/admin/  user: {username} "

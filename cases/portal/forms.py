@@ -1,0 +1,98 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import clean_text
+
+
+class PortalLoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("メールアドレス"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("パスワード"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "メールアドレスまたはパスワードが正しくありません。5回続けて間違えると30分間ログインできなくなります。"
+        ),
+        "inactive": _("このアカウントは使用できません。センターにお問い合わせください。"),
+    }
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("辞退の理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_reason(self):
+        value = clean_text(self.cleaned_data["reason"])
+        if not value:
+            raise forms.ValidationError(_("辞退の理由を入力してください。"))
+        return value
+
+
+class PortalNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("経過の記録（センターと共有されます）"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_body(self):
+        value = clean_text(self.cleaned_data["body"])
+        if not value:
+            raise forms.ValidationError(_("内容を入力してください。"))
+        return value
+
+
+class ResolveForm(forms.Form):
+    summary = forms.CharField(
+        label=_("支援内容の報告"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def clean_summary(self):
+        value = clean_text(self.cleaned_data["summary"])
+        if not value:
+            raise forms.ValidationError(_("支援内容を入力してください。"))
+        return value
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("ファイル"),
+        help_text=_("PDF、画像（PNG・JPEG）、Office文書。10MBまで。"),
+    )
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Password reset mail goes through the outbox like every other mail."""
+
+    email = forms.EmailField(label=_("メールアドレス"), max_length=254)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from django.urls import reverse
+
+        from dxcenter.common.mail import outbox_add
+
+        path = reverse(
+            "partner:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        outbox_add(
+            to=to_email,
+            template="password_reset",
+            context={"reset_url": f"{context['protocol']}://{context['domain']}{path}"},
+        )

@@ -1,0 +1,203 @@
+"""The partner portal (/partner/): an assignee's view of the case work referred to them.
+
+Every object is fetched through `assignments_for_user`: a case not assigned to you does not
+exist here, and its URLs answer 404.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cases.exceptions import CaseError
+from cases.models import Assignment, Attachment
+from cases.services import (
+    assignment_accept,
+    assignment_decline,
+    assignment_note_add,
+    assignment_resolve,
+    attachment_add,
+)
+from dxcenter.common.access_log import personal_data_access_log
+
+from .forms import AttachmentForm, DeclineForm, PortalLoginForm, PortalNoteForm, ResolveForm
+from .selectors import (
+    assignment_groups,
+    assignments_for_user,
+    attachments_for_assignment,
+    is_portal_user,
+    notes_for_assignment,
+)
+
+LOGIN_URL = reverse_lazy("partner:login")
+
+
+def portal_login_required(view):
+    """Anonymous visitors go to the portal's own login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{LOGIN_URL}?next={request.path}")
+        return never_cache(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+class PortalLoginView(auth_views.LoginView):
+    template_name = "cases/portal/login.html"
+    authentication_form = PortalLoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("partner:home")
+
+
+def _assignment(request, pk) -> Assignment:
+    return get_object_or_404(assignments_for_user(request.user), pk=pk)
+
+
+@portal_login_required
+def home(request):
+    if not is_portal_user(request.user):
+        return render(request, "cases/portal/not_partner.html", status=403)
+    return render(
+        request,
+        "cases/portal/home.html",
+        {"groups": assignment_groups(request.user), "today": timezone.localdate()},
+    )
+
+
+@portal_login_required
+def assignment_detail(request, pk):
+    assignment = _assignment(request, pk)
+    case = assignment.case
+    consent = getattr(case, "consent", None)
+    show_contact = bool(consent and consent.referral_consent and case.contact)
+    if show_contact:
+        personal_data_access_log(user=request.user, subject=case, context="partner_case")
+    return render(
+        request,
+        "cases/portal/assignment.html",
+        {
+            "assignment": assignment,
+            "case": case,
+            "show_contact": show_contact,
+            "contact": case.contact if show_contact else None,
+            "notes": notes_for_assignment(assignment),
+            "attachments": attachments_for_assignment(assignment),
+            "decline_form": DeclineForm(),
+            "note_form": PortalNoteForm(),
+            "resolve_form": ResolveForm(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+def _action(request, pk, form_class, run, success):
+    assignment = _assignment(request, pk)
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("partner:assignment", pk=assignment.pk)
+    try:
+        run(assignment, form.cleaned_data if form else {})
+    except (CaseError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, success)
+    return redirect("partner:assignment", pk=assignment.pk)
+
+
+@portal_login_required
+@require_POST
+def accept(request, pk):
+    return _action(
+        request,
+        pk,
+        None,
+        lambda a, d: assignment_accept(assignment=a, by=request.user),
+        _("受諾しました。センターにお知らせしました。"),
+    )
+
+
+@portal_login_required
+@require_POST
+def decline(request, pk):
+    return _action(
+        request,
+        pk,
+        DeclineForm,
+        lambda a, d: assignment_decline(assignment=a, by=request.user, reason=d["reason"]),
+        _("辞退しました。センターにお知らせしました。"),
+    )
+
+
+@portal_login_required
+@require_POST
+def add_note(request, pk):
+    return _action(
+        request,
+        pk,
+        PortalNoteForm,
+        lambda a, d: assignment_note_add(assignment=a, by=request.user, body=d["body"]),
+        _("経過を記録しました。"),
+    )
+
+
+@portal_login_required
+@require_POST
+def resolve(request, pk):
+    return _action(
+        request,
+        pk,
+        ResolveForm,
+        lambda a, d: assignment_resolve(assignment=a, by=request.user, summary=d["summary"]),
+        _("対応完了を報告しました。ありがとうございました。"),
+    )
+
+
+@portal_login_required
+@require_POST
+def upload(request, pk):
+    return _action(
+        request,
+        pk,
+        AttachmentForm,
+        lambda a, d: attachment_add(case=a.case, assignment=a, uploaded=d["file"], by=request.user),
+        _("ファイルを追加しました。"),
+    )
+
+
+@portal_login_required
+def download(request, pk, attachment_pk):
+    assignment = _assignment(request, pk)
+    attachment = attachments_for_assignment(assignment).filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return _file_response(attachment)
+
+
+def _file_response(attachment: Attachment) -> FileResponse:
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,61 @@
+"""Scheduled work of the cases app (registered with dxcenter.common.scheduling)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from dxcenter.common.dates import format_date_ja
+from dxcenter.common.mail import outbox_add
+from dxcenter.common.scheduling import scheduled_job
+
+from .models import Assignment
+from .services import _absolute, _assignee_email
+
+
+@scheduled_job("assignment_reminders")
+def assignment_reminders(now: dt.datetime) -> int:
+    """Remind assignees the day before the answer is due; alert staff once it has passed."""
+    today = timezone.localdate(now)
+    sent = 0
+    proposed = Assignment.objects.filter(state=Assignment.State.PROPOSED, respond_by__isnull=False)
+    for assignment in proposed.filter(
+        respond_by__lte=today + dt.timedelta(days=1), reminded_at=None
+    ):
+        with transaction.atomic():
+            context = {
+                "reference": assignment.case.reference,
+                "subject": assignment.case.subject,
+                "assignee": str(assignment.assignee),
+                "respond_by": format_date_ja(assignment.respond_by),
+                "portal_url": _absolute(f"/partner/assignments/{assignment.pk}/"),
+            }
+            for address in _assignee_email(assignment):
+                outbox_add(
+                    to=address,
+                    template="assignment_reminder",
+                    context=context,
+                    related=assignment.case,
+                    related_label=assignment.case.reference,
+                )
+            assignment.reminded_at = now
+            assignment.save(update_fields=["reminded_at"])
+            sent += 1
+    for assignment in proposed.filter(respond_by__lt=today, escalated_at=None):
+        with transaction.atomic():
+            outbox_add(
+                to=settings.STAFF_NOTIFICATION_EMAIL,
+                template="assignment_overdue",
+                context={
+                    "reference": assignment.case.reference,
+                    "assignee": str(assignment.assignee),
+                    "respond_by": format_date_ja(assignment.respond_by),
+                },
+                related=assignment.case,
+                related_label=assignment.case.reference,
+            )
+            assignment.escalated_at = now
+            assignment.save(update_fields=["escalated_at"])
+            sent += 1
+    return sent

@@ -1,0 +1,260 @@
+import pytest
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases.models import Assignment, Attachment, CaseEvent, Note
+from cases.services import (
+    assignment_accept,
+    attachment_add,
+    case_assign,
+    case_note_add,
+    case_transition,
+)
+from dxcenter.common.models import PersonalDataAccess
+from partners.models import Advisor, Membership, PartnerCompany
+
+from .factories import UserFactory, make_case, staff_user
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    staff = staff_user()
+    company = PartnerCompany.objects.create(name="株式会社アサイン通信", kind="carrier")
+    other_company = PartnerCompany.objects.create(name="株式会社ほか通信", kind="carrier")
+    member = UserFactory(username="member", email="member@assigned.example.jp")
+    Membership.objects.create(company=company, user=member)
+    other_member = UserFactory(username="other", email="other@else.example.jp")
+    Membership.objects.create(company=other_company, user=other_member)
+    advisor_user = UserFactory(username="advisor", email="advisor@example.jp")
+    advisor = Advisor.objects.create(name="担当 アドバイザー", user=advisor_user)
+    other_advisor_user = UserFactory(username="advisor2", email="advisor2@example.jp")
+    Advisor.objects.create(name="別の アドバイザー", user=other_advisor_user)
+
+    case = make_case(subject="在庫管理の相談")
+    case_transition(case=case, to_status="triage", by=staff)
+    company_assignment = case_assign(case=case, assignee=company, by=staff)
+    advisor_assignment = case_assign(case=case, assignee=advisor, by=staff)
+    attachment = attachment_add(
+        case=case,
+        assignment=company_assignment,
+        uploaded=SimpleUploadedFile("資料.pdf", PDF),
+        by=staff,
+    )
+    return {
+        "staff": staff,
+        "member": member,
+        "other_member": other_member,
+        "advisor": advisor_user,
+        "other_advisor": other_advisor_user,
+        "case": case,
+        "company_assignment": company_assignment,
+        "advisor_assignment": advisor_assignment,
+        "attachment": attachment,
+    }
+
+
+# The URLs of the company's assignment; the advisor's own is checked separately below.
+URLS = [
+    ("get", "/partner/"),
+    ("get", "/partner/assignments/{a}/"),
+    ("post", "/partner/assignments/{a}/accept/"),
+    ("post", "/partner/assignments/{a}/decline/"),
+    ("post", "/partner/assignments/{a}/notes/"),
+    ("post", "/partner/assignments/{a}/resolve/"),
+    ("post", "/partner/assignments/{a}/attachments/"),
+    ("get", "/partner/assignments/{a}/attachments/{f}/"),
+]
+EXPECTED = {
+    # role: status for each URL above, in order
+    "anonymous": [302, 302, 302, 302, 302, 302, 302, 302],
+    "other_member": [200, 404, 404, 404, 404, 404, 404, 404],
+    "other_advisor": [200, 404, 404, 404, 404, 404, 404, 404],
+    "member": [200, 200, 302, 302, 302, 302, 302, 200],
+    "advisor": [200, 404, 404, 404, 404, 404, 404, 404],
+    "staff": [403, 404, 404, 404, 404, 404, 404, 404],
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+@pytest.mark.parametrize("index", range(len(URLS)), ids=[u for _, u in URLS])
+def test_portal_permission_matrix(client, world, role, index):
+    method, template = URLS[index]
+    url = template.format(a=world["company_assignment"].pk, f=world["attachment"].pk)
+    if role != "anonymous":
+        client.force_login(world[role])
+    response = getattr(client, method)(url)
+    assert response.status_code == EXPECTED[role][index], (role, url)
+    if role == "anonymous":
+        assert response["Location"].startswith("/partner/login/")
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("advisor", 200),
+        ("other_advisor", 404),
+        ("member", 404),
+        ("other_member", 404),
+        ("staff", 404),
+    ],
+)
+def test_an_advisor_sees_only_their_own_assignment(client, world, role, status):
+    client.force_login(world[role])
+    url = f"/partner/assignments/{world['advisor_assignment'].pk}/"
+    assert client.get(url).status_code == status
+
+
+def test_the_list_shows_only_my_assignments(client, world):
+    client.force_login(world["other_member"])
+    assert "在庫管理の相談" not in client.get("/partner/").content.decode()
+    client.force_login(world["member"])
+    assert "在庫管理の相談" in client.get("/partner/").content.decode()
+
+
+def test_internal_notes_never_reach_the_partner(client, world):
+    case_note_add(
+        case=world["case"], by=world["staff"], body="社内だけのメモ", visibility="internal"
+    )
+    case_note_add(case=world["case"], by=world["staff"], body="共有するメモ", visibility="shared")
+    client.force_login(world["member"])
+    html = client.get(f"/partner/assignments/{world['company_assignment'].pk}/").content.decode()
+    assert "共有するメモ" in html and "社内だけのメモ" not in html
+
+
+def test_contact_details_only_with_consent_and_the_view_is_logged(client, world):
+    client.force_login(world["member"])
+    url = f"/partner/assignments/{world['company_assignment'].pk}/"
+    assert world["case"].contact.email in client.get(url).content.decode()
+    assert PersonalDataAccess.objects.filter(user=world["member"], context="partner_case").exists()
+
+    consent = world["case"].consent
+    consent.referral_consent = False
+    consent.save()
+    html = client.get(url).content.decode()
+    assert world["case"].contact.email not in html
+    assert "同意がないため" in html
+
+
+def test_partner_accepts_notes_uploads_and_resolves_and_staff_see_each_step(
+    client, world, django_capture_on_commit_callbacks
+):
+    assignment = world["company_assignment"]
+    client.force_login(world["member"])
+    base = f"/partner/assignments/{assignment.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{base}/accept/")
+        client.post(f"{base}/notes/", {"body": "初回訪問を11/25に実施予定"})
+        client.post(f"{base}/attachments/", {"file": SimpleUploadedFile("議事録.pdf", PDF)})
+        client.post(f"{base}/resolve/", {"summary": "在庫管理アプリの導入を支援"})
+    assignment.refresh_from_db()
+    assert assignment.state == "done"
+    assert Note.objects.filter(assignment=assignment, visibility="shared").count() == 1
+    uploaded = Attachment.objects.get(original_name="議事録.pdf")
+    download = client.get(f"{base}/attachments/{uploaded.pk}/")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == PDF
+
+    actions = list(
+        CaseEvent.objects.filter(case=world["case"], actor=world["member"]).values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == ["accepted", "transition", "partner_note", "attachment", "resolved"]
+    staff_mail_subjects = [m.subject for m in mail.outbox if m.to == ["dx-center@example.jp"]]
+    assert any("受諾" in s for s in staff_mail_subjects)
+    assert any("対応完了" in s for s in staff_mail_subjects)
+
+    client.force_login(world["staff"])
+    timeline = client.get(f"/admin/cases/inspect/{world['case'].pk}/").content.decode()
+    for text in ["紹介先が受諾", "紹介先が経過を記入", "紹介先が対応完了を報告"]:
+        assert text in timeline
+
+
+def test_a_decline_returns_the_case_to_triage_with_the_reason(client, world):
+    assignment_accept(assignment=world["advisor_assignment"], by=world["advisor"])
+    client.force_login(world["member"])
+    response = client.post(
+        f"/partner/assignments/{world['company_assignment'].pk}/decline/", {"reason": ""}
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.get(pk=world["company_assignment"].pk).state == "proposed"
+    client.post(
+        f"/partner/assignments/{world['company_assignment'].pk}/decline/",
+        {"reason": "担当地域外のため"},
+    )
+    world["company_assignment"].refresh_from_db()
+    assert world["company_assignment"].decline_reason == "担当地域外のため"
+    # The advisor still works on it, so the case stays in progress.
+    world["case"].refresh_from_db()
+    assert world["case"].status == "in_progress"
+
+
+def test_uploads_are_checked_from_their_content(client, world):
+    assignment_accept(assignment=world["company_assignment"], by=world["member"])
+    client.force_login(world["member"])
+    fake = SimpleUploadedFile("report.pdf", b"<script>alert(1)</script>")
+    response = client.post(
+        f"/partner/assignments/{world['company_assignment'].pk}/attachments/",
+        {"file": fake},
+        follow=True,
+    )
+    assert "このファイルの種類は登録できません" in response.content.decode()
+    assert Attachment.objects.count() == 1
+
+
+def test_anonymous_partner_url_redirects_to_the_portal_login(client, db):
+    response = client.get("/partner/")
+    assert response.status_code == 302
+    assert response["Location"] == "/partner/login/?next=/partner/"
+
+
+def test_login_by_email_and_lockout_after_five_failures(client, world):
+    url = "/partner/login/"
+    for _ in range(5):
+        client.post(url, {"username": "member@assigned.example.jp", "password": "wrong"})
+    response = client.post(
+        url, {"username": "member@assigned.example.jp", "password": "pass-1234-word"}
+    )
+    assert response.status_code in (403, 429)
+    assert "30分間" in response.content.decode()
+    client.logout()
+
+
+def test_login_by_email_works(client, world):
+    response = client.post(
+        "/partner/login/", {"username": "MEMBER@assigned.example.jp", "password": "pass-1234-word"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/partner/"
+
+
+def test_password_reset_mail_goes_through_the_outbox(
+    client, world, django_capture_on_commit_callbacks
+):
+    from dxcenter.common.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/partner/password-reset/", {"email": "member@assigned.example.jp"})
+    message = OutboxMessage.objects.get(template="password_reset")
+    assert message.to_email == "member@assigned.example.jp"
+    assert "/partner/reset/" in mail.outbox[-1].body
+
+
+def test_reminder_then_staff_alert(world, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.tasks import assignment_reminders
+
+    later = timezone.now() + dt.timedelta(days=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert assignment_reminders(later) == 4  # 2 reminders + 2 staff alerts
+        assert assignment_reminders(later) == 0  # idempotent
+    subjects = [m.subject for m in mail.outbox]
+    assert any("ご回答のお願い" in s for s in subjects)
+    assert any("期限超過" in s for s in subjects)
