@@ -29,6 +29,7 @@ if settings.DEBUG:
 # Public pages: Japanese unprefixed, English under /en/. Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
     path("", include("cases.urls")),
+    path("", include("events.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -91,4 +91,46 @@ def seed(home: Page) -> dict:
         page.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
         page.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
         page.save_revision().publish()
+    upcoming = [
+        (
+            dt.date(2026, 12, 15),
+            "生成AIを業務に活かす第一歩",
+            ["清水 拓也"],
+            ["株式会社四日市ソフトウェア"],
+            60,
+            100,
+        ),
+        (
+            dt.date(2027, 1, 26),
+            "シニア向けスマホ教室の開き方",
+            ["中村 彩"],
+            ["伊勢湾モバイル株式会社"],
+            40,
+            None,
+        ),
+    ]
+    for day, title, advisors, companies, venue_cap, online_cap in upcoming:
+        if SeminarPage.objects.filter(title=title).exists():
+            continue
+        starts = dt.datetime.combine(day, dt.time(14, 0), TOKYO)
+        page = SeminarPage(
+            title=title,
+            slug=f"seminar-{day:%Y%m%d}",
+            summary=f"「{title}」をテーマに、事例紹介と個別相談会を行います。",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            format=SeminarPage.Format.HYBRID if online_cap else SeminarPage.Format.VENUE,
+            venue_name="みえ県民交流センター 会議室",
+            venue_address="三重県津市羽所町700 アスト津3階",
+            online_url="https://meet.example.jp/mie-dx-2026" if online_cap else "",
+            capacity_venue=venue_cap,
+            capacity_online=online_cap,
+            target_audience="県内事業者、県民グループ、市町職員",
+            registration_opens_at=dt.datetime(2026, 11, 1, 9, 0, tzinfo=TOKYO),
+            registration_closes_at=starts - dt.timedelta(days=2),
+        )
+        index.add_child(instance=page)
+        page.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
+        page.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
+        page.save_revision().publish()
     return {"seminars": SeminarPage.objects.count()}

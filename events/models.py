@@ -28,6 +28,13 @@ class SeminarIndexPage(Page):
     subpage_types = ["events.SeminarPage"]
     max_count_per_parent = 1
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import seminar_index
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(seminar_index(self))
+        return context
+
     class Meta:
         verbose_name = _("セミナー一覧ページ")
 
@@ -138,6 +145,42 @@ class SeminarPage(Page):
     def is_past(self) -> bool:
         return self.ends_at < timezone.now()
 
+    def capacity_for(self, mode: str) -> int | None:
+        return self.capacity_online if mode == Registration.Mode.ONLINE else self.capacity_venue
+
+    def modes(self) -> list[str]:
+        if self.format == self.Format.VENUE:
+            return [Registration.Mode.VENUE]
+        if self.format == self.Format.ONLINE:
+            return [Registration.Mode.ONLINE]
+        return [Registration.Mode.VENUE, Registration.Mode.ONLINE]
+
+    def registration_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now > self.registration_closes_at:
+            return False
+        return now < self.starts_at
+
+    def lecturers_text(self) -> str:
+        names = [str(a) for a in self.lecturer_advisors.all()]
+        names += [str(c) for c in self.lecturer_companies.all()]
+        names += [g.strip() for g in self.guest_lecturers.splitlines() if g.strip()]
+        return "、".join(names)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import seminar_attendance
+
+        context = super().get_context(request, *args, **kwargs)
+        context["attendance"] = seminar_attendance(self) if self.is_past else None
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from .views import seminar_page
+
+        return seminar_page(request, page=self)
+
 
 class Registration(models.Model):
     """One person's registration for a seminar (personal data)."""
@@ -180,6 +223,7 @@ class Registration(models.Model):
         PurposeNotice,
         verbose_name=_("表示した通知"),
         null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -196,6 +240,9 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(_("申込日時"), default=timezone.now, db_index=True)
     cancelled_at = models.DateTimeField(_("キャンセル日時"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("繰り上げ日時"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("前日案内日時"), null=True, blank=True)
+    thanked_at = models.DateTimeField(_("お礼送信日時"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
 
     history = HistoricalRecords()

@@ -5,6 +5,7 @@ transaction commits, so a rolled-back change sends nothing and a committed one i
 """
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -96,8 +97,22 @@ def render_message(message: OutboxMessage) -> tuple[str, str, str | None]:
     return subject, body, html
 
 
+# Attachments that are costly to build (calendar files, QR codes) are made when the message
+# is sent, not inside the request that queues it: a builder per message type, registered by
+# the app that owns it, receives the message context.
+_ATTACHMENT_BUILDERS: dict[str, Callable[[dict], list[Attachment]]] = {}
+
+
+def register_attachment_builder(template: str, builder: Callable[[dict], list[Attachment]]):
+    _ATTACHMENT_BUILDERS[template] = builder
+
+
 def attachment_payloads(message: OutboxMessage) -> list[tuple[str, bytes, str]]:
-    return [
+    payloads = [
         (a["filename"], base64.b64decode(a["content_b64"]), a["mimetype"])
         for a in message.attachments
     ]
+    builder = _ATTACHMENT_BUILDERS.get(message.template)
+    if builder is not None:
+        payloads += [(a.filename, a.content, a.mimetype) for a in builder(message.context)]
+    return payloads

@@ -39,6 +39,7 @@ def send_outbox_message(message_id: int) -> str:
             return "skipped"
         try:
             subject, body, html = render_message(message)
+            attachments = attachment_payloads(message)
         except Exception as exc:
             message.attempts += 1
             message.state = OutboxMessage.State.FAILED
@@ -54,7 +55,7 @@ def send_outbox_message(message_id: int) -> str:
         )
         if html:
             mail.attach_alternative(html, "text/html")
-        for filename, content, mimetype in attachment_payloads(message):
+        for filename, content, mimetype in attachments:
             mail.attach(filename, content, mimetype)
         message.attempts += 1
         message.subject = subject[:255]

@@ -1,0 +1,21 @@
+"""Domain errors of seminar registration; views turn them into messages."""
+
+
+class RegistrationError(Exception):
+    """The message is shown to the user as it is."""
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class DuplicateRegistration(RegistrationError):
+    pass
+
+
+class TryAgain(RegistrationError):
+    """The seminar row was locked too long (heavy traffic): ask the person to retry."""
+
+
+class InvalidRegistrationChange(RegistrationError):
+    pass

@@ -1,0 +1,109 @@
+from crispy_forms.helper import FormHelper
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import MunicipalityChoiceField, clean_text
+from cases.services import normalise_kana
+from dxcenter.common.forms import HoneypotMixin
+from dxcenter.common.models import Municipality
+from dxcenter.common.vocab import RequesterType
+
+from .models import Registration
+
+
+class RegistrationForm(HoneypotMixin, forms.Form):
+    name = forms.CharField(label=_("氏名"), max_length=100)
+    name_kana = forms.CharField(label=_("フリガナ"), max_length=100, required=False)
+    email = forms.EmailField(
+        label=_("メールアドレス"), max_length=254, help_text=_("受付確認と当日のご案内を送ります。")
+    )
+    organisation = forms.CharField(label=_("所属（会社・団体名）"), max_length=200, required=False)
+    requester_type = forms.ChoiceField(
+        label=_("区分"), choices=RequesterType.choices, widget=forms.RadioSelect
+    )
+    municipality = MunicipalityChoiceField(
+        label=_("所在市町"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label=_("選択してください"),
+    )
+    mode = forms.ChoiceField(
+        label=_("参加方法"), choices=Registration.Mode.choices, widget=forms.RadioSelect
+    )
+    question = forms.CharField(
+        label=_("講師への質問"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_("上記「個人情報の取扱いについて」を確認し、同意します"),
+        error_messages={"required": _("個人情報の取扱いへの同意が必要です。")},
+    )
+
+    def __init__(self, *args, modes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if modes:
+            self.fields["mode"].choices = [c for c in Registration.Mode.choices if c[0] in modes]
+            if len(modes) == 1:
+                self.fields["mode"].initial = modes[0]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        data = super().clean()
+        for name in ("name", "organisation"):
+            if name in data:
+                data[name] = clean_text(data[name]).replace("\n", " ")
+        if "name" in data and not data["name"] and "name" not in self.errors:
+            self.add_error("name", _("この項目は必須です。"))
+        if "name_kana" in data:
+            data["name_kana"] = normalise_kana(clean_text(data["name_kana"]))
+        if "question" in data:
+            data["question"] = clean_text(data["question"])
+        return data
+
+
+class SeminarSurveyForm(HoneypotMixin, forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("満足度"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            ("5", _("5 とても満足")),
+            ("4", _("4 満足")),
+            ("3", _("3 どちらともいえない")),
+            ("2", _("2 不満")),
+            ("1", _("1 とても不満")),
+        ],
+    )
+    useful_for_dx = forms.TypedChoiceField(
+        label=_("あなたのDXの取組に役立ちましたか"),
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        choices=[("1", _("はい")), ("0", _("いいえ"))],
+    )
+    comment = forms.CharField(
+        label=_("ご意見・ご感想"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_comment(self):
+        return clean_text(self.cleaned_data.get("comment", ""))
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("氏名"), max_length=100)
+    email = forms.EmailField(label=_("メールアドレス"))
+    organisation = forms.CharField(label=_("所属"), max_length=200, required=False)
+    requester_type = forms.ChoiceField(label=_("区分"), choices=RequesterType.choices)

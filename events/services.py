@@ -1,0 +1,342 @@
+"""Every write of the events app: registration under a row lock, cancellation, check-in."""
+
+import datetime as dt
+
+import segno
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dxcenter.common.dates import format_date_ja
+from dxcenter.common.mail import Attachment, outbox_add, register_attachment_builder
+from dxcenter.common.models import Municipality, PurposeNotice
+
+from .calendar import registration_ics
+from .exceptions import (
+    DuplicateRegistration,
+    InvalidRegistrationChange,
+    RegistrationClosed,
+    TryAgain,
+)
+from .models import Registration, SeminarPage, SeminarSurvey
+
+CANCEL_SALT = "events.registration.cancel"
+SURVEY_SALT = "events.registration.survey"
+CHECKIN_SALT = "events.registration.checkin"
+LOCK_TIMEOUT = "2s"
+
+
+def registration_token(registration: Registration, salt: str) -> str:
+    return signing.Signer(salt=salt).sign(str(registration.pk))
+
+
+def registration_from_token(token: str, salt: str) -> Registration:
+    """The registration a signed link names, or Registration.DoesNotExist."""
+    try:
+        pk = signing.Signer(salt=salt).unsign(token)
+    except signing.BadSignature:
+        raise Registration.DoesNotExist from None
+    return Registration.objects.select_related("seminar").get(pk=pk)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_BASE_URL.rstrip("/") + path
+
+
+def _links(registration: Registration) -> dict:
+    prefix = "/en" if registration.language == "en" else ""
+    return {
+        "cancel_url": _absolute(
+            f"{prefix}/registration/cancel/{registration_token(registration, CANCEL_SALT)}/"
+        ),
+        "survey_url": _absolute(
+            f"{prefix}/registration/survey/{registration_token(registration, SURVEY_SALT)}/"
+        ),
+        "checkin_url": _absolute(
+            reverse("seminar_checkin_qr", args=[registration_token(registration, CHECKIN_SALT)])
+        ),
+    }
+
+
+def _mail_context(registration: Registration) -> dict:
+    from .selectors import waitlist_position
+
+    seminar = registration.seminar
+    local_start = timezone.localtime(seminar.starts_at)
+    local_end = timezone.localtime(seminar.ends_at)
+    english = registration.language == "en"
+    return {
+        "name": registration.name,
+        "title": seminar.title,
+        "date": local_start.date().isoformat() if english else format_date_ja(local_start.date()),
+        "start": local_start.strftime("%H:%M"),
+        "end": local_end.strftime("%H:%M"),
+        "mode": registration.mode,
+        "mode_label": registration.get_mode_display(),
+        "venue": f"{seminar.venue_name} {seminar.venue_address}".strip(),
+        # The online URL goes to online attendees only.
+        "online_url": seminar.online_url if registration.mode == Registration.Mode.ONLINE else "",
+        "position": waitlist_position(registration),
+        **_links(registration),
+    }
+
+
+def _send(registration: Registration, template: str, *, ics: bool = False, qr: bool = False):
+    """Queue a mail; the calendar file and QR code are built when it is sent (see below)."""
+    context = _mail_context(registration)
+    context["registration_id"] = registration.pk
+    context["attach_ics"] = ics
+    context["attach_qr"] = qr
+    outbox_add(
+        to=registration.email,
+        template=template,
+        language=registration.language,
+        context=context,
+        related=registration.seminar,
+        related_label=registration.seminar.title[:120],
+    )
+
+
+def registration_mail_attachments(context: dict) -> list[Attachment]:
+    """ICS and check-in QR code for a seminar mail, built at send time."""
+    registration = (
+        Registration.objects.select_related("seminar")
+        .filter(pk=context.get("registration_id"))
+        .first()
+    )
+    if registration is None:
+        return []
+    attachments = []
+    if context.get("attach_ics"):
+        attachments.append(
+            Attachment("seminar.ics", registration_ics(registration), "text/calendar")
+        )
+    if context.get("attach_qr"):
+        code = segno.make(context["checkin_url"], error="m")
+        attachments.append(Attachment("checkin-qr.png", _qr_png(code), "image/png"))
+    return attachments
+
+
+def _qr_png(code) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=6)
+    return buffer.getvalue()
+
+
+for _template in ("seminar_confirmed", "seminar_promoted", "seminar_reminder"):
+    register_attachment_builder(_template, registration_mail_attachments)
+
+
+def _lock_seminar(seminar: SeminarPage) -> SeminarPage:
+    """Lock the seminar row so counting and confirming cannot interleave (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    try:
+        return SeminarPage.objects.select_for_update(of=("self",)).get(pk=seminar.pk)
+    except OperationalError as exc:
+        raise TryAgain(
+            _("申込が集中しています。少し時間をおいて、もう一度お申し込みください。")
+        ) from exc
+
+
+def _has_room(seminar: SeminarPage, mode: str) -> bool:
+    capacity = seminar.capacity_for(mode)
+    if capacity is None:
+        return True
+    confirmed = Registration.objects.filter(
+        seminar=seminar, mode=mode, status=Registration.Status.CONFIRMED
+    ).count()
+    return confirmed < capacity
+
+
+def registration_create(
+    *,
+    seminar: SeminarPage,
+    name: str,
+    email: str,
+    mode: str,
+    name_kana: str = "",
+    organisation: str = "",
+    requester_type: str = "",
+    municipality: Municipality | None = None,
+    question: str = "",
+    language: str = "ja",
+    notice: PurposeNotice | None = None,
+    walk_in: bool = False,
+    by=None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Confirm the person or put them on the waiting list, under a lock on the seminar."""
+    now = now or timezone.now()
+    email = email.strip().lower()
+    if mode not in seminar.modes():
+        raise InvalidRegistrationChange(_("この参加方法は選べません。"))
+    if not walk_in and not seminar.registration_open(now):
+        raise RegistrationClosed(_("このセミナーの申込受付は終了しました。"))
+    try:
+        with transaction.atomic():
+            seminar = _lock_seminar(seminar)
+            if (
+                Registration.objects.filter(seminar=seminar, email=email)
+                .exclude(status=Registration.Status.CANCELLED)
+                .exists()
+            ):
+                raise DuplicateRegistration(
+                    _("このメールアドレスでは、既にこのセミナーにお申し込みいただいています。")
+                )
+            confirmed = walk_in or _has_room(seminar, mode)
+            registration = Registration(
+                seminar=seminar,
+                name=name.strip(),
+                name_kana=name_kana.strip(),
+                email=email,
+                organisation=organisation.strip(),
+                requester_type=requester_type,
+                municipality=municipality,
+                mode=mode,
+                question=question.strip(),
+                status=Registration.Status.CONFIRMED
+                if confirmed
+                else Registration.Status.WAITLISTED,
+                language="en" if language == "en" else "ja",
+                notice=notice,
+                consented_at=now if notice else None,
+                is_walk_in=walk_in,
+                checked_in_at=now if walk_in else None,
+                checked_in_by=by if walk_in else None,
+            )
+            registration.full_clean(exclude=["seminar"])
+            registration.save()
+            if not walk_in:
+                if confirmed:
+                    _send(registration, "seminar_confirmed", ics=True, qr=True)
+                else:
+                    _send(registration, "seminar_waitlisted")
+    except IntegrityError:
+        raise DuplicateRegistration(
+            _("このメールアドレスでは、既にこのセミナーにお申し込みいただいています。")
+        ) from None
+    return registration
+
+
+def _promote_first_waiting(seminar: SeminarPage, mode: str) -> Registration | None:
+    if not _has_room(seminar, mode):
+        return None
+    first = (
+        Registration.objects.filter(
+            seminar=seminar, mode=mode, status=Registration.Status.WAITLISTED
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = Registration.Status.CONFIRMED
+    first.promoted_at = timezone.now()
+    first.save(update_fields=["status", "promoted_at"])
+    _send(first, "seminar_promoted", ics=True, qr=True)
+    return first
+
+
+def registration_cancel(*, registration: Registration, by=None) -> Registration | None:
+    """Cancel; the first person waiting for the same mode is promoted and told by mail."""
+    with transaction.atomic():
+        seminar = _lock_seminar(registration.seminar)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            return None
+        was_confirmed = registration.status == Registration.Status.CONFIRMED
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        if was_confirmed:
+            return _promote_first_waiting(seminar, registration.mode)
+    return None
+
+
+def registration_move(*, registration: Registration, mode: str, by=None) -> Registration:
+    """Staff move a person between venue and online, within capacity."""
+    with transaction.atomic():
+        seminar = _lock_seminar(registration.seminar)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if mode not in seminar.modes() or mode == registration.mode:
+            raise InvalidRegistrationChange(_("この参加方法には変更できません。"))
+        if registration.status == Registration.Status.CONFIRMED and not _has_room(seminar, mode):
+            raise InvalidRegistrationChange(_("変更先の定員に空きがありません。"))
+        old_mode = registration.mode
+        registration.mode = mode
+        registration.save(update_fields=["mode"])
+        if registration.status == Registration.Status.CONFIRMED:
+            _promote_first_waiting(seminar, old_mode)
+    return registration
+
+
+def registration_check_in(*, registration: Registration, by) -> Registration:
+    """Mark a confirmed person as present; attendance counts check-ins."""
+    if registration.status != Registration.Status.CONFIRMED:
+        raise InvalidRegistrationChange(_("参加確定の方だけ受付できます。"))
+    if registration.checked_in_at is None:
+        registration.checked_in_at = timezone.now()
+        registration.checked_in_by = by
+        registration.save(update_fields=["checked_in_at", "checked_in_by"])
+    return registration
+
+
+def seminar_survey_answer(
+    *, registration: Registration, satisfaction: int, useful_for_dx: bool, comment: str = ""
+) -> SeminarSurvey:
+    """Record a participant's answer once."""
+    if hasattr(registration, "survey"):
+        raise InvalidRegistrationChange(_("このアンケートには既にご回答いただいています。"))
+    survey = SeminarSurvey(
+        registration=registration,
+        satisfaction=satisfaction,
+        useful_for_dx=useful_for_dx,
+        comment=comment.strip(),
+    )
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+def seminar_reminders_send(now: dt.datetime) -> int:
+    """The day before: remind every confirmed person once."""
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    due = Registration.objects.filter(
+        status=Registration.Status.CONFIRMED,
+        reminded_at__isnull=True,
+        seminar__starts_at__date=tomorrow,
+    ).select_related("seminar")
+    count = 0
+    for registration in due:
+        with transaction.atomic():
+            _send(registration, "seminar_reminder", ics=True)
+            registration.reminded_at = now
+            registration.save(update_fields=["reminded_at"])
+            count += 1
+    return count
+
+
+def seminar_thanks_send(now: dt.datetime) -> int:
+    """After the seminar: thank the people who came and ask for the survey, once."""
+    due = Registration.objects.filter(
+        checked_in_at__isnull=False,
+        thanked_at__isnull=True,
+        seminar__ends_at__lte=now,
+        seminar__ends_at__gte=now - dt.timedelta(days=14),
+    ).select_related("seminar")
+    count = 0
+    for registration in due:
+        with transaction.atomic():
+            _send(registration, "seminar_thanks")
+            registration.thanked_at = now
+            registration.save(update_fields=["thanked_at"])
+            count += 1
+    return count

@@ -1,0 +1,161 @@
+"""Public views of seminars: the page with its registration form, cancel link, survey."""
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+
+from dxcenter.common.models import PurposeNotice
+from dxcenter.common.ratelimit import rate_limited
+
+from .exceptions import RegistrationError, TryAgain
+from .forms import RegistrationForm, SeminarSurveyForm
+from .models import Registration, SeminarPage
+from .selectors import seminar_attendance, seminar_counts, waitlist_position
+from .services import (
+    CANCEL_SALT,
+    SURVEY_SALT,
+    registration_cancel,
+    registration_create,
+    registration_from_token,
+    seminar_survey_answer,
+)
+
+
+@csrf_protect
+def seminar_page(request, *, page):
+    """The seminar: details, and while open the registration form (posted to `register`)."""
+    if request.method == "POST":
+        return register(request, pk=page.pk)
+    form = RegistrationForm(modes=page.modes()) if page.registration_open() else None
+    return _render_page(request, page, form)
+
+
+def _render_page(request, page, form, status=200):
+    language = "en" if get_language() == "en" else "ja"
+    notice = PurposeNotice.current(PurposeNotice.Scope.SEMINAR)
+    response = TemplateResponse(
+        request,
+        "events/seminar_page.html",
+        {
+            "page": page,
+            "self": page,
+            "form": form,
+            "notice": notice.text(language) if notice else "",
+            "counts": seminar_counts(page),
+            "attendance": seminar_attendance(page) if page.is_past else None,
+            "registered": request.GET.get("registered"),
+            "position": request.GET.get("n"),
+        },
+        status=status,
+    )
+    if status == 503:
+        response["Retry-After"] = "5"
+    return response
+
+
+@never_cache
+@csrf_protect
+@require_POST
+def register(request, pk):
+    """Registration: its own light URL, so a rush of sign-ups skips page routing."""
+    page = get_object_or_404(SeminarPage.objects.live(), pk=pk)
+    if not page.registration_open():
+        return _render_page(request, page, None, status=400)
+    language = "en" if get_language() == "en" else "ja"
+    form = RegistrationForm(request.POST, modes=page.modes())
+    if rate_limited(request, "registration"):
+        form.is_valid()
+        form.add_error(None, _("短時間に多くの送信がありました。しばらくしてからお試しください。"))
+        return _render_page(request, page, form, status=429)
+    if not form.is_valid():
+        return _render_page(request, page, form, status=400)
+    data = form.cleaned_data
+    try:
+        result = registration_create(
+            seminar=page,
+            name=data["name"],
+            name_kana=data["name_kana"],
+            email=data["email"],
+            organisation=data["organisation"],
+            requester_type=data["requester_type"],
+            municipality=data["municipality"],
+            mode=data["mode"],
+            question=data["question"],
+            language=language,
+            notice=PurposeNotice.current(PurposeNotice.Scope.SEMINAR),
+        )
+    except TryAgain as exc:
+        form.add_error(None, str(exc))
+        return _render_page(request, page, form, status=503)
+    except RegistrationError as exc:
+        form.add_error(None, str(exc))
+        return _render_page(request, page, form, status=400)
+    position = waitlist_position(result) or ""
+    return HttpResponseRedirect(f"{page.url}?registered={result.status}&n={position}")
+
+
+def _registration(token, salt) -> Registration:
+    try:
+        return registration_from_token(token, salt)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+
+
+@never_cache
+@csrf_protect
+def cancel(request, token):
+    registration = _registration(token, CANCEL_SALT)
+    if request.method == "POST" and registration.status != Registration.Status.CANCELLED:
+        try:
+            registration_cancel(registration=registration)
+        except TryAgain as exc:
+            return TemplateResponse(
+                request,
+                "events/cancel.html",
+                {"registration": registration, "error": str(exc)},
+                status=503,
+            )
+        return HttpResponseRedirect(request.path)
+    return TemplateResponse(request, "events/cancel.html", {"registration": registration})
+
+
+@never_cache
+@csrf_protect
+def survey(request, token):
+    registration = _registration(token, SURVEY_SALT)
+    if hasattr(registration, "survey"):
+        return TemplateResponse(request, "events/survey_done.html", {"registration": registration})
+    status = 200
+    if request.method == "POST":
+        form = SeminarSurveyForm(request.POST)
+        if rate_limited(request, "survey"):
+            form.is_valid()
+            form.add_error(
+                None, _("短時間に多くの送信がありました。しばらくしてからお試しください。")
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                seminar_survey_answer(
+                    registration=registration,
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    useful_for_dx=form.cleaned_data["useful_for_dx"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except RegistrationError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                return HttpResponseRedirect(request.path)
+        else:
+            status = 400
+    else:
+        form = SeminarSurveyForm()
+    return TemplateResponse(
+        request, "events/survey.html", {"form": form, "registration": registration}, status=status
+    )

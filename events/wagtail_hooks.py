@@ -1,0 +1,34 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_seminar_admin_urls():
+    return [
+        path("seminars/", admin_views.seminar_list, name="seminar_list"),
+        path("seminars/<int:pk>/roster/", admin_views.seminar_roster, name="seminar_roster"),
+        path("seminars/<int:pk>/walk-in/", admin_views.walk_in, name="seminar_walk_in"),
+        path(
+            "seminars/registrations/<int:pk>/<str:action>/",
+            admin_views.registration_action,
+            name="seminar_registration_action",
+        ),
+        path(
+            "seminars/checkin/<str:token>/", admin_views.checkin_from_qr, name="seminar_checkin_qr"
+        ),
+    ]
+
+
+class SeminarMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("events.view_registration")
+
+
+@hooks.register("register_admin_menu_item")
+def register_seminar_menu_item():
+    return SeminarMenuItem(_("セミナー受付"), reverse("seminar_list"), icon_name="date", order=150)
