@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("", include("dxcenter.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Partner portal: advisors and partner companies, their own login.
     path("partner/", include("cases.portal.urls")),

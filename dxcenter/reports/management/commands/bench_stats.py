@@ -1,0 +1,149 @@
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill a scratch database with N cases over several fiscal years, time the yearly report "
+        "(JSON and PDF) and print one JSON line: cases, seconds_json, seconds_pdf, peak_rss_mb, queries."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=10000)
+        parser.add_argument("--fiscal-year", type=int, default=2024)
+        parser.add_argument(
+            "--inner", action="store_true", help="(internal) run inside the scratch DB"
+        )
+
+    def handle(self, *args, cases, fiscal_year, inner, **options):
+        if inner:
+            return self.run_inner(cases, fiscal_year)
+        # A scratch database: a temporary SQLite file, or a throwaway database on PostgreSQL.
+        env = {**os.environ}
+        cleanup = None
+        if connection.vendor == "postgresql":
+            name = f"bench_stats_{os.getpid()}"
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+            s = connection.settings_dict
+            password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+            env["DATABASE_URL"] = f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{name}"
+
+            def cleanup():
+                connection.close()
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        else:
+            handle, path = tempfile.mkstemp(suffix=".sqlite3", prefix="bench-stats-")
+            os.close(handle)
+            env["DATABASE_URL"] = f"sqlite:///{path}"
+
+            def cleanup():
+                for suffix in ("", "-wal", "-shm"):
+                    Path(path + suffix).unlink(missing_ok=True)
+
+        env["DJANGO_SETTINGS_MODULE"] = "dxcenter.settings.bench"
+        root = Path(__file__).resolve().parents[4]
+        try:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "bench_stats",
+                    "--inner",
+                    "--cases",
+                    str(cases),
+                    "--fiscal-year",
+                    str(fiscal_year),
+                ],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        finally:
+            cleanup()
+        if result.returncode != 0:
+            self.stderr.write(result.stderr[-4000:])
+            raise SystemExit(result.returncode)
+        self.stdout.write(result.stdout.strip().splitlines()[-1])
+
+    def run_inner(self, n, fiscal_year):
+        from cases.models import Case, Organisation
+        from dxcenter.common.models import Municipality
+        from dxcenter.reports.render import to_pdf
+        from dxcenter.reports.report import yearly_report
+
+        call_command("migrate", verbosity=0)
+        rng = random.Random(n)
+        municipalities = list(Municipality.objects.values_list("code", flat=True))
+        types = ["business", "citizen_group", "municipality"]
+        categories = ["information", "training", "problem_solving", "other"]
+        organisations = Organisation.objects.bulk_create(
+            [Organisation(name=f"団体{i}", requester_type=types[i % 3]) for i in range(200)]
+        )
+        import datetime as dt
+
+        years = [fiscal_year - 3, fiscal_year - 2, fiscal_year - 1, fiscal_year]
+        batch = []
+        seq = {}
+        for i in range(n):
+            fy = years[i % len(years)]
+            received = dt.date(fy, 4, 1) + dt.timedelta(days=rng.randrange(365))
+            seq[fy] = seq.get(fy, 0) + 1
+            batch.append(
+                Case(
+                    reference=f"DX{fy}-{seq[fy]:06d}",
+                    fiscal_year=fy,
+                    sequence=seq[fy],
+                    received_on=received,
+                    channel="web",
+                    requester_type=types[i % 3],
+                    category=categories[rng.randrange(4)],
+                    organisation=organisations[i % 200],
+                    municipality_id=rng.choice(municipalities),
+                    subject="件名",
+                    description="相談内容",
+                    status="closed",
+                    first_response_due=received + dt.timedelta(days=5),
+                    first_responded_on=received + dt.timedelta(days=rng.randrange(7)),
+                )
+            )
+            if len(batch) >= 5000:
+                Case.objects.bulk_create(batch)
+                batch = []
+        Case.objects.bulk_create(batch)
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            report = yearly_report(fiscal_year)
+            json.dumps(report, ensure_ascii=False, default=str)
+            seconds_json = time.perf_counter() - started
+        queries = len(ctx.captured_queries)
+        started = time.perf_counter()
+        to_pdf(report)
+        seconds_pdf = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            json.dumps(
+                {
+                    "cases": n,
+                    "seconds_json": round(seconds_json, 3),
+                    "seconds_pdf": round(seconds_pdf, 3),
+                    "peak_rss_mb": round(peak, 1),
+                    "queries": queries,
+                }
+            )
+        )

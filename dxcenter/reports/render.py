@@ -1,0 +1,352 @@
+"""Outputs of the yearly report: CSV (long format), XLSX (a sheet per table), PDF (A4)."""
+
+import csv
+import io
+import logging
+from pathlib import Path
+
+from django.utils import translation
+
+from dxcenter.common.models import Municipality
+from dxcenter.common.vocab import Category, RequesterType
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_LABELS = {
+    "web": "ウェブ",
+    "phone": "電話",
+    "email": "メール",
+    "visit": "来所",
+    "import": "取込",
+}
+STATUS_LABELS = {
+    "new": "受付",
+    "triage": "確認中",
+    "assigned": "紹介済",
+    "in_progress": "対応中",
+    "closed": "完了",
+    "withdrawn": "取下げ",
+}
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    with translation.override("ja"):
+        municipalities = {m.code: m.name for m in Municipality.objects.all()}
+        municipalities["unknown"] = "不明"
+        return {
+            "requester_type": {c.value: str(c.label) for c in RequesterType},
+            "category": {c.value: str(c.label) for c in Category},
+            "channel": CHANNEL_LABELS,
+            "status": STATUS_LABELS,
+            "municipality": municipalities,
+        }
+
+
+def long_rows(report: dict) -> list[tuple]:
+    """fiscal_year, dimension, code, label, count."""
+    fy = report["fiscal_year"]
+    labels = _labels()
+    cases = report["cases"]
+    rows = [(fy, "total", "total", "相談件数", cases["total"])]
+    for dimension, key in [
+        ("requester_type", "by_requester_type"),
+        ("category", "by_category"),
+        ("channel", "by_channel"),
+        ("status", "by_status"),
+        ("municipality", "by_municipality"),
+    ]:
+        for code, count in cases[key].items():
+            rows.append((fy, dimension, code, labels[dimension].get(code, code), count))
+    for month, count in cases["by_month"].items():
+        rows.append((fy, "month", month, f"{int(month[:4])}年{int(month[5:])}月", count))
+    cumulative = report["cumulative"]
+    rows.append((fy, "cumulative_total", "total", "累計相談件数", cumulative["total"]))
+    for year, count in cumulative["by_fiscal_year"].items():
+        rows.append((fy, "cumulative_fiscal_year", year, f"{year}年度", count))
+    for code, count in cumulative["by_requester_type"].items():
+        rows.append((fy, "cumulative_requester_type", code, labels["requester_type"][code], count))
+    for code, count in cumulative["by_category"].items():
+        rows.append((fy, "cumulative_category", code, labels["category"][code], count))
+    for seminar in report["seminars"]:
+        rows.append(
+            (fy, "seminar_attended", seminar["date"], seminar["title"], seminar["attended"] or 0)
+        )
+    return rows
+
+
+def to_csv(report: dict) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["fiscal_year", "dimension", "code", "label", "count"])
+    writer.writerows(long_rows(report))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(report: dict) -> bytes:
+    """One sheet per table with Japanese headers; pandas only shapes the small result."""
+    import pandas as pd
+
+    labels = _labels()
+    cases = report["cases"]
+
+    def table(mapping, dimension, header):
+        return pd.DataFrame(
+            [(labels[dimension].get(code, code), n) for code, n in mapping.items()],
+            columns=[header, "件数"],
+        )
+
+    sheets = {
+        "概要": pd.DataFrame(
+            [
+                ("年度", report["label"]),
+                ("期間", f"{report['period']['start']} 〜 {report['period']['end']}"),
+                ("相談件数", cases["total"]),
+                ("累計相談件数", report["cumulative"]["total"]),
+                ("支援に対する貢献度", report["satisfaction"]["contribution_rate"]),
+            ],
+            columns=["項目", "値"],
+        ),
+        "相談者区分": table(cases["by_requester_type"], "requester_type", "相談者区分"),
+        "相談内容区分": table(cases["by_category"], "category", "相談内容区分"),
+        "月別": pd.DataFrame(
+            [(m, n) for m, n in cases["by_month"].items()], columns=["月", "件数"]
+        ),
+        "市町別": table(cases["by_municipality"], "municipality", "市町"),
+        "受付経路": table(cases["by_channel"], "channel", "受付経路"),
+        "状況": table(cases["by_status"], "status", "状況"),
+        "年度別累計": pd.DataFrame(
+            [(f"{y}年度", n) for y, n in report["cumulative"]["by_fiscal_year"].items()],
+            columns=["年度", "件数"],
+        ),
+        "セミナー": pd.DataFrame(
+            [
+                (
+                    s["date"],
+                    s["title"],
+                    s["lecturers"],
+                    s["registered"],
+                    s["attended"],
+                    s["satisfaction"],
+                )
+                for s in report["seminars"]
+            ],
+            columns=["開催日", "テーマ", "講師", "申込者数", "参加者数", "満足度"],
+        ),
+        "紹介": pd.DataFrame(
+            [
+                (r["assignee"], r["referred"], r["accepted"], r["declined"], r["done"])
+                for r in report["referrals"]
+            ],
+            columns=["紹介先", "紹介件数", "受諾", "辞退", "完了"],
+        ),
+        "KPI": pd.DataFrame(
+            [(k["name"], k["target"], k["actual"], k["grade"]) for k in report["kpis"]],
+            columns=["指標", "目標値", "実績値", "評価"],
+        ),
+    }
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+FONT_CANDIDATES = [
+    ("BIZUDGothic", "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf"),
+    ("IPAexGothic", "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"),
+    ("IPAexGothic", "/usr/share/fonts/truetype/ipaexfont-gothic/ipaexg.ttf"),
+]
+
+
+def japanese_font() -> str:
+    """Embed BIZ UD Gothic, else IPAex; the built-in CID font only as a logged fallback."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name, path in FONT_CANDIDATES:
+        if name in pdfmetrics.getRegisteredFontNames():
+            return name
+        if Path(path).exists():
+            pdfmetrics.registerFont(TTFont(name, path))
+            return name
+    logger.warning(
+        "No Japanese TrueType font found; falling back to HeiseiKakuGo-W5 (not embedded)"
+    )
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    return "HeiseiKakuGo-W5"
+
+
+def _bar_chart(data: list[tuple[str, int]], font: str, width=460, height=150):
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 10
+    chart.width, chart.height = width - 190, height - 20
+    data = list(reversed(data))  # the first item on top
+    chart.data = [[n for _, n in data]]
+    chart.categoryAxis.categoryNames = [label for label, _ in data]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#0017C1")
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = font
+    chart.barLabels.fontSize = 8
+    chart.barLabels.nudge = 8
+    drawing.add(chart)
+    return drawing
+
+
+def to_pdf(report: dict) -> bytes:
+    """The committee layout on A4, Japanese font embedded, text extractable."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = japanese_font()
+    labels = _labels()
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6)
+    heading = ParagraphStyle(
+        "h", fontName=font, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4
+    )
+    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=13)
+    small = ParagraphStyle("s", fontName=font, fontSize=8, leading=11)
+
+    def grid(rows, widths, header=True):
+        t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+        style = [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#666666")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        if header:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8F1FE")))
+        t.setStyle(TableStyle(style))
+        return t
+
+    cases = report["cases"]
+    cumulative = report["cumulative"]
+    story = [
+        Paragraph(f"「みえDXセンター」の取組について　{report['label']}", title),
+        Paragraph(f"対象期間: {report['period']['start']} 〜 {report['period']['end']}", body),
+        Paragraph("1 相談件数", heading),
+        Paragraph(
+            f"相談件数 {cumulative['total']}件（"
+            + "、".join(f"{y}年度: {n}件" for y, n in cumulative["by_fiscal_year"].items())
+            + f"）。うち{report['label']} {cases['total']}件。",
+            body,
+        ),
+        Spacer(1, 4),
+        grid(
+            [["区分", "当該年度", "累計"]]
+            + [
+                [
+                    labels["requester_type"][c],
+                    cases["by_requester_type"][c],
+                    cumulative["by_requester_type"][c],
+                ]
+                for c in RequesterType.values
+            ],
+            [70 * mm, 30 * mm, 30 * mm],
+        ),
+        Paragraph("2 相談者区分別（当該年度）", heading),
+        _bar_chart(
+            [(labels["requester_type"][c], n) for c, n in cases["by_requester_type"].items()],
+            font,
+            height=90,
+        ),
+        Paragraph("3 相談内容区分別", heading),
+        grid(
+            [["相談内容区分", "当該年度", "累計"]]
+            + [
+                [labels["category"][c], cases["by_category"][c], cumulative["by_category"][c]]
+                for c in Category.values
+            ],
+            [90 * mm, 30 * mm, 30 * mm],
+        ),
+        Spacer(1, 4),
+        _bar_chart(
+            [(labels["category"][c][:14], n) for c, n in cases["by_category"].items()],
+            font,
+            height=110,
+        ),
+    ]
+    if report["examples"]:
+        story += [
+            Paragraph("4 具体的な相談内容（主なもの）", heading),
+            grid(
+                [["相談者", "区分", "相談内容", "センターによる支援"]]
+                + [
+                    [
+                        Paragraph(e["requester"], small),
+                        Paragraph(e["category_label"], small),
+                        Paragraph(e["request"], small),
+                        Paragraph(e["support"], small),
+                    ]
+                    for e in report["examples"]
+                ],
+                [28 * mm, 30 * mm, 58 * mm, 58 * mm],
+            ),
+        ]
+    story += [
+        Paragraph("5 みえDXセンターセミナー開催状況", heading),
+        grid(
+            [["開催日", "テーマ", "講師", "参加者"]]
+            + [
+                [
+                    s["date"],
+                    Paragraph(s["title"], small),
+                    Paragraph(s["lecturers"] or "—", small),
+                    f"{s['attended']}名" if s["attended"] else "—",
+                ]
+                for s in report["seminars"]
+            ],
+            [22 * mm, 70 * mm, 62 * mm, 20 * mm],
+        ),
+    ]
+    if report["kpis"]:
+        story += [
+            Paragraph("6 KPI", heading),
+            grid(
+                [["指標", "目標値", "実績値", "評価"]]
+                + [
+                    [
+                        k["name"],
+                        k["target"],
+                        k["actual"] if k["actual"] is not None else "—",
+                        k["grade"] or "—",
+                    ]
+                    for k in report["kpis"]
+                ],
+                [80 * mm, 30 * mm, 30 * mm, 20 * mm],
+            ),
+        ]
+    rate = report["satisfaction"]["contribution_rate"]
+    story.append(
+        Paragraph(
+            f"支援に対する貢献度: {'—' if rate is None else f'{rate * 100:.1f}%'}"
+            f"（回答 {report['satisfaction']['respondents']}件）",
+            body,
+        )
+    )
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=f"みえDXセンター {report['label']}",
+        author="三重県",
+    )
+    doc.build(story)
+    return buffer.getvalue()

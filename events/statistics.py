@@ -1,0 +1,51 @@
+"""Seminar statistics per fiscal year, aggregated in SQL."""
+
+from django.db.models import Avg, Count, Q
+
+from dxcenter.common.dates import fiscal_year_range
+
+from .models import SeminarPage
+
+
+def seminar_statistics(fiscal_year: int) -> list[dict]:
+    """Seminars held in the fiscal year: registered, attended and survey satisfaction."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    start, end = fiscal_year_range(fiscal_year)
+    tokyo = ZoneInfo("Asia/Tokyo")
+    seminars = (
+        SeminarPage.objects.filter(
+            starts_at__gte=dt.datetime.combine(start, dt.time.min, tokyo),
+            starts_at__lte=dt.datetime.combine(end, dt.time.max, tokyo),
+        )
+        .annotate(
+            registered=Count(
+                "registrations", filter=~Q(registrations__status="cancelled"), distinct=True
+            ),
+            checked_in=Count(
+                "registrations", filter=Q(registrations__checked_in_at__isnull=False), distinct=True
+            ),
+            satisfaction=Avg("registrations__survey__satisfaction"),
+            survey_answers=Count("registrations__survey", distinct=True),
+        )
+        .prefetch_related("lecturer_advisors", "lecturer_companies")
+        .order_by("starts_at")
+    )
+    rows = []
+    for s in seminars:
+        attended = s.recorded_attendance if s.recorded_attendance is not None else s.checked_in
+        rows.append(
+            {
+                "date": s.starts_at.astimezone(tokyo).date().isoformat(),
+                "title": s.title,
+                "lecturers": s.lecturers_text(),
+                "registered": s.registered,
+                "attended": attended,
+                "held": s.ends_at.astimezone(tokyo).date() <= dt.datetime.now(tokyo).date()
+                and (attended or 0) > 0,
+                "satisfaction": round(s.satisfaction, 2) if s.satisfaction is not None else None,
+                "survey_answers": s.survey_answers,
+            }
+        )
+    return rows
