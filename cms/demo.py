@@ -6,6 +6,7 @@ from wagtail.models import Locale, Page, Site
 
 from dxcenter.common.models import CenterSettings
 
+from .demo_content import seed_pages
 from .models import ConsultationPage, HomePage
 
 
@@ -54,6 +55,7 @@ def seed_site() -> HomePage:
         )
         english.save_revision().publish()
     seed_consultation_page(home, en)
+    seed_pages(home, en)
     site = Site.objects.get(is_default_site=True)
     center = CenterSettings.for_site(site)
     if not center.address:

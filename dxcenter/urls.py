@@ -7,12 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.sitemaps import LocalizedSitemap
 from dxcenter.common import views as common_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalizedSitemap}}, name="sitemap"),
     path("healthz", common_views.healthz, name="healthz"),
     path("", include("dxcenter.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -31,6 +32,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("cases.urls")),
     path("", include("events.urls")),
+    path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

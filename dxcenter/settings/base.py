@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous page views are answered from the cache before sessions and auth are touched.
+    "cms.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -253,6 +255,9 @@ DXCENTER_FIRST_RESPONSE_BUSINESS_DAYS = int(env("FIRST_RESPONSE_BUSINESS_DAYS", 
 DXCENTER_ACCEPTANCE_BUSINESS_DAYS = int(env("ACCEPTANCE_BUSINESS_DAYS", "3"))
 DXCENTER_CASE_RETENTION_FISCAL_YEARS = int(env("CASE_RETENTION_FISCAL_YEARS", "5"))
 DXCENTER_REGISTRATION_RETENTION_YEARS = int(env("REGISTRATION_RETENTION_YEARS", "3"))
+# Page cache for anonymous visitors (cms.cache): purged on publish, else expires after this.
+DXCENTER_PAGE_CACHE = env_bool("PAGE_CACHE", True)
+DXCENTER_PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 DXCENTER_PUBLIC_POST_RATE = env("PUBLIC_POST_RATE", "5/600")  # requests / seconds per IP
 
 LOGGING = {

@@ -20,3 +20,5 @@ AXES_ENABLED = env("AXES_ENABLED", "true") == "true"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The page cache is switched on by the tests that are about it (cms/tests/test_cache.py).
+DXCENTER_PAGE_CACHE = False

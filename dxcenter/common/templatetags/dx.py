@@ -10,16 +10,31 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def other_language_url(context, language: str) -> str:
-    """The same page in the other language: the page's translation, else the same path."""
+    """The same page in the other language: the page's translation, else the translation of its
+    nearest translated ancestor (at least the home page), never a path that would 404."""
     request = context.get("request")
     page = context.get("page")
     if page is not None and hasattr(page, "get_translation_or_none"):
-        from wagtail.models import Locale
+        from wagtail.models import Locale, Page
 
         locale = Locale.objects.filter(language_code=language).first()
-        translated = page.get_translation_or_none(locale) if locale else None
-        if translated is not None and translated.live:
-            return translated.get_url(request=request)
+        if locale is not None:
+            if page.locale_id == locale.pk:
+                return page.get_url(request=request)
+            keys = [page.translation_key]
+            if page.depth > 2:
+                keys += list(
+                    page.get_ancestors()
+                    .filter(depth__gte=2)
+                    .values_list("translation_key", flat=True)
+                )
+            translated = (
+                Page.objects.filter(translation_key__in=keys, locale=locale, live=True)
+                .order_by("-depth")
+                .first()
+            )
+            if translated is not None:
+                return translated.get_url(request=request)
     if request is None:
         return "/" if language == "ja" else f"/{language}/"
     return translate_url(request.get_full_path(), language)

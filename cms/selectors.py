@@ -1,0 +1,206 @@
+"""Reads of the public site: what each page lists, menus, breadcrumbs, search."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from wagtail.models import Locale, Page
+
+from dxcenter.common.vocab import Category
+from partners.models import ExpertiseArea
+
+HOME_DEPTH = 2
+
+
+def _home_path(page: Page) -> str:
+    return page.path[: HOME_DEPTH * Page.steplen]
+
+
+def home_sections(home: Page) -> dict:
+    """Upcoming seminars, latest news and featured case studies for the home page."""
+    from events.models import SeminarPage
+
+    from .models import CaseStudyPage, NewsPage
+
+    now = timezone.now()
+    # Seminars are often published in Japanese only: show the visitor's language where it
+    # exists, else the original, one entry per seminar.
+    seminars = {}
+    for seminar in (
+        SeminarPage.objects.live()
+        .filter(starts_at__gt=now)
+        .order_by("starts_at")
+        .only("id", "title", "url_path", "locale_id", "translation_key", "starts_at", "format")
+        .select_related("locale")[:12]
+    ):
+        current = seminars.get(seminar.translation_key)
+        if current is None or seminar.locale_id == home.locale_id:
+            seminars[seminar.translation_key] = seminar
+    upcoming = sorted(seminars.values(), key=lambda s: s.starts_at)[:3]
+    news = list(
+        NewsPage.objects.live()
+        .descendant_of(home)
+        .order_by("-date", "-pk")
+        .only("id", "title", "url_path", "locale_id", "date", "summary")[:3]
+    )
+    featured = list(
+        CaseStudyPage.objects.live()
+        .descendant_of(home)
+        .filter(featured=True)
+        .order_by("path")
+        .only(
+            "id",
+            "title",
+            "url_path",
+            "locale_id",
+            "summary",
+            "category",
+            "requester_type",
+            "industry",
+        )[:3]
+    )
+    sections = {}
+    for child in (
+        Page.objects.child_of(home)
+        .live()
+        .only("id", "title", "url_path", "locale_id", "content_type_id")
+    ):
+        sections.setdefault(child.content_type_id, child)
+    return {
+        "upcoming_seminars": upcoming,
+        "latest_news": news,
+        "featured_case_studies": featured,
+        "consultation_page": sections.get(_content_type_id("cms", "consultationpage")),
+        "news_index": sections.get(_content_type_id("cms", "newsindexpage")),
+        "case_study_index": sections.get(_content_type_id("cms", "casestudyindexpage")),
+        "seminar_index": sections.get(_content_type_id("events", "seminarindexpage")),
+    }
+
+
+def _content_type_id(app_label: str, model: str) -> int:
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(apps.get_model(app_label, model)).pk
+
+
+def news_for_index(index: Page) -> QuerySet:
+    """Live news below the index, newest first."""
+    from .models import NewsPage
+
+    return (
+        NewsPage.objects.live()
+        .child_of(index)
+        .order_by("-date", "-pk")
+        .only("id", "title", "url_path", "locale_id", "date", "summary")
+    )
+
+
+def case_studies_for_index(index: Page, *, category: str = "", industry: str = ""):
+    """Live case studies below the index, filtered; and every industry present, for the filter."""
+    from .models import CaseStudyPage
+
+    studies = CaseStudyPage.objects.live().child_of(index)
+    industries = sorted(set(studies.exclude(industry="").values_list("industry", flat=True)))
+    if category in Category.values:
+        studies = studies.filter(category=category)
+    if industry:
+        studies = studies.filter(industry=industry)
+    studies = (
+        studies.select_related("municipality")
+        .order_by("path")
+        .only(
+            "id",
+            "title",
+            "url_path",
+            "locale_id",
+            "summary",
+            "category",
+            "requester_type",
+            "industry",
+            "municipality__name",
+            "municipality__name_en",
+        )
+    )
+    return studies, industries
+
+
+def public_advisors(expertise_slug: str | None = None):
+    """Swap point for partners.selectors.public_advisors."""
+    from partners.selectors import public_advisors as select
+
+    return select(expertise_slug)
+
+
+def public_companies(expertise_slug: str | None = None):
+    """Swap point for partners.selectors.public_companies."""
+    from partners.selectors import public_companies as select
+
+    return select(expertise_slug)
+
+
+def directory(kind: str, expertise_slug: str = "") -> dict:
+    """Advisors or partner companies for a directory page, with the expertise filter."""
+    areas = list(ExpertiseArea.objects.order_by("sort_order", "name"))
+    selected = next((a for a in areas if a.slug == expertise_slug), None)
+    slug = selected.slug if selected else None
+    people = public_advisors(slug) if kind == "advisors" else public_companies(slug)
+    return {
+        "entries": list(people),
+        "expertise_areas": areas,
+        "selected_expertise": selected,
+    }
+
+
+def locale_home(page: Page | None) -> Page | None:
+    """The home page of the page's language tree, else of the active language."""
+    if page is not None and page.depth >= HOME_DEPTH:
+        return Page.objects.filter(path=_home_path(page)).first()
+    from .models import HomePage
+
+    locale = Locale.get_active()
+    return (
+        HomePage.objects.filter(locale=locale).first() or HomePage.objects.order_by("path").first()
+    )
+
+
+def menu_pages(home_path: str) -> list[Page]:
+    """The home page at home_path and its live children marked 'show in menus', in tree order."""
+    return list(
+        Page.objects.filter(
+            Q(path=home_path)
+            | Q(depth=HOME_DEPTH + 1, path__startswith=home_path, show_in_menus=True),
+            live=True,
+        )
+        .order_by("path")
+        .only("id", "title", "url_path", "path", "depth", "locale_id")
+    )
+
+
+def breadcrumb_pages(page: Page) -> list[Page]:
+    """Ancestors from the home page down to the page's parent."""
+    if page.depth <= HOME_DEPTH:
+        return []
+    return list(
+        page.get_ancestors()
+        .filter(depth__gte=HOME_DEPTH)
+        .only("id", "title", "url_path", "path", "depth", "locale_id")
+    )
+
+
+def localized_pages(pages: list[Page], locale: Locale) -> dict[int, Page]:
+    """For each page, its live translation in the locale (or itself), keyed by page id."""
+    keys = {p.translation_key for p in pages}
+    found = {
+        p.translation_key: p
+        for p in Page.objects.filter(translation_key__in=keys, locale=locale, live=True).only(
+            "id", "title", "url_path", "locale_id", "translation_key"
+        )
+    }
+    return {p.pk: found.get(p.translation_key, p) for p in pages}
+
+
+def search_pages(query: str, locale: Locale):
+    """Live public pages of one language matching the query, best first."""
+    if not query.strip():
+        return Page.objects.none()
+    return Page.objects.live().public().filter(locale=locale).specific().search(query)

@@ -1,0 +1,35 @@
+"""Purge the page cache when anything shown on public pages changes."""
+
+from django.db.models.signals import post_delete, post_save
+
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import cache
+
+
+def _purge(sender=None, **kwargs):
+    cache.purge()
+
+
+def _purge_page_deleted(sender=None, instance=None, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        cache.purge()
+
+
+def connect() -> None:
+    from wagtail.models import Site
+
+    from dxcenter.common.models import CenterSettings
+    from partners.models import Advisor, ExpertiseArea, PartnerCompany
+
+    from .models import FooterLinks
+
+    page_published.connect(_purge, dispatch_uid="cms_purge_published")
+    page_unpublished.connect(_purge, dispatch_uid="cms_purge_unpublished")
+    post_page_move.connect(_purge, dispatch_uid="cms_purge_moved")
+    post_delete.connect(_purge_page_deleted, dispatch_uid="cms_purge_page_deleted")
+    for model in (Site, CenterSettings, FooterLinks, Advisor, PartnerCompany, ExpertiseArea):
+        post_save.connect(_purge, sender=model, dispatch_uid=f"cms_purge_save_{model.__name__}")
+        post_delete.connect(_purge, sender=model, dispatch_uid=f"cms_purge_del_{model.__name__}")
