@@ -5,6 +5,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from dxcenter.common.models import CenterSettings
+from events.models import SeminarIndexPage
 
 from .demo_content import seed_pages
 from .models import ConsultationPage, HomePage
@@ -108,3 +109,11 @@ def seed_consultation_page(home: HomePage, en: Locale) -> ConsultationPage:
         )
         english.save_revision().publish()
     return page
+
+
+def seed_menu(home: HomePage) -> None:
+    """Show the seminar index (created by events.demo) in the main menu."""
+    for page in home.get_children().type(SeminarIndexPage).filter(show_in_menus=False):
+        page = page.specific
+        page.show_in_menus = True
+        page.save_revision().publish()

@@ -48,6 +48,7 @@ class Command(BaseCommand):
         figures.update(partners_demo.seed())
         home = cms_demo.seed_site()
         figures.update(events_demo.seed(home))
+        cms_demo.seed_menu(home)
         figures.update(cases_demo.seed())
         figures.update(cases_demo.seed_fresh())
         portal_password = created_password or password
