@@ -64,7 +64,10 @@ def seed(home: Page) -> dict:
     index = SeminarIndexPage.objects.child_of(home).first()
     if index is None:
         index = SeminarIndexPage(
-            title="セミナー", slug="seminars", intro="<p>みえDXセンターセミナーのご案内です。</p>"
+            title="セミナー",
+            slug="seminars",
+            show_in_menus=True,
+            intro="<p>みえDXセンターセミナーのご案内です。</p>",
         )
         home.add_child(instance=index)
         index.save_revision().publish()

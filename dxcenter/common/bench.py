@@ -28,15 +28,24 @@ def database_url() -> str:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int = 4, threads: int = 1, settings: str = "dxcenter.settings.bench"):
+def gunicorn(
+    *,
+    workers: int = 4,
+    threads: int = 1,
+    settings: str = "dxcenter.settings.bench",
+    db_url: str | None = None,
+    extra_env: dict | None = None,
+    port: int | None = None,
+):
     """Start gunicorn on a free loopback port with this process's database; yield its base URL."""
-    port = free_port()
+    port = port or free_port()
     root = Path(__file__).resolve().parents[2]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": db_url or database_url(),
         "PYTHONPATH": str(root),
+        **(extra_env or {}),
     }
     process = subprocess.Popen(
         [

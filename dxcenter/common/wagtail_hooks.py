@@ -12,3 +12,11 @@ register_permission_policy(OutboxMessage, ReadOnlyPolicy(OutboxMessage))
 @hooks.register("register_admin_viewset")
 def register_mail_log():
     return OutboxMessageViewSet()
+
+
+@hooks.register("insert_global_admin_css")
+def center_admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

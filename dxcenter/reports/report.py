@@ -1,6 +1,5 @@
 """The yearly report: one dictionary that every output (screen, JSON, CSV, XLSX, PDF) renders."""
 
-
 from cases.statistics import (
     case_statistics,
     cumulative_statistics,

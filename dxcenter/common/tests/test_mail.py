@@ -32,7 +32,7 @@ def queue(**overrides):
     return outbox_add(**kwargs)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_change_leaves_no_mail():
     with pytest.raises(RuntimeError), transaction.atomic():
         queue()

@@ -261,7 +261,6 @@ def test_dashboard_and_downloads_for_staff(client, demo_cases):
     assert client.get("/admin/statistics/").status_code == 302
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bench_stats_query_count_does_not_grow_with_n():
     small, large = io.StringIO(), io.StringIO()
     call_command("bench_stats", "--cases", "300", stdout=small)

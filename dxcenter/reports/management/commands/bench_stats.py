@@ -34,17 +34,26 @@ class Command(BaseCommand):
         env = {**os.environ}
         cleanup = None
         if connection.vendor == "postgresql":
+            import psycopg
+
             name = f"bench_stats_{os.getpid()}"
-            with connection.cursor() as cursor:
-                cursor.execute(f'CREATE DATABASE "{name}"')
             s = connection.settings_dict
+            params = {
+                "host": s["HOST"],
+                "port": s["PORT"] or 5432,
+                "user": s["USER"],
+                "password": s["PASSWORD"] or None,
+                "dbname": "postgres",
+            }
+            # CREATE DATABASE cannot run inside a transaction: a connection of its own.
+            with psycopg.connect(**params, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
             password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
             env["DATABASE_URL"] = f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{name}"
 
             def cleanup():
-                connection.close()
-                with connection.cursor() as cursor:
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                with psycopg.connect(**params, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         else:
             handle, path = tempfile.mkstemp(suffix=".sqlite3", prefix="bench-stats-")
             os.close(handle)

@@ -1,0 +1,13 @@
+"""Settings for the browser journeys: a real server process, mail written to files."""
+
+from .base import env
+from .bench import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "/tmp/dxcenter-e2e-mail")
+DXCENTER_RATE_LIMIT_ENABLED = True
+DXCENTER_PUBLIC_POST_RATE = "50/60"
+AXES_ENABLED = True
+SITE_BASE_URL = env("SITE_BASE_URL", "http://127.0.0.1:8000")
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", "/tmp/dxcenter-e2e-private")
