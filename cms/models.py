@@ -303,7 +303,6 @@ class ConsultationPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count_per_parent = 1
-    is_consultation = True
 
     class Meta:
         verbose_name = _("相談申込ページ")

@@ -140,7 +140,10 @@ def test_meta_description_and_open_graph(client, site):
     html = client.get("/case-studies/retail-cloud-accounting/").content.decode()
     assert '<meta name="description" content="小売業者からの相談に、クラウド会計の動向' in html
     assert '<meta property="og:title" content="経理とバックオフィス業務をデジタル化したい">' in html
-    assert '<meta property="og:url" content="http://testserver/case-studies/retail-cloud-accounting/">' in html
+    assert (
+        '<meta property="og:url" content="http://testserver/case-studies/retail-cloud-accounting/">'
+        in html
+    )
     assert '<meta property="og:locale" content="en_US">' in client.get("/en/").content.decode()
 
 
@@ -150,9 +153,7 @@ def test_every_page_has_exactly_one_h1(client, site):
         assert html.count("<h1") == 1, path
 
 
-def test_consultation_page_falls_back_to_its_intro_without_the_cases_app(
-    client, site, monkeypatch
-):
+def test_consultation_page_falls_back_to_its_intro_without_the_cases_app(client, site, monkeypatch):
     monkeypatch.setitem(sys.modules, "cases.views", None)  # import now raises ImportError
     html = client.get("/consultation/").content.decode()
     assert "申込：このページのフォームからお申し込みください。" in html

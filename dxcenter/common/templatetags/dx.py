@@ -55,21 +55,3 @@ def jdate(value: dt.date | dt.datetime | None, weekday: bool = True) -> str:
 @register.filter
 def fy_label(value: int, language: str = "ja") -> str:
     return fiscal_year_label(int(value), language)
-
-
-@register.simple_tag(takes_context=True)
-def main_menu(context):
-    """Pages shown in menus under the home page of the current language."""
-    from django.utils.translation import get_language
-
-    from wagtail.models import Locale, Site
-
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return []
-    root = site.root_page
-    locale = Locale.objects.filter(language_code=get_language()).first()
-    if locale and root.locale_id != locale.pk:
-        root = root.get_translation_or_none(locale) or root
-    return list(root.get_children().live().in_menu().specific())
