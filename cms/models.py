@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from dxcenter.common.models import Municipality
+from dxcenter.common.search import BIGRAMS, JapaneseSearchMixin
 from dxcenter.common.vocab import Category, RequesterType
 from partners.models import Advisor, PartnerCompany
 
@@ -25,7 +26,7 @@ def paginate(request, items, per_page: int = PAGE_SIZE):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-class HomePage(Page):
+class HomePage(JapaneseSearchMixin, Page):
     """The portal's front page."""
 
     lead = models.CharField(_("リード文"), max_length=255, blank=True)
@@ -47,7 +48,12 @@ class HomePage(Page):
         FieldPanel("consult_text"),
         FieldPanel("features"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("lead"), index.SearchField("intro")]
+    search_fields = [
+        *Page.search_fields,
+        BIGRAMS,
+        index.SearchField("lead"),
+        index.SearchField("intro"),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "cms.StandardPage",
@@ -72,14 +78,19 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(JapaneseSearchMixin, Page):
     """A page of text: about the center, privacy policy, accessibility policy, etc."""
 
     intro = models.TextField(_("リード文"), blank=True)
     body = StreamField(body_blocks(), verbose_name=_("本文"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    search_fields = [
+        *Page.search_fields,
+        BIGRAMS,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
     subpage_types = ["cms.StandardPage"]
 
@@ -87,8 +98,10 @@ class StandardPage(Page):
         verbose_name = _("標準ページ")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(JapaneseSearchMixin, Page):
     """お知らせ: the news pages below it, newest first."""
+
+    search_fields = [*Page.search_fields, BIGRAMS]
 
     intro = models.TextField(_("リード文"), blank=True)
 
@@ -108,7 +121,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(JapaneseSearchMixin, Page):
     """One news item (お知らせ)."""
 
     date = models.DateField(_("掲載日"), default=timezone.localdate)
@@ -123,6 +136,7 @@ class NewsPage(Page):
     ]
     search_fields = [
         *Page.search_fields,
+        BIGRAMS,
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("date"),
@@ -135,8 +149,10 @@ class NewsPage(Page):
         ordering = ["-date"]
 
 
-class CaseStudyIndexPage(Page):
+class CaseStudyIndexPage(JapaneseSearchMixin, Page):
     """事例集: case studies below it, filtered by category and industry."""
+
+    search_fields = [*Page.search_fields, BIGRAMS]
 
     intro = models.TextField(_("リード文"), blank=True)
 
@@ -172,7 +188,7 @@ class CaseStudyIndexPage(Page):
         return context
 
 
-class CaseStudyPage(Page):
+class CaseStudyPage(JapaneseSearchMixin, Page):
     """One case study (事例): who asked, what about, how the center helped, what came of it."""
 
     requester_type = models.CharField(_("相談者区分"), max_length=20, choices=RequesterType.choices)
@@ -217,6 +233,7 @@ class CaseStudyPage(Page):
     ]
     search_fields = [
         *Page.search_fields,
+        BIGRAMS,
         index.SearchField("summary"),
         index.SearchField("industry"),
         index.SearchField("challenge"),
@@ -233,13 +250,13 @@ class CaseStudyPage(Page):
         verbose_name_plural = _("事例")
 
 
-class AdvisorDirectoryPage(Page):
+class AdvisorDirectoryPage(JapaneseSearchMixin, Page):
     """The public list of みえDXアドバイザー, filtered by expertise."""
 
     intro = models.TextField(_("リード文"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, BIGRAMS, index.SearchField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count_per_parent = 1
@@ -255,13 +272,13 @@ class AdvisorDirectoryPage(Page):
         return context
 
 
-class PartnerDirectoryPage(Page):
+class PartnerDirectoryPage(JapaneseSearchMixin, Page):
     """The public list of みえDXパートナー (companies), filtered by expertise."""
 
     intro = models.TextField(_("リード文"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, BIGRAMS, index.SearchField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count_per_parent = 1
@@ -277,14 +294,19 @@ class PartnerDirectoryPage(Page):
         return context
 
 
-class FaqPage(Page):
+class FaqPage(JapaneseSearchMixin, Page):
     """よくある質問."""
 
     intro = models.TextField(_("リード文"), blank=True)
     items = StreamField([("faq", FaqItemBlock())], verbose_name=_("質問と回答"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("items")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("items")]
+    search_fields = [
+        *Page.search_fields,
+        BIGRAMS,
+        index.SearchField("intro"),
+        index.SearchField("items"),
+    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count_per_parent = 1
@@ -293,13 +315,13 @@ class FaqPage(Page):
         verbose_name = _("よくある質問ページ")
 
 
-class ConsultationPage(Page):
+class ConsultationPage(JapaneseSearchMixin, Page):
     """The consultation page: the flow, the purpose-of-use notice and the intake form."""
 
     intro = RichTextField(_("はじめに"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, BIGRAMS, index.SearchField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count_per_parent = 1

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
+from dxcenter.common.search import expand_query
 from dxcenter.common.vocab import Category
 from partners.models import ExpertiseArea
 
@@ -203,4 +204,5 @@ def search_pages(query: str, locale: Locale):
     """Live public pages of one language matching the query, best first."""
     if not query.strip():
         return Page.objects.none()
-    return Page.objects.live().public().filter(locale=locale).specific().search(query)
+    pages = Page.objects.live().public().filter(locale=locale).specific()
+    return pages.search(expand_query(query), operator="and")

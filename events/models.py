@@ -15,12 +15,15 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from dxcenter.common.models import Municipality, PurposeNotice
+from dxcenter.common.search import BIGRAMS, JapaneseSearchMixin
 from dxcenter.common.vocab import RequesterType
 from partners.models import Advisor, PartnerCompany
 
 
-class SeminarIndexPage(Page):
+class SeminarIndexPage(JapaneseSearchMixin, Page):
     """Lists upcoming and past seminars."""
+
+    search_fields = [*Page.search_fields, BIGRAMS]
 
     intro = RichTextField(_("はじめに"), blank=True)
 
@@ -39,7 +42,7 @@ class SeminarIndexPage(Page):
         verbose_name = _("セミナー一覧ページ")
 
 
-class SeminarPage(Page):
+class SeminarPage(JapaneseSearchMixin, Page):
     """A seminar (みえDXセンターセミナー): the page is also the domain record."""
 
     class Format(models.TextChoices):
@@ -131,6 +134,7 @@ class SeminarPage(Page):
     ]
     search_fields = [
         *Page.search_fields,
+        BIGRAMS,
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("starts_at"),

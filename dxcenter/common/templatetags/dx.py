@@ -15,26 +15,25 @@ def other_language_url(context, language: str) -> str:
     request = context.get("request")
     page = context.get("page")
     if page is not None and hasattr(page, "get_translation_or_none"):
-        from wagtail.models import Locale, Page
+        from django.db.models import Q
+        from django.utils.translation import get_language
 
-        locale = Locale.objects.filter(language_code=language).first()
-        if locale is not None:
-            if page.locale_id == locale.pk:
-                return page.get_url(request=request)
-            keys = [page.translation_key]
-            if page.depth > 2:
-                keys += list(
-                    page.get_ancestors()
-                    .filter(depth__gte=2)
-                    .values_list("translation_key", flat=True)
-                )
-            translated = (
-                Page.objects.filter(translation_key__in=keys, locale=locale, live=True)
-                .order_by("-depth")
-                .first()
-            )
-            if translated is not None:
-                return translated.get_url(request=request)
+        from wagtail.models import Page
+
+        if get_language() == language:  # a page is served in the language of its URL
+            return page.get_url(request=request)
+        # One query: the page or its deepest ancestor (home included) that exists in `language`.
+        keys = Q(translation_key=page.translation_key)
+        if page.depth > 2:
+            ancestors = page.get_ancestors().filter(depth__gte=2).values("translation_key")
+            keys |= Q(translation_key__in=ancestors)
+        translated = (
+            Page.objects.filter(keys, locale__language_code=language, live=True)
+            .order_by("-depth")
+            .first()
+        )
+        if translated is not None:
+            return translated.get_url(request=request)
     if request is None:
         return "/" if language == "ja" else f"/{language}/"
     return translate_url(request.get_full_path(), language)

@@ -70,7 +70,7 @@ def test_seed_demo_is_idempotent(db):
 
 def test_production_settings_pass_check_deploy():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # e2e sets it
         "DJANGO_SETTINGS_MODULE": "dxcenter.settings.production",
         "SECRET_KEY": "x" * 20 + "production-secret-for-the-check-0123456789",
         "ALLOWED_HOSTS": "dx.example.jp",
