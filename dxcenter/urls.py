@@ -8,9 +8,11 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.sitemaps import LocalizedSitemap
+from dxcenter.common import otp_views
 from dxcenter.common import views as common_views
 
 urlpatterns = [
+    path("admin/otp/", otp_views.admin_otp, name="admin_otp"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalizedSitemap}}, name="sitemap"),

@@ -12,4 +12,4 @@ class CommonConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("tasks")
-        from . import webhooks  # noqa: F401 - connects the anymail tracking receiver
+        from . import security, webhooks  # noqa: F401 - signal receivers

@@ -167,6 +167,11 @@ class CenterSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("センター情報")
+        permissions = [
+            # Granted to a group, it makes the TOTP second factor compulsory in the admin for
+            # its members (dxcenter.common.security). Superusers are not forced by it.
+            ("require_otp", _("管理画面で二要素認証（TOTP）を必須にする")),
+        ]
 
     def signature(self, language: str = "ja") -> str:
         if language.startswith("en") and self.mail_signature_en:

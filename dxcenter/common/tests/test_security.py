@@ -1,0 +1,131 @@
+"""Logins: lockout on the admin, TOTP per group, the 12-hour limit; headers on public pages."""
+
+import re
+import time
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from django.contrib.auth.models import Group, Permission, User
+
+from dxcenter.common.security import SESSION_STARTED
+
+PASSWORD = "correct-horse-battery-1"
+
+
+@pytest.fixture
+def staff(db):
+    user = User.objects.create_user("tanaka", "tanaka@pref.mie.example.jp", PASSWORD)
+    user.groups.add(Group.objects.get(name="センター職員"))
+    return user
+
+
+def login(client, username="tanaka", password=PASSWORD):
+    return client.post("/admin/login/", {"username": username, "password": password})
+
+
+def test_admin_login_is_locked_for_thirty_minutes_after_five_wrong_passwords(client, staff):
+    for _ in range(4):
+        assert login(client, password="wrong").status_code == 200  # the form again, with an error
+    assert login(client, password="wrong").status_code in (403, 429)  # the fifth locks
+    response = login(client)
+    assert response.status_code in (403, 429)
+    assert "30分間" in response.content.decode()
+    assert client.get("/admin/").status_code == 302  # still not logged in
+
+
+def test_admin_login_works_with_the_right_password(client, staff):
+    assert login(client).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def require_otp_for(group_name: str):
+    Group.objects.get(name=group_name).permissions.add(
+        Permission.objects.get(codename="require_otp", content_type__app_label="common")
+    )
+
+
+def test_a_group_that_requires_totp_leads_its_members_through_set_up(client, staff):
+    require_otp_for("センター職員")
+    login(client)
+    response = client.get("/admin/cases/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/otp/?next=%2Fadmin%2Fcases%2F"
+
+    page = client.get(response["Location"]).content.decode()
+    assert "<svg" in page and "認証アプリ" in page
+    device = TOTPDevice.objects.get(user=staff)
+    assert not device.confirmed
+
+    wrong = client.post("/admin/otp/", {"token": "000000", "next": "/admin/cases/"})
+    assert "コードが正しくありません" in wrong.content.decode()
+    assert client.get("/admin/cases/").status_code == 302
+
+    # A person takes more than the one-second throttle to type the next code.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+    code = f"{totp(device.bin_key):06d}"
+    full_width = code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    ok = client.post("/admin/otp/", {"token": full_width, "next": "/admin/cases/"})
+    assert ok.status_code == 302 and ok["Location"] == "/admin/cases/"
+    assert client.get("/admin/cases/").status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_after_set_up_every_login_asks_for_a_code(client, staff):
+    require_otp_for("センター職員")
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    login(client)
+    page = client.get("/admin/otp/").content.decode()
+    assert "<svg" not in page  # no new QR code once a device is confirmed
+    assert client.get("/admin/").status_code == 302
+    client.post("/admin/otp/", {"token": f"{totp(device.bin_key):06d}"})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_groups_without_the_requirement_are_not_asked(client, staff):
+    require_otp_for("センター管理者")
+    login(client)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_session_ends_twelve_hours_after_login_however_active(client, staff):
+    login(client)
+    assert client.get("/admin/").status_code == 200
+    session = client.session
+    assert session.get_expiry_age() == 30 * 60  # idle limit, renewed on each request
+    session[SESSION_STARTED] = int(time.time()) - 12 * 60 * 60 - 1
+    session.save()
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/admin/login/")
+
+
+def test_the_partner_portal_session_has_the_same_limit(client, db):
+    from partners.models import PartnerCompany
+
+    company = PartnerCompany.objects.create(name="テスト株式会社", kind="it_vendor")
+    user = User.objects.create_user("m@example.jp", "m@example.jp", PASSWORD)
+    company.members.create(user=user)
+    client.post("/partner/login/", {"username": "m@example.jp", "password": PASSWORD})
+    assert client.get("/partner/").status_code == 200
+    session = client.session
+    session[SESSION_STARTED] = int(time.time()) - 13 * 60 * 60
+    session.save()
+    response = client.get("/partner/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/partner/login/")
+
+
+def test_public_pages_carry_a_policy_without_inline_script(client, db):
+    from cms import demo
+
+    demo.seed_site()
+    for path in ("/", "/en/", "/consultation/"):
+        response = client.get(path)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "frame-ancestors 'none'" in policy
+        html = response.content.decode()
+        inline = [s for s in re.findall(r"<script\b[^>]*>", html) if "src=" not in s]
+        assert inline == [], path
