@@ -1,16 +1,21 @@
 """The page cache: anonymous GETs of public pages served from the cache, purged on publish.
 
 A response is stored only when it is safe to give to anyone: the request carried no session,
-CSRF or messages cookie, and the response is a 200 that sets no cookie and does not say
-no-cache/no-store/private (forms with a CSRF token set a cookie, so they are never stored).
+CSRF or messages cookie, and the response is a 200 that sets no cookie other than the CSRF one
+and does not say no-cache/no-store/private. Pages with a form (a seminar with its registration,
+the consultation page) are stored with their CSRF tokens replaced by a placeholder; each visitor
+served from the cache gets a fresh secret in their own cookie and a token for it in the form,
+exactly as if the page had been rendered for them.
 Purging bumps a generation number that is part of every key, so one write drops every page.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import translation
 
 GENERATION_KEY = "pagecache:generation"
@@ -26,6 +31,8 @@ SKIPPED_PREFIXES = (
     "/healthz",
 )
 SKIPPED_HEADERS = {"set-cookie", "x-page-cache"}
+CSRF_PLACEHOLDER = b"__dx_page_cache_csrf_token__"
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 
 
 def enabled() -> bool:
@@ -75,7 +82,9 @@ def _request_cacheable(request) -> bool:
 
 
 def _response_cacheable(response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
         return False
     control = response.get("Cache-Control", "").lower()
     return not any(word in control for word in ("no-cache", "no-store", "private"))
@@ -99,12 +108,39 @@ class PageCacheMiddleware:
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored
+            with_form = CSRF_PLACEHOLDER in content
+            if with_form:
+                content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
             response = HttpResponse(content if request.method == "GET" else b"", headers=headers)
+            if with_form:
+                _set_csrf_cookie(request, response)
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if request.method == "GET" and _response_cacheable(response):
             headers = {k: v for k, v in response.items() if k.lower() not in SKIPPED_HEADERS}
-            cache.set(key, (response.content, headers), timeout())
+            content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            cache.set(key, (content, headers), _timeout_for(response))
             response["X-Page-Cache"] = "miss"
         return response
+
+
+def _timeout_for(response) -> int:
+    """The page cache's timeout, shortened by the page's own max-age (seat counts, for one)."""
+    match = re.search(r"max-age=(\d+)", response.get("Cache-Control", ""))
+    return min(timeout(), int(match.group(1))) if match else timeout()
+
+
+def _set_csrf_cookie(request, response) -> None:
+    """The cookie CsrfViewMiddleware would have set for a freshly rendered form."""
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        request.META["CSRF_COOKIE"],
+        max_age=settings.CSRF_COOKIE_AGE,
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    response.headers.setdefault("Vary", "Cookie")

@@ -3,12 +3,14 @@
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from cms import cache as page_cache
 from dxcenter.common.models import PurposeNotice
 from dxcenter.common.ratelimit import rate_limited
 
@@ -47,6 +49,7 @@ def _render_page(request, page, form, status=200):
             "form": form,
             "notice": notice.text(language) if notice else "",
             "counts": seminar_counts(page),
+            "cache_generation": page_cache.generation(),
             "attendance": seminar_attendance(page) if page.is_past else None,
             "registered": request.GET.get("registered"),
             "position": request.GET.get("n"),
@@ -55,6 +58,9 @@ def _render_page(request, page, form, status=200):
     )
     if status == 503:
         response["Retry-After"] = "5"
+    elif form is not None:
+        # Seats left change with every registration: keep a cached copy for 30 seconds at most.
+        patch_cache_control(response, max_age=30)
     return response
 
 

@@ -1,0 +1,81 @@
+"""The page cache: anonymous visitors are served stored pages, publishing purges them, and pages
+with a form still give every visitor their own CSRF token."""
+
+import re
+
+import pytest
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from cms.models import NewsPage
+from events.models import Registration
+from events.tests.factories import make_seminar
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.DXCENTER_PAGE_CACHE = True  # off for the rest of the suite
+
+
+def test_anonymous_visitors_get_the_stored_page(client, site):
+    assert client.get("/").get("X-Page-Cache") == "miss"
+    second = Client().get("/")
+    assert second.get("X-Page-Cache") == "hit"
+    assert "みえDXセンター" in second.content.decode()
+    assert "Content-Security-Policy" in second  # stored with the headers of the page
+
+
+def test_publishing_a_page_purges_the_cache(client, site):
+    news = NewsPage.objects.live().filter(locale__language_code="ja").first()
+    client.get(news.url)
+    assert Client().get(news.url).get("X-Page-Cache") == "hit"
+    news.title = "タイトルを直しました"
+    news.save_revision().publish()
+    fresh = Client().get(news.url)
+    assert fresh.get("X-Page-Cache") == "miss"
+    assert "タイトルを直しました" in fresh.content.decode()
+
+
+def test_logged_in_people_always_get_a_fresh_page(client, site):
+    boss = User.objects.create_superuser("boss", "boss@example.jp", "pw-123456789")
+    client.get("/")
+    client.force_login(boss)
+    assert client.get("/").get("X-Page-Cache") is None
+
+
+def test_a_stored_seminar_page_gives_each_visitor_their_own_working_token(db):
+    seminar = make_seminar(capacity_venue=5)
+    first = Client(enforce_csrf_checks=True)
+    assert first.get(seminar.url).get("X-Page-Cache") == "miss"
+
+    tokens = []
+    for n in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(seminar.url)
+        assert page.get("X-Page-Cache") == "hit"
+        assert "__dx_page_cache" not in page.content.decode()
+        token = TOKEN.search(page.content.decode()).group(1)
+        tokens.append(visitor.cookies["csrftoken"].value)
+        response = visitor.post(
+            f"/seminars/{seminar.pk}/register/",
+            {
+                "csrfmiddlewaretoken": token,
+                "name": f"キャッシュ 花子{n}",
+                "email": f"cached{n}@example.jp",
+                "requester_type": "business",
+                "mode": "venue",
+                "consent": "on",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:300]
+    assert tokens[0] != tokens[1]
+    assert Registration.objects.filter(seminar=seminar).count() == 2
+
+
+def test_seat_counts_are_kept_for_thirty_seconds_at_most(client, db):
+    seminar = make_seminar(capacity_venue=5)
+    response = client.get(seminar.url)
+    assert "max-age=30" in response["Cache-Control"]
