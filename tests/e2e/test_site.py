@@ -1,0 +1,115 @@
+"""The whole public site as visitors meet it: every page of the sitemap in both languages
+answers 200 and passes axe; the keyboard reaches every control with a visible focus ring;
+key pages look right on a phone (375 px) and a desktop (1280 px)."""
+
+import re
+import urllib.request
+
+import pytest
+
+from tests.browser import DESKTOP, PHONE, SCREENSHOTS, axe_violations, slug
+
+pytestmark = pytest.mark.e2e
+
+
+def sitemap_paths(base: str) -> list[str]:
+    xml = urllib.request.urlopen(base + "/sitemap.xml", timeout=30).read().decode()
+    return [re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
+
+
+@pytest.fixture
+def page_at(browser):
+    contexts = []
+
+    def open_page(viewport):
+        context = browser.new_context(viewport=viewport, locale="ja-JP", reduced_motion="reduce")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_every_page_in_the_sitemap_answers_and_passes_axe(server, page_at):
+    paths = sitemap_paths(server.base)
+    assert "/" in paths and "/en/" in paths
+    assert any(p.startswith("/en/") and p != "/en/" for p in paths)
+    page = page_at(DESKTOP)
+    problems = []
+    for path in paths:
+        response = page.goto(server.base + path)
+        if response.status != 200:
+            problems.append(f"{path}: HTTP {response.status}")
+            continue
+        violations = axe_violations(page)
+        if violations:
+            problems.append(f"{path}:\n  " + "\n  ".join(violations))
+    assert not problems, "\n".join(problems)
+
+
+FOCUSABLE = """() => Array.from(document.querySelectorAll(
+    'a[href], button, input, select, textarea, summary, [tabindex]'))
+  .filter(el => !el.disabled && el.tabIndex >= 0 && el.type !== 'hidden'
+    && !el.closest('[aria-hidden="true"]') && el.offsetParent !== null)
+  .map(el => el.type === 'radio' ? 'radio group ' + el.name : el.outerHTML.slice(0, 120))
+  .filter((key, i, all) => all.indexOf(key) === i)"""
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  const box = el.getBoundingClientRect();
+  // Tab enters a radio group once; the arrow keys move inside it.
+  const key = el.type === 'radio' ? 'radio group ' + el.name : el.outerHTML.slice(0, 120);
+  return {html: key, ring: ring || shadow,
+          visible: box.width > 0 && box.height > 0};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/consultation/", "/en/", "/seminars/"])
+def test_the_keyboard_reaches_every_control_with_a_visible_focus_ring(server, page_at, path):
+    page = page_at(DESKTOP)
+    page.goto(server.base + path)
+    expected = page.evaluate(FOCUSABLE)
+    assert expected, "the page has no control at all"
+    reached, unringed = [], []
+    for _ in range(len(expected) + 5):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUSED)
+        if state["html"].startswith("<body"):
+            break
+        reached.append(state["html"])
+        if not (state["ring"] and state["visible"]):
+            unringed.append(state["html"])
+    missing = [html for html in expected if html not in reached]
+    assert not missing, "not reachable by Tab:\n" + "\n".join(missing)
+    assert not unringed, "focused without a visible ring:\n" + "\n".join(unringed)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.keyboard.press("Shift+Tab")
+    page.screenshot(path=str(SCREENSHOTS / f"keyboard-{slug(path) or 'home'}.png"))
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_key_pages_fit_phone_and_desktop(server, page_at, viewport):
+    page = page_at(viewport)
+    for path in ("/", "/consultation/", "/seminars/", "/case-studies/", "/en/"):
+        page.goto(server.base + path)
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {viewport['width']}px"
+        # Japanese text is drawn with a real font, not boxes: the glyphs have width.
+        width = page.evaluate(
+            "() => { const c = document.createElement('canvas').getContext('2d');"
+            " c.font = '16px sans-serif'; return c.measureText('相談').width; }"
+        )
+        assert width > 20
+        assert not axe_violations(page), path
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = f"site-{viewport['width']}-{slug(path) or 'home'}.png"
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
