@@ -273,3 +273,4 @@ LOGGING = {
 # Translations of labels that Django does not know
 _ = _
 AXES_VERBOSE = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no outside requests: the admin shows initials

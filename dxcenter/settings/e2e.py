@@ -11,3 +11,11 @@ DXCENTER_PUBLIC_POST_RATE = "50/60"
 AXES_ENABLED = True
 SITE_BASE_URL = env("SITE_BASE_URL", "http://127.0.0.1:8000")
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", "/tmp/dxcenter-e2e-private")
+# One cache shared by the server's workers and the test's own manage.py calls, as in production
+# (Redis there): publishing from the test purges the pages the workers have stored.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dxcenter_cache",
+    }
+}
