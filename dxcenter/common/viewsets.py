@@ -79,7 +79,7 @@ class OutboxMessageViewSet(ModelViewSet):
         return redirect(self.get_url_name("inspect"), pk)
 
 
-def _users_in_log():
+def _users_in_log(request):
     from django.contrib.auth import get_user_model
 
     return (
