@@ -8,8 +8,9 @@ class CommonConfig(AppConfig):
     verbose_name = _("共通")
 
     def ready(self):
-        # Each app registers its scheduled jobs in its tasks module.
+        # Each app registers its scheduled jobs in its tasks module, its retention policies in
+        # its retention module and its part of a disclosure (開示請求) in its disclosure module.
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("tasks")
+        autodiscover_modules("tasks", "retention", "disclosure")
         from . import security, webhooks  # noqa: F401 - signal receivers

@@ -131,9 +131,24 @@ class BouncedAddress(models.Model):
 class PersonalDataAccess(models.Model):
     """Who looked at whose personal data, when (個人情報へのアクセス記録)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    subject_id = models.CharField(max_length=40)
+    # Empty for a disclosure exported from the command line, or one that found nobody.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("利用者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("種類"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_id = models.CharField(max_length=40, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     subject_label = models.CharField(_("対象"), max_length=120)
     context = models.CharField(_("画面"), max_length=60)
@@ -142,6 +157,7 @@ class PersonalDataAccess(models.Model):
     class Meta:
         ordering = ["-accessed_at"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        permissions = [("export_personal_data", "開示請求に応じて個人情報を書き出す")]
         verbose_name = _("個人情報アクセス記録")
         verbose_name_plural = _("個人情報アクセス記録")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .mail import attachment_payloads, render_message
 from .models import OutboxMessage
-from .scheduling import scheduled_job
+from .scheduling import due_today, scheduled_job
 from .views import HEARTBEAT_KEY
 
 logger = logging.getLogger(__name__)
@@ -112,3 +112,23 @@ def outbox_dispatch_due(now: dt.datetime) -> int:
 def worker_heartbeat(now: dt.datetime) -> None:
     """Tell /healthz that scheduled work runs."""
     cache.set(HEARTBEAT_KEY, now.timestamp(), timeout=None)
+
+
+@scheduled_job("apply_retention")
+def apply_retention(now: dt.datetime) -> int | None:
+    """Once a day: anonymise the personal data past its retention period."""
+    from .retention import retention_apply
+
+    if not due_today("apply_retention", now):
+        return None
+    return sum(retention_apply(today=timezone.localdate(now)).values())
+
+
+@scheduled_job("access_log_purge")
+def access_log_purge(now: dt.datetime) -> int | None:
+    """Once a day: delete access-log entries older than the log's retention."""
+    from .access_log import personal_data_access_purge
+
+    if not due_today("access_log_purge", now):
+        return None
+    return personal_data_access_purge(now=now)

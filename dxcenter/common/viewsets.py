@@ -1,13 +1,20 @@
+import django_filters
+
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from wagtail.admin.filters import DateRangePickerWidget, MultipleUserFilter, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import OutboxMessage
+from .admin_views import Forbidden403Mixin
+from .models import OutboxMessage, PersonalDataAccess
 from .services import CannotResend, outbox_resend
 
 
@@ -70,3 +77,73 @@ class OutboxMessageViewSet(ModelViewSet):
         else:
             messages.success(request, _("再送を受け付けました。"))
         return redirect(self.get_url_name("inspect"), pk)
+
+
+def _users_in_log(request):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(pk__in=PersonalDataAccess.objects.values("user_id"))
+        .order_by("username")
+    )
+
+
+class PersonalDataAccessFilterSet(WagtailFilterSet):
+    user = MultipleUserFilter(label=_("利用者"), queryset=_users_in_log)
+    case = django_filters.CharFilter(label=_("受付番号"), method="filter_case")
+    accessed_at = django_filters.DateFromToRangeFilter(
+        label=_("日付"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = PersonalDataAccess
+        fields = []
+
+    def filter_case(self, queryset, name, value):
+        # The label of a case starts with its reference number (Case.__str__).
+        case_type = ContentType.objects.get_by_natural_key("cases", "case")
+        return queryset.filter(subject_type=case_type, subject_label__istartswith=value.strip())
+
+
+class PersonalDataAccessIndexView(Forbidden403Mixin, generic.IndexView):
+    pass
+
+
+class PersonalDataAccessViewSet(ModelViewSet):
+    """Who saw whose personal data, when: read-only, for managers."""
+
+    model = PersonalDataAccess
+    index_view_class = PersonalDataAccessIndexView
+    icon = "history"
+    menu_label = _("個人情報アクセス記録")
+    menu_order = 910
+    add_to_admin_menu = True
+    name = "access_log"
+    url_prefix = "access-log"
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    list_display = [
+        Column("accessed_at", label=_("日時"), sort_key="accessed_at"),
+        Column("user", label=_("利用者")),
+        Column("subject_label", label=_("対象")),
+        Column("context", label=_("画面")),
+    ]
+    list_per_page = 100
+    ordering = ["-accessed_at"]
+    filterset_class = PersonalDataAccessFilterSet
+    search_fields = ["subject_label", "context"]
+    search_backend_name = None
+    list_export = ["accessed_at", "user", "subject_label", "context"]
+    export_headings = {
+        "accessed_at": "日時",
+        "user": "利用者",
+        "subject_label": "対象",
+        "context": "画面",
+    }
+    export_filename = "access-log"
+    # Required by ModelViewSet; the read-only policy never offers the edit form.
+    form_fields = ["context"]
+
+    def get_queryset(self, request):
+        return PersonalDataAccess.objects.select_related("user")

@@ -1,17 +1,43 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.contrib.settings.registry import register_setting
 from wagtail.permissions import register_permission_policy
 
-from .models import CenterSettings, OutboxMessage
-from .viewsets import OutboxMessageViewSet, ReadOnlyPolicy
+from .admin_views import EXPORT_PERMISSION, DisclosureView
+from .models import CenterSettings, OutboxMessage, PersonalDataAccess
+from .viewsets import OutboxMessageViewSet, PersonalDataAccessViewSet, ReadOnlyPolicy
 
 register_setting(CenterSettings, icon="site")
 register_permission_policy(OutboxMessage, ReadOnlyPolicy(OutboxMessage))
+register_permission_policy(PersonalDataAccess, ReadOnlyPolicy(PersonalDataAccess))
 
 
 @hooks.register("register_admin_viewset")
 def register_mail_log():
     return OutboxMessageViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_access_log():
+    return PersonalDataAccessViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_disclosure_url():
+    return [path("disclosure/", DisclosureView.as_view(), name="disclosure")]
+
+
+class DisclosureMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(EXPORT_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_disclosure_menu():
+    return DisclosureMenuItem(_("開示請求"), reverse("disclosure"), icon_name="download", order=920)
 
 
 @hooks.register("insert_global_admin_css")

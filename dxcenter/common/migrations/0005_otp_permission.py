@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('common', '0003_webhook_events'),
+        ('common', '0004_access_log_disclosure'),
     ]
 
     operations = [

@@ -1,0 +1,84 @@
+"""The cases part of a disclosure: the person as a contact, with every case they are on."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dxcenter.common.disclosure import disclosure_section, field_values, notice_values
+
+from .models import Case, Contact
+
+
+def _contacts(email: str):
+    return Contact.objects.filter(email__iexact=email).select_related(
+        "organisation", "organisation__municipality"
+    )
+
+
+def _subjects(email: str):
+    for contact in _contacts(email):
+        yield contact
+        yield from contact.cases.all()
+
+
+def case_disclosed(case: Case) -> dict:
+    """A case with its consent, referrals, notes (shared and internal), files and survey."""
+    consent = getattr(case, "consent", None)
+    survey = getattr(case, "survey", None)
+    return {
+        **field_values(
+            case,
+            "reference",
+            "received_on",
+            "channel",
+            "requester_type",
+            "category",
+            "subject",
+            "description",
+            "status",
+            "support_given",
+            "outcome",
+            "closed_on",
+        ),
+        "consent": consent
+        and {
+            **notice_values(consent.notice),
+            **field_values(consent, "acknowledged_purpose", "referral_consent", "recorded_at"),
+        },
+        "assignments": [
+            {
+                "assignee": str(a.assignee),
+                **field_values(
+                    a, "state", "note", "created_at", "responded_at", "decline_reason", "summary"
+                ),
+            }
+            for a in case.assignments.select_related("advisor", "company").order_by("created_at")
+        ],
+        "notes": [field_values(n, "visibility", "body", "created_at") for n in case.notes.all()],
+        "attachments": [
+            field_values(a, "original_name", "uploaded_at") for a in case.attachments.all()
+        ],
+        "survey": survey
+        and field_values(survey, "sent_at", "answered_at", "helpful", "satisfaction", "comment"),
+    }
+
+
+@disclosure_section("contacts", title=_("ご相談の記録"), order=10, subjects=_subjects)
+def contacts_disclosed(email: str) -> list[dict]:
+    """The person as the contact of an organisation, with the cases they are on."""
+    return [
+        {
+            **field_values(
+                contact, "family_name", "given_name", "family_name_kana", "given_name_kana"
+            ),
+            **field_values(contact, "email", "phone"),
+            "organisation": field_values(
+                contact.organisation, "name", "requester_type", "industry", "municipality"
+            ),
+            "cases": [
+                case_disclosed(case)
+                for case in contact.cases.select_related("consent__notice", "survey").order_by(
+                    "received_on", "pk"
+                )
+            ],
+        }
+        for contact in _contacts(email)
+    ]

@@ -1,0 +1,40 @@
+from django.db import migrations
+
+MANAGER_GROUP = "センター管理者"
+
+
+def grant(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    manager, _ = Group.objects.get_or_create(name=MANAGER_GROUP)
+    manager.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="common", codename="export_personal_data"
+        )
+    )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name=MANAGER_GROUP):
+        group.permissions.remove(
+            *Permission.objects.filter(
+                content_type__app_label="common", codename="export_personal_data"
+            )
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0005_private_attachments"),
+        ("common", "0004_access_log_disclosure"),
+    ]
+    operations = [migrations.RunPython(grant, revoke)]
