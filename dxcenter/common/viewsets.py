@@ -2,6 +2,7 @@ import django_filters
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .admin_views import Forbidden403Mixin
-from .models import OutboxMessage, PersonalDataAccess
+from .models import OutboxMessage, PersonalDataAccess, PurposeNotice
 from .services import CannotResend, outbox_resend
 
 
@@ -147,3 +148,54 @@ class PersonalDataAccessViewSet(ModelViewSet):
 
     def get_queryset(self, request):
         return PersonalDataAccess.objects.select_related("user")
+
+
+def notice_in_use(notice) -> bool:
+    """A version someone consented to is evidence: its text never changes again."""
+    from cases.models import ConsentRecord
+    from events.models import Registration
+
+    return (
+        ConsentRecord.objects.filter(notice=notice).exists()
+        or Registration.objects.filter(notice=notice).exists()
+    )
+
+
+class PurposeNoticePolicy(ModelPermissionPolicy):
+    """Managers add versions; a version already shown to someone who consented is frozen."""
+
+    def user_has_permission(self, user, action):
+        if action == "delete":
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action in {"change", "delete"} and notice_in_use(instance):
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+class PurposeNoticeEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        notice = super().get_object(queryset)
+        if notice_in_use(notice):
+            raise PermissionDenied(
+                _("同意の記録がある版は変更できません。新しい版を追加してください。")
+            )
+        return notice
+
+
+class PurposeNoticeViewSet(ModelViewSet):
+    model = PurposeNotice
+    icon = "doc-full"
+    menu_label = _("利用目的の通知")
+    name = "purpose_notices"
+    url_prefix = "purpose-notices"
+    add_to_settings_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = True  # a new version starts from the current text
+    edit_view_class = PurposeNoticeEditView
+    list_display = ["scope", "version", "effective_from"]
+    list_filter = ["scope"]
+    form_fields = ["scope", "version", "effective_from", "text_ja", "text_en"]
+    inspect_view_fields = ["scope", "version", "effective_from", "text_ja", "text_en"]

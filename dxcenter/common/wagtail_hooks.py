@@ -7,12 +7,19 @@ from wagtail.contrib.settings.registry import register_setting
 from wagtail.permissions import register_permission_policy
 
 from .admin_views import EXPORT_PERMISSION, DisclosureView
-from .models import CenterSettings, OutboxMessage, PersonalDataAccess
-from .viewsets import OutboxMessageViewSet, PersonalDataAccessViewSet, ReadOnlyPolicy
+from .models import CenterSettings, OutboxMessage, PersonalDataAccess, PurposeNotice
+from .viewsets import (
+    OutboxMessageViewSet,
+    PersonalDataAccessViewSet,
+    PurposeNoticePolicy,
+    PurposeNoticeViewSet,
+    ReadOnlyPolicy,
+)
 
 register_setting(CenterSettings, icon="site")
 register_permission_policy(OutboxMessage, ReadOnlyPolicy(OutboxMessage))
 register_permission_policy(PersonalDataAccess, ReadOnlyPolicy(PersonalDataAccess))
+register_permission_policy(PurposeNotice, PurposeNoticePolicy(PurposeNotice))
 
 
 @hooks.register("register_admin_viewset")
@@ -46,3 +53,8 @@ def center_admin_css():
     from django.utils.html import format_html
 
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("register_admin_viewset")
+def register_purpose_notices():
+    return PurposeNoticeViewSet()
