@@ -61,6 +61,16 @@ class Server:
                     messages.append(email.message_from_bytes(chunk.strip()))
         return messages
 
+    def attachments_to(self, address: str, content_type: str) -> list[bytes]:
+        """The decoded attachments of one type in every mail sent to `address`, oldest first."""
+        return [
+            part.get_payload(decode=True)
+            for message in self.mails()
+            if address in (message.get("To") or "")
+            for part in message.walk()
+            if part.get_content_type() == content_type
+        ]
+
     def mails_to(self, address: str) -> list[tuple[str, str]]:
         """(subject, plain text body) of every mail sent to `address`, oldest first."""
         found = []

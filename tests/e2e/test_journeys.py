@@ -1,7 +1,9 @@
 """The product as its users use it, in a real browser (issue: end-to-end journeys)."""
 
+import datetime as dt
 import re
 
+import icalendar
 import pytest
 
 from tests.browser import PHONE
@@ -162,6 +164,18 @@ def test_5_and_6_seminar_waiting_list_check_in_and_statistics(journey):
     assert "キャンセル待ち（1番目）" in register(
         journey, second, server.base + ja_url, name="待機 二郎", email="second@example.jp"
     )
+    # The confirmation carries a calendar file with the seminar's start and the venue.
+    calendar = icalendar.Calendar.from_ical(
+        server.attachments_to("first@example.jp", "text/calendar")[-1]
+    )
+    event = next(iter(calendar.walk("VEVENT")))
+    starts_at = server.shell(
+        "from events.models import SeminarPage;"
+        "print(SeminarPage.objects.get(slug='e2e-small', locale__language_code='ja')"
+        ".starts_at.isoformat())"
+    )
+    assert event.decoded("DTSTART") == dt.datetime.fromisoformat(starts_at.strip().splitlines()[-1])
+    assert "三重県津市広明町13" in str(event.get("LOCATION"))
     confirmation = server.mails_to("first@example.jp")[-1][1]
     cancel_url = re.search(r"https?://\S+/registration/cancel/\S+/", confirmation).group(0)
     first.goto(cancel_url)
