@@ -1,5 +1,7 @@
 """The admin's second-factor page: set up a TOTP device once, then enter a code at each login."""
 
+import base64
+
 import segno
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,7 +16,7 @@ from .security import safe_next
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("確認コード（6桁） ※必須"),
+        label=_("確認コード（6桁）"),
         max_length=6,
         min_length=6,
         help_text=_("認証アプリに表示されている6桁の数字を入力してください。"),
@@ -57,5 +59,5 @@ def admin_otp(request):
     if not device.confirmed:
         qr = segno.make(device.config_url, error="m")
         context["qr_svg"] = qr.svg_inline(scale=4, title=str(_("認証アプリ用のQRコード")))
-        context["secret"] = device.key
+        context["secret"] = base64.b32encode(device.bin_key).decode()  # what apps accept
     return render(request, "common/otp/verify.html", context)

@@ -113,3 +113,65 @@ def test_key_pages_fit_phone_and_desktop(server, page_at, viewport):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = f"site-{viewport['width']}-{slug(path) or 'home'}.png"
         page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/cases/",
+    "/admin/seminars/",
+    "/admin/statistics/",
+    "/admin/mail/",
+    "/admin/disclosure/",
+    "/admin/access-log/",
+    "/admin/purpose-notices/",
+    "/admin/purpose-notices/new/",
+]
+
+
+def test_staff_pages_pass_axe(server, page_at):
+    from .conftest import PASSWORD
+
+    page = page_at(DESKTOP)
+    page.goto(server.base + "/admin/login/")
+    page.locator("#id_username").fill("admin")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    problems = []
+    for path in ADMIN_PAGES:
+        response = page.goto(server.base + path)
+        page.wait_for_load_state("networkidle")
+        if response.status != 200:
+            problems.append(f"{path}: HTTP {response.status}")
+            continue
+        violations = axe_violations(page)
+        if violations:
+            problems.append(f"{path}:\n  " + "\n  ".join(violations))
+        page.screenshot(path=str(SCREENSHOTS / f"admin-{slug(path)}.png"))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_second_factor_page_passes_axe(server, page_at):
+    server.shell(
+        "from django.contrib.auth.models import Group, Permission, User\n"
+        "g = Group.objects.get(name='センター職員')\n"
+        "g.permissions.add(Permission.objects.get(codename='require_otp'))\n"
+        "u, _ = User.objects.get_or_create(username='otp-e2e', defaults={'email': 'o@example.jp'})\n"
+        "u.set_password('otp-e2e-pass-1!'); u.save(); u.groups.add(g)\n"
+    )
+    try:
+        page = page_at(PHONE)
+        page.goto(server.base + "/admin/login/")
+        page.locator("#id_username").fill("otp-e2e")
+        page.locator("#id_password").fill("otp-e2e-pass-1!")
+        page.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/admin/otp/"))
+        assert page.locator("svg").count() >= 1  # the QR code to scan
+        assert not axe_violations(page)
+        page.screenshot(path=str(SCREENSHOTS / "admin-otp-set-up-375.png"), full_page=True)
+    finally:
+        server.shell(
+            "from django.contrib.auth.models import Group, Permission\n"
+            "Group.objects.get(name='センター職員').permissions.remove("
+            "Permission.objects.get(codename='require_otp'))\n"
+        )
