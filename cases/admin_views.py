@@ -37,8 +37,18 @@ class _AdminPage(WagtailAdminTemplateMixin, TemplateView):
 
 
 def admin_render(request, template: str, context: dict, status: int = 200):
-    """Render a page inside the Wagtail admin frame (header, breadcrumbs, menu)."""
-    view = _AdminPage(template_name=template, page_title=context.get("page_title", ""))
+    """Render a page inside the Wagtail admin frame (header, breadcrumbs, menu).
+
+    The page title is the last breadcrumb, so the header names the page as Wagtail's own views do;
+    ``header_icon`` in the context picks the icon beside it.
+    """
+    title = context.get("page_title", "")
+    view = _AdminPage(
+        template_name=template,
+        page_title=title,
+        header_icon=context.get("header_icon", _AdminPage.header_icon),
+        breadcrumbs_items=[*_AdminPage.breadcrumbs_items, {"url": "", "label": title}],
+    )
     view.setup(request)
     response = view.render_to_response(view.get_context_data(**context))
     response.status_code = status

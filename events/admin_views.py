@@ -44,7 +44,7 @@ def seminar_list(request):
     return admin_render(
         request,
         "events/admin/seminar_list.html",
-        {"seminars": seminars, "page_title": _("セミナー受付")},
+        {"seminars": seminars, "page_title": _("セミナー受付"), "header_icon": "date"},
     )
 
 
@@ -74,6 +74,7 @@ def seminar_roster(request, pk):
             "survey_summary": survey_summary,
             "comments": surveys.exclude(comment="").values_list("comment", flat=True)[:50],
             "page_title": _("受付名簿: {title}").format(title=seminar.title),
+            "header_icon": "date",
         },
     )
 
@@ -205,5 +206,5 @@ def checkin_from_qr(request, token):
     return admin_render(
         request,
         "events/admin/checkin.html",
-        {"registration": registration, "page_title": _("QRコードで受付")},
+        {"registration": registration, "page_title": _("QRコードで受付"), "header_icon": "date"},
     )

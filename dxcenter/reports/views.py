@@ -66,6 +66,7 @@ def dashboard(request):
         "reports/dashboard.html",
         {
             "page_title": "統計",
+            "header_icon": "table",
             "years": [(y, fiscal_year_label(y)) for y in years],
             "fy": fy,
             "report": report,
