@@ -21,9 +21,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Partner portal: advisors and partner companies, their own login.
     path("partner/", include("cases.portal.urls")),
-    # Provider delivery and bounce webhooks: /anymail/<provider>/tracking/
-    path("anymail/", include("anymail.urls")),
 ]
+if settings.DXCENTER_MAIL_WEBHOOKS:
+    # Provider delivery and bounce webhooks: /anymail/<provider>/tracking/
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

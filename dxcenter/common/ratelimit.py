@@ -5,10 +5,19 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    # Behind the proxy the first X-Forwarded-For address is the client's.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "USE_X_FORWARDED_FOR", False):
-        return forwarded.split(",")[0].strip()
+    """The visitor's address, for the rate limit and the login lockout (django-axes).
+
+    With no proxy in front (TRUSTED_PROXY_COUNT=0) it is REMOTE_ADDR, and X-Forwarded-For is
+    ignored: anybody can send that header. Behind N trusted proxies, each of which appends the
+    address it saw, the client is the N-th address from the right; addresses further left were
+    written by the client and are not believed.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        hops = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [a for a in hops if a]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -23,6 +23,21 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 SESSION_STARTED = "_dx_login_at"
 
 
+def lockout_username(request, credentials=None) -> str:
+    """The name django-axes counts failures against: trimmed and lower-cased.
+
+    Both logins accept the e-mail address in any case (partners.auth.EmailBackend), so
+    ``Tanaka@…`` and ``tanaka@…`` are the same account and must share one failure count.
+    """
+    field = str(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
+    if credentials and credentials.get(field):
+        name = credentials[field]
+    else:
+        data = getattr(request, "POST", None) or {}
+        name = data.get(field, "")
+    return (name or "").strip().lower()
+
+
 def requires_otp(user) -> bool:
     if not user.is_authenticated:
         return False

@@ -208,6 +208,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "みえDXセンター <dx-center@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAIL = env("STAFF_NOTIFICATION_EMAIL", "dx-center@example.jp")
 ANYMAIL = {"WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET")}
+DXCENTER_MAIL_WEBHOOKS = True  # production serves them only with ANYMAIL_WEBHOOK_SECRET
 
 TASKS = {
     "default": {
@@ -233,6 +234,11 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# One count per account however the name is typed, and the same client address as the rate limit.
+AXES_USERNAME_CALLABLE = "dxcenter.common.security.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "dxcenter.common.ratelimit.client_ip"
+# Reverse proxies in front of Django that append to X-Forwarded-For (0: none, trust REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
 # Content security policy for every page: no inline script, nonces where needed.
 CONTENT_SECURITY_POLICY = {

@@ -1,5 +1,7 @@
 """Production: every secret from the environment; refuses to start without them."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -28,6 +30,27 @@ X_FRAME_OPTIONS = "DENY"
 _provider = env("ANYMAIL_PROVIDER")
 if _provider:
     EMAIL_BACKEND = f"anymail.backends.{_provider}.EmailBackend"
+# The provider's keys, e.g. ANYMAIL_SENDGRID_API_KEY or ANYMAIL_MAILGUN_SENDER_DOMAIN, go into
+# ANYMAIL as anymail documents them (SENDGRID_API_KEY, ...). Amazon SES reads the AWS_* keys.
+ANYMAIL = {
+    **{
+        key.removeprefix("ANYMAIL_"): value
+        for key, value in os.environ.items()
+        if key.startswith("ANYMAIL_") and key not in ("ANYMAIL_PROVIDER", "ANYMAIL_WEBHOOK_SECRET")
+    },
+    "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET"),
+}
+# Without a secret anymail accepts any request at /anymail/…/tracking/, and anybody could mark
+# addresses as bouncing. With a provider the secret is required; with SMTP (no provider, no
+# secret) the webhook URLs are not served at all.
+if ANYMAIL["WEBHOOK_SECRET"] and ":" not in ANYMAIL["WEBHOOK_SECRET"]:
+    raise ImproperlyConfigured("ANYMAIL_WEBHOOK_SECRET must have the form user:password.")
+if _provider and not ANYMAIL["WEBHOOK_SECRET"]:
+    raise ImproperlyConfigured(
+        "ANYMAIL_WEBHOOK_SECRET must be set for production with ANYMAIL_PROVIDER, as "
+        "user:password (the provider's webhook URL carries it: https://user:password@host/anymail/…)."
+    )
+DXCENTER_MAIL_WEBHOOKS = bool(ANYMAIL["WEBHOOK_SECRET"])
 
 if env("REDIS_URL"):
     CACHES = {

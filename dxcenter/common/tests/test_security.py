@@ -129,3 +129,61 @@ def test_public_pages_carry_a_policy_without_inline_script(client, db):
         html = response.content.decode()
         inline = [s for s in re.findall(r"<script\b[^>]*>", html) if "src=" not in s]
         assert inline == [], path
+
+
+@pytest.mark.parametrize("variant", ["TANAKA@pref.mie.example.jp", " Tanaka@Pref.Mie.Example.JP "])
+def test_the_admin_lockout_holds_however_the_address_is_typed(client, staff, variant):
+    for _ in range(5):
+        login(client, username="tanaka@pref.mie.example.jp", password="wrong")
+    response = login(client, username=variant)  # the right password, the same account
+    assert response.status_code in (403, 429)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_portal_lockout_holds_however_the_address_is_typed(client, db):
+    from partners.models import PartnerCompany
+
+    company = PartnerCompany.objects.create(name="テスト株式会社", kind="it_vendor")
+    user = User.objects.create_user("m@example.jp", "m@example.jp", PASSWORD)
+    company.members.create(user=user)
+    for typed in ["m@example.jp", "M@example.jp", "m@EXAMPLE.jp", "M@Example.JP", "m@example.JP"]:
+        client.post("/partner/login/", {"username": typed, "password": "wrong"})
+    response = client.post("/partner/login/", {"username": "M@EXAMPLE.JP", "password": PASSWORD})
+    assert response.status_code in (403, 429)
+    assert "30分間" in response.content.decode()
+    assert client.get("/partner/").status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client, staff, settings):
+    settings.TRUSTED_PROXY_COUNT = 1  # one proxy, which appends the address it saw
+    for n in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": "tanaka", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7",
+        )
+    response = client.post(
+        "/admin/login/",
+        {"username": "tanaka", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7",
+    )
+    assert response.status_code in (403, 429)
+    # Another visitor behind the same proxy is not locked out of their own attempt.
+    response = client.post(
+        "/admin/login/",
+        {"username": "tanaka", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert response.status_code == 302
+
+
+def test_client_address_behind_proxies(rf, settings):
+    from dxcenter.common.ratelimit import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"  # without a proxy the header is not believed
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # the client cannot choose 1.1.1.1
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "1.1.1.1"

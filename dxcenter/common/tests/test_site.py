@@ -68,7 +68,7 @@ def test_seed_demo_is_idempotent(db):
     assert Case.objects.filter(fiscal_year__in=[2021, 2022]).count() == 81
 
 
-def test_production_settings_pass_check_deploy():
+def production_check(**overrides):
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # e2e sets it
         "DJANGO_SETTINGS_MODULE": "dxcenter.settings.production",
@@ -76,7 +76,9 @@ def test_production_settings_pass_check_deploy():
         "ALLOWED_HOSTS": "dx.example.jp",
         "DATABASE_URL": "sqlite:////tmp/dxcenter-check.sqlite3",
     }
-    result = subprocess.run(
+    env.update(overrides)
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -84,5 +86,66 @@ def test_production_settings_pass_check_deploy():
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_check_deploy():
+    result = production_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_with_open_mail_webhooks():
+    result = production_check(ANYMAIL_WEBHOOK_SECRET=None, ANYMAIL_PROVIDER="amazon_ses")
+    assert result.returncode != 0
+    assert "ANYMAIL_WEBHOOK_SECRET must be set" in result.stderr
+
+
+def test_production_with_smtp_and_no_secret_serves_no_webhook():
+    script = (
+        "import django; django.setup(); from django.urls import resolve\n"
+        "match = resolve('/anymail/amazon_ses/tracking/')\n"
+        "print('open' if match.func.__module__.startswith('anymail') else 'closed')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "dxcenter.settings.production",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "dx.example.jp",
+            "ANYMAIL_WEBHOOK_SECRET": "",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "closed", result.stderr
+
+
+def test_production_passes_provider_keys_to_anymail():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; import django; django.setup();"
+            "print(settings.EMAIL_BACKEND, settings.ANYMAIL['SENDGRID_API_KEY'])",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "dxcenter.settings.production",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "dx.example.jp",
+            "ANYMAIL_WEBHOOK_SECRET": "hooks:pw",
+            "ANYMAIL_PROVIDER": "sendgrid",
+            "ANYMAIL_SENDGRID_API_KEY": "SG.key-from-the-environment",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.split() == [
+        "anymail.backends.sendgrid.EmailBackend",
+        "SG.key-from-the-environment",
+    ], result.stderr
