@@ -85,11 +85,14 @@ def dashboard(request):
             "category_chart": bar_chart_svg(
                 category_rows, title="相談内容区分別（当該年度と前年度）"
             ),
-            "contribution_pct": None
-            if report["satisfaction"]["contribution_rate"] is None
-            else round(report["satisfaction"]["contribution_rate"] * 100, 1),
+            "contribution_pct": _percent(report["satisfaction"]["contribution_rate"]),
+            "previous_contribution_pct": _percent(previous["satisfaction"]["contribution_rate"]),
         },
     )
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
 
 
 def download(request, fiscal_year: int, fmt: str):

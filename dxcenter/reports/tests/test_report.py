@@ -266,6 +266,27 @@ def test_dashboard_and_downloads_for_staff(client, demo_cases):
     assert client.get("/admin/statistics/").status_code == 302
 
 
+def test_dashboard_shows_both_years_contribution_as_percentages(client, db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import CaseSurvey
+    from cases.tests.factories import make_case, staff_user
+
+    answers = {2023: [True, True, True, False], 2024: [True] * 9 + [False]}
+    for fy, helpful_list in answers.items():
+        for i, helpful in enumerate(helpful_list):
+            case = make_case(received_on=dt.date(fy, 6, 1))
+            CaseSurvey.objects.create(
+                case=case, token=f"t{fy}-{i}", helpful=helpful, answered_at=timezone.now()
+            )
+    client.force_login(staff_user())
+    html = client.get("/admin/statistics/", {"fy": "2024"}).content.decode()
+    assert 'id="contribution">90.0%（回答 10）' in html
+    assert 'id="previous-contribution">75.0%（回答 4）' in html
+
+
 def test_bench_stats_query_count_does_not_grow_with_n():
     small, large = io.StringIO(), io.StringIO()
     call_command("bench_stats", "--cases", "300", stdout=small)
