@@ -177,6 +177,23 @@ def japanese_font() -> str:
     return "HeiseiKakuGo-W5"
 
 
+def _wrap(label: str, width: int = 13) -> str:
+    """A long label over several lines (the chart's axis labels do not wrap by themselves)."""
+    return "\n".join(label[i : i + width] for i in range(0, len(label), width)) or label
+
+
+def _japanese_date(value) -> str:
+    """2025-04-01 → 2025年4月1日 (the committee papers' style)."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def _bar_chart(data: list[tuple[str, int]], font: str, width=460, height=150):
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing
@@ -236,7 +253,11 @@ def to_pdf(report: dict) -> bytes:
     cumulative = report["cumulative"]
     story = [
         Paragraph(f"「みえDXセンター」の取組について　{report['label']}", title),
-        Paragraph(f"対象期間: {report['period']['start']} 〜 {report['period']['end']}", body),
+        Paragraph(
+            f"対象期間: {_japanese_date(report['period']['start'])} 〜 "
+            f"{_japanese_date(report['period']['end'])}",
+            body,
+        ),
         Paragraph("1 相談件数", heading),
         Paragraph(
             f"相談件数 {cumulative['total']}件（"
@@ -274,9 +295,9 @@ def to_pdf(report: dict) -> bytes:
         ),
         Spacer(1, 4),
         _bar_chart(
-            [(labels["category"][c][:14], n) for c, n in cases["by_category"].items()],
+            [(_wrap(labels["category"][c]), n) for c, n in cases["by_category"].items()],
             font,
-            height=110,
+            height=150,
         ),
     ]
     if report["examples"]:
@@ -302,7 +323,7 @@ def to_pdf(report: dict) -> bytes:
             [["開催日", "テーマ", "講師", "参加者"]]
             + [
                 [
-                    s["date"],
+                    Paragraph(_japanese_date(s["date"]), small),
                     Paragraph(s["title"], small),
                     Paragraph(s["lecturers"] or "—", small),
                     f"{s['attended']}名" if s["attended"] else "—",
@@ -312,9 +333,15 @@ def to_pdf(report: dict) -> bytes:
             [22 * mm, 70 * mm, 62 * mm, 20 * mm],
         ),
     ]
-    if report["kpis"]:
+    story.append(Paragraph("6 KPI", heading))
+    if not report["kpis"]:
+        story.append(
+            Paragraph(
+                "この年度の目標値は設定されていません（管理画面の「KPI目標」で設定します）。", body
+            )
+        )
+    else:
         story += [
-            Paragraph("6 KPI", heading),
             grid(
                 [["指標", "目標値", "実績値", "評価"]]
                 + [

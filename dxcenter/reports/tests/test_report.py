@@ -215,6 +215,8 @@ def test_pdf_text_shows_the_year_label_and_the_figures(demo_cases, tmp_path):
     assert "県内事業者" in text and "48" in text
     assert "人材育成（セミナー開催等の相談）" in text and "39" in text
     assert "138名" in text  # the 3/1 seminar
+    assert "2022年4月1日 〜 2023年3月31日" in text  # dates as the committee papers write them
+    assert "この年度の目標値は設定されていません" in text  # FY2022 predates みえデジタルプラン
     fonts = subprocess.run(
         ["pdffonts", str(path)], capture_output=True, text=True, check=True
     ).stdout
