@@ -58,7 +58,7 @@ def outbox_add(
     message.save()
     from .tasks import send_outbox_message
 
-    transaction.on_commit(lambda: send_outbox_message.enqueue(message.pk))
+    transaction.on_commit(lambda: send_outbox_message.enqueue(message.pk, 0))
     return message
 
 

@@ -20,5 +20,6 @@ def outbox_resend(*, message: OutboxMessage) -> OutboxMessage:
         message.state = OutboxMessage.State.QUEUED
         message.next_attempt_at = timezone.now()
         message.save(update_fields=["state", "next_attempt_at"])
-        transaction.on_commit(lambda: send_outbox_message.enqueue(message.pk))
+        attempts = message.attempts
+        transaction.on_commit(lambda: send_outbox_message.enqueue(message.pk, attempts))
     return message

@@ -27,8 +27,14 @@ RETRY_DELAYS = (
 
 
 @task()
-def send_outbox_message(message_id: int) -> str:
-    """Send one queued message through the configured backend."""
+def send_outbox_message(message_id: int, after_attempts: int | None = None) -> str:
+    """Send one queued message through the configured backend.
+
+    ``after_attempts`` is the number of attempts the message had when this run was queued. A
+    retry can be queued twice (deferred by the failed attempt, and again by
+    ``outbox_dispatch_due``); whichever runs second finds the count moved on and does nothing,
+    so one wait never costs two attempts.
+    """
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update()
@@ -36,6 +42,8 @@ def send_outbox_message(message_id: int) -> str:
             .first()
         )
         if message is None:
+            return "skipped"
+        if after_attempts is not None and message.attempts != after_attempts:
             return "skipped"
         try:
             subject, body, html = render_message(message)
@@ -70,8 +78,8 @@ def send_outbox_message(message_id: int) -> str:
             message.save()
             logger.warning("mail %s attempt %s failed: %s", message.pk, message.attempts, exc)
             if message.state == OutboxMessage.State.QUEUED:
-                retry_at = message.next_attempt_at
-                transaction.on_commit(lambda: _enqueue_retry(message.pk, retry_at))
+                retry_at, attempts = message.next_attempt_at, message.attempts
+                transaction.on_commit(lambda: _enqueue_retry(message.pk, retry_at, attempts))
             return message.state
         message.state = OutboxMessage.State.SENT
         message.sent_at = timezone.now()
@@ -83,10 +91,10 @@ def send_outbox_message(message_id: int) -> str:
         return message.state
 
 
-def _enqueue_retry(message_id: int, retry_at: dt.datetime) -> None:
+def _enqueue_retry(message_id: int, retry_at: dt.datetime, attempts: int) -> None:
     """Defer the next attempt where the backend can; otherwise `outbox_dispatch_due` picks it up."""
     if default_task_backend_supports_defer():
-        send_outbox_message.using(run_after=retry_at).enqueue(message_id)
+        send_outbox_message.using(run_after=retry_at).enqueue(message_id, attempts)
 
 
 def default_task_backend_supports_defer() -> bool:
@@ -101,10 +109,10 @@ def outbox_dispatch_due(now: dt.datetime) -> int:
     due = list(
         OutboxMessage.objects.filter(
             state=OutboxMessage.State.QUEUED, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)[:500]
+        ).values_list("pk", "attempts")[:500]
     )
-    for pk in due:
-        send_outbox_message.enqueue(pk)
+    for pk, attempts in due:
+        send_outbox_message.enqueue(pk, attempts)
     return len(due)
 
 

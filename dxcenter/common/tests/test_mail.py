@@ -128,6 +128,25 @@ def test_smtp_outage_delays_the_mail_and_it_arrives_once(
 
 
 @pytest.mark.django_db
+def test_a_retry_queued_twice_costs_one_attempt(settings, django_capture_on_commit_callbacks):
+    from dxcenter.common.tasks import send_outbox_message
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 5
+    with django_capture_on_commit_callbacks(execute=True):
+        queue()
+    message = OutboxMessage.objects.get()
+    assert message.attempts == 1
+    # The wait is over: the safety net and the deferred retry both fire for the second attempt.
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_dispatch_due(timezone.now() + dt.timedelta(minutes=2))
+        send_outbox_message.call(message.pk, 1)
+    message.refresh_from_db()
+    assert message.attempts == 2  # not 3: the five retries keep their whole backoff
+    assert message.next_attempt_at > timezone.now() + RETRY_DELAYS[1] - dt.timedelta(seconds=30)
+
+
+@pytest.mark.django_db
 def test_after_the_last_retry_the_message_is_failed_and_staff_can_resend(
     settings, django_capture_on_commit_callbacks, admin_client
 ):
