@@ -172,6 +172,7 @@ class Journey:
     viewport: dict = field(default_factory=lambda: dict(DESKTOP))
     count: int = 0
     pages: list = field(default_factory=list)
+    last_label: str = ""
 
     def new_page(self, viewport=None, locale="ja-JP"):
         context = self.browser.new_context(
@@ -184,6 +185,7 @@ class Journey:
 
     def step(self, page, label: str, *, check_axe: bool = True):
         self.count += 1
+        self.last_label = label
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{slug(self.name)}-{self.count:02d}-{slug(label)}.png"
         page.wait_for_load_state("networkidle")
@@ -197,9 +199,32 @@ class Journey:
             )
         return path
 
+    def failure_report(self) -> str:
+        """Where a failing journey stood: the last step passed, and a screenshot of each page."""
+        where = f"step {self.count} «{self.last_label}»" if self.count else "the first step"
+        lines = [f"journey {self.name} failed after {where}"]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for n, page in enumerate(self.pages, 1):
+            path = SCREENSHOTS / f"{slug(self.name)}-failed-{n}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+                lines.append(f"  page {n}: {page.url} (screenshot {path})")
+            except Exception as exc:  # the page may be gone with the failure
+                lines.append(f"  page {n}: no screenshot ({type(exc).__name__})")
+        return "\n".join(lines)
+
     def close(self):
         for page in self.pages:
             page.context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    journey = getattr(item, "funcargs", {}).get("journey")
+    if report.when == "call" and report.failed and isinstance(journey, Journey):
+        report.sections.append(("journey", journey.failure_report()))
+    return report
 
 
 @pytest.fixture
