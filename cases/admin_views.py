@@ -228,16 +228,21 @@ def import_cases_view(request):
     form = ImportForm()
     if request.method == "POST" and request.POST.get("token"):
         # Confirmation of a previewed file, kept server-side for 30 minutes.
-        stored = cache.get(f"cases-import:{request.user.pk}:{request.POST['token']}")
-        if stored is None:
+        key = f"cases-import:{request.user.pk}:{request.POST['token']}"
+        stored = cache.get(key)
+        # Taking the file out of the cache claims it: a second click finds nothing to import.
+        if stored is None or not cache.delete(key):
             messages.error(
-                request, _("確認の有効期限が切れました。もう一度ファイルを選んでください。")
+                request,
+                _(
+                    "このファイルは取り込み済みか、確認の有効期限が切れました。"
+                    "一覧を確かめてから、必要ならもう一度ファイルを選んでください。"
+                ),
             )
         else:
             name, content = stored
             result = cases_import(read_table(content, name), dry_run=False, by=request.user)
             if result.ok:
-                cache.delete(f"cases-import:{request.user.pk}:{request.POST['token']}")
                 messages.success(request, _("{n}件を取り込みました。").format(n=result.total))
                 return redirect(reverse("cases:index"))
     elif request.method == "POST":

@@ -221,9 +221,46 @@ def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
     )
 
 
-def cases_import(rows: list[tuple[int, dict]], *, dry_run: bool, by=None) -> ImportResult:
-    """Validate every row; unless dry_run and only if all rows are good, create the cases."""
-    from .services import case_create, case_event_record
+def _record_key(received_on, organisation: str, description: str) -> tuple:
+    return (received_on, _norm(organisation), _norm(description))
+
+
+def _duplicates(rows: list[tuple[int, "_Row"]]) -> list[tuple[int, str]]:
+    """Rows already imported (same date, organisation and description), or twice in the file."""
+    if not rows:
+        return []
+    dates = [row.received_on for _, row in rows]
+    existing = {
+        _record_key(received_on, name, description): reference
+        for received_on, name, description, reference in Case.objects.filter(
+            channel=Case.Channel.IMPORT, received_on__range=(min(dates), max(dates))
+        ).values_list("received_on", "organisation__name", "description", "reference")
+    }
+    seen: dict[tuple, int] = {}
+    errors = []
+    for number, row in rows:
+        key = _record_key(row.received_on, row.organisation, row.description)
+        if key in existing:
+            errors.append(
+                (number, _("既に取り込まれています（受付番号 {ref}）").format(ref=existing[key]))
+            )
+        elif key in seen:
+            errors.append((number, _("{n}行目と同じ記録です").format(n=seen[key])))
+        else:
+            seen[key] = number
+    return errors
+
+
+def cases_import(
+    rows: list[tuple[int, dict]], *, dry_run: bool, by=None, allow_duplicates: bool = False
+) -> ImportResult:
+    """Validate every row; unless dry_run and only if all rows are good, create the cases.
+
+    A row whose date, organisation and description match an imported case (or an earlier row
+    of the file) is refused, so the same file imported twice does not double the statistics;
+    ``allow_duplicates`` lets genuinely repeated consultations through.
+    """
+    from .services import case_create, case_event_record, case_first_response_due
 
     lookups = {
         "municipalities": {m.name: m for m in Municipality.objects.all()},
@@ -231,13 +268,17 @@ def cases_import(rows: list[tuple[int, dict]], *, dry_run: bool, by=None) -> Imp
         "companies": {c.name: c for c in PartnerCompany.objects.all()},
     }
     result = ImportResult(dry_run=dry_run)
-    parsed = []
+    numbered = []
     for number, values in rows:
         row, problems = _parse_row(values, lookups)
         if problems:
             result.errors.append((number, "、".join(problems)))
         else:
-            parsed.append(row)
+            numbered.append((number, row))
+    if not allow_duplicates:
+        result.errors.extend(_duplicates(numbered))
+        result.errors.sort()
+    parsed = [row for _, row in numbered]
     if not parsed and not result.errors:
         result.errors.append((1, _("取り込む行がありません")))
     if result.errors:
@@ -267,6 +308,11 @@ def cases_import(rows: list[tuple[int, dict]], *, dry_run: bool, by=None) -> Imp
                 support_given=row.support,
                 assignee_text=row.assignee_text,
                 first_responded_on=row.received_on if row.status != Case.Status.NEW else None,
+                # A past record still at 受付 is due from the day of the import, not from a
+                # date years ago: it is work for staff now, not an old breach of the deadline.
+                first_response_due=case_first_response_due(timezone.localdate())
+                if row.status == Case.Status.NEW
+                else None,
                 closed_on=row.received_on if closed else None,
                 by=by,
             )

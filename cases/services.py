@@ -92,6 +92,9 @@ def case_create(
 ) -> Case:
     """Create a case with its per-fiscal-year reference number and first-response due date."""
     fiscal_year = fiscal_year_of(received_on)
+    first_response_due = fields.pop("first_response_due", None) or case_first_response_due(
+        received_on
+    )
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -110,7 +113,7 @@ def case_create(
                     subject=subject,
                     description=description,
                     status=status,
-                    first_response_due=case_first_response_due(received_on),
+                    first_response_due=first_response_due,
                     **fields,
                 )
                 case.full_clean()

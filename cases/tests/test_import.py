@@ -212,3 +212,48 @@ def test_admin_upload_previews_then_imports(client):
     done = client.post("/admin/cases/import/", {"token": token})
     assert done.status_code == 302
     assert Case.objects.count() == 2
+
+
+def test_the_same_file_twice_is_refused_naming_the_rows(tmp_path, capsys):
+    path = tmp_path / "past.xlsx"
+    path.write_bytes(workbook(ROWS[:3]))
+    call_command("import_cases", str(path))
+    assert Case.objects.count() == 3
+    with pytest.raises(CommandError, match="取り込みませんでした"):
+        call_command("import_cases", str(path))
+    err = capsys.readouterr().err
+    assert "2行目: 既に取り込まれています（受付番号" in err and "4行目" in err
+    assert Case.objects.count() == 3  # the statistics are not doubled
+    call_command("import_cases", str(path), "--allow-duplicates")
+    assert Case.objects.count() == 6
+
+
+def test_a_row_repeated_in_the_file_is_named():
+    result = cases_import(read_table(workbook([ROWS[0], ROWS[1], ROWS[0]]), "x.xlsx"), dry_run=True)
+    assert result.errors == [(4, "2行目と同じ記録です")]
+
+
+def test_an_imported_open_record_is_due_from_the_import_not_overdue(client):
+    from cases.selectors import overdue_q
+
+    row = list(ROWS[0])
+    row[-1] = "受付"  # a past record nobody answered yet
+    cases_import(read_table(workbook([row]), "x.xlsx"), dry_run=False)
+    case = Case.objects.get()
+    assert case.first_response_due >= dt.date.today()
+    assert not case.is_overdue
+    assert not Case.objects.filter(overdue_q()).exists()
+
+
+def test_a_double_click_on_confirm_imports_once(client):
+    from .factories import staff_user
+
+    client.force_login(staff_user())
+    upload = io.BytesIO(workbook(ROWS[:2]))
+    upload.name = "past.xlsx"
+    html = client.post("/admin/cases/import/", {"file": upload}).content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    assert client.post("/admin/cases/import/", {"token": token}).status_code == 302
+    again = client.post("/admin/cases/import/", {"token": token}, follow=True)
+    assert "取り込み済みか" in again.content.decode()
+    assert Case.objects.count() == 2

@@ -15,8 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument(
+            "--allow-duplicates",
+            action="store_true",
+            help="import rows that match an imported case (same date, organisation, description)",
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, allow_duplicates=False, **options):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"ファイルが見つかりません: {file}")
@@ -24,7 +29,7 @@ class Command(BaseCommand):
             rows = read_table(path.read_bytes(), path.name)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        result = cases_import(rows, dry_run=dry_run)
+        result = cases_import(rows, dry_run=dry_run, allow_duplicates=allow_duplicates)
         if not result.ok:
             for number, reason in result.errors:
                 self.stderr.write(f"{number}行目: {reason}")
