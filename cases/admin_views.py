@@ -170,6 +170,7 @@ def assign(request, pk):
                 messages.success(request, _("{name} に紹介を依頼しました。").format(name=assignee))
                 return redirect(_case_url(case))
     can_refer = case_can_refer(case)
+    personal_data_access_log(user=request.user, subject=case, context="admin_case_assign")
     return admin_render(
         request,
         "cases/admin/assign.html",

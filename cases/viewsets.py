@@ -84,6 +84,19 @@ class CaseIndexView(generic.IndexView):
     def get_base_queryset(self):
         return case_list_for_staff()
 
+    def render_to_response(self, context, **response_kwargs):
+        if self.is_export:
+            # A download of the list carries organisations and descriptions: log it.
+            from dxcenter.common.access_log import personal_data_access_log
+
+            personal_data_access_log(
+                user=self.request.user,
+                subject=None,
+                context="admin_case_export",
+                label=f"{self.request.GET.urlencode()}"[:120] or "cases",
+            )
+        return super().render_to_response(context, **response_kwargs)
+
     @cached_property
     def add_url(self):
         if self.request.user.has_perm("cases.add_case"):
@@ -109,6 +122,13 @@ class CaseIndexView(generic.IndexView):
 
 
 class CaseEditView(generic.EditView):
+    def get(self, request, *args, **kwargs):
+        from dxcenter.common.access_log import personal_data_access_log
+
+        response = super().get(request, *args, **kwargs)
+        personal_data_access_log(user=request.user, subject=self.object, context="admin_case_edit")
+        return response
+
     def save_instance(self):
         # Edits go through the service so the timeline records who changed what.
         from .services import case_update

@@ -195,3 +195,17 @@ def test_case_list_uses_the_same_number_of_queries_for_20_and_500(
         make_case()
     many = count("/admin/cases/?per_page=500")
     assert few == many
+
+
+def test_edit_assign_and_export_screens_are_in_the_access_log(client):
+    staff = staff_user()
+    case = make_case()
+    client.force_login(staff)
+    assert client.get(f"/admin/cases/edit/{case.pk}/").status_code == 200
+    assert client.get(f"/admin/cases/{case.pk}/assign/").status_code == 200
+    assert client.get("/admin/cases/", {"export": "csv"}).status_code == 200
+    logged = set(PersonalDataAccess.objects.filter(user=staff).values_list("context", flat=True))
+    assert {"admin_case_edit", "admin_case_assign", "admin_case_export"} <= logged
+    # The plain list (no download) is not logged.
+    client.get("/admin/cases/")
+    assert PersonalDataAccess.objects.filter(user=staff).count() == 3
