@@ -21,8 +21,10 @@ from .exceptions import CaseError
 from .forms import CloseForm, ImportForm, NoteForm, StaffCaseForm, TransitionForm
 from .importing import ImportResult, cases_import, read_table
 from .models import Case
+from .portal.forms import AttachmentForm
 from .selectors import assignee_suggestions, case_bouncing_emails, case_can_refer, case_timeline
 from .services import (
+    attachment_add,
     case_allowed_transitions,
     case_assign,
     case_close,
@@ -72,6 +74,10 @@ def case_page_context(request, case: Case) -> dict:
         "can_refer": case_can_refer(case),
         "assignments": case.assignments.select_related("advisor", "company"),
         "notes": case.notes.select_related("author", "assignment"),
+        "attachments": case.attachments.select_related(
+            "uploaded_by", "assignment__advisor", "assignment__company"
+        ),
+        "attachment_form": AttachmentForm(),
         "timeline": case_timeline(case),
         "bouncing": case_bouncing_emails(case),
         "transition_choices": [(s, Case.Status(s).label) for s in allowed],
@@ -124,6 +130,37 @@ def add_note(request, pk):
     else:
         messages.error(request, _("メモの内容を入力してください。"))
     return redirect(_case_url(case))
+
+
+@require_POST
+def attachment_upload(request, pk):
+    """A file staff add to the case; every assignee of the case sees it in the portal."""
+    require_perm(request, "change_case")
+    case = get_object_or_404(Case, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("ファイルを選んでください。"))
+        return redirect(_case_url(case))
+    try:
+        attachment_add(case=case, uploaded=form.cleaned_data["file"], by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("ファイルを追加しました。"))
+    return redirect(_case_url(case))
+
+
+def attachment_download(request, pk, attachment_pk):
+    """Staff open any file on the case; the download is logged like the case page."""
+    from .portal.views import _file_response
+
+    require_perm(request, "view_case")
+    case = get_object_or_404(Case, pk=pk)
+    attachment = get_object_or_404(case.attachments, pk=attachment_pk)
+    personal_data_access_log(
+        user=request.user, subject=case, context="admin_case_attachment", label=str(case)
+    )
+    return _file_response(attachment)
 
 
 @require_POST

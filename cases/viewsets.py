@@ -238,4 +238,10 @@ class CaseViewSet(ModelViewSet):
             path("<int:pk>/note/", admin_views.add_note, name="note"),
             path("<int:pk>/close/", admin_views.close, name="close"),
             path("<int:pk>/assign/", admin_views.assign, name="assign"),
+            path("<int:pk>/attachments/", admin_views.attachment_upload, name="attachment_upload"),
+            path(
+                "<int:pk>/attachments/<int:attachment_pk>/",
+                admin_views.attachment_download,
+                name="attachment_download",
+            ),
         ]

