@@ -13,4 +13,10 @@ class CommonConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("tasks", "retention", "disclosure")
+        from django.db.models.signals import post_delete, post_save
+
         from . import security, webhooks  # noqa: F401 - signal receivers
+        from .models import PurposeNotice
+
+        post_save.connect(PurposeNotice.forget_current, sender=PurposeNotice, weak=False)
+        post_delete.connect(PurposeNotice.forget_current, sender=PurposeNotice, weak=False)

@@ -65,11 +65,37 @@ class PurposeNotice(models.Model):
 
     @classmethod
     def current(cls, scope: str) -> "PurposeNotice | None":
-        return (
-            cls.objects.filter(scope=scope, effective_from__lte=timezone.now())
+        """The version in force now. Every form page shows it, so it is cached until the next
+        version takes effect (at most five minutes); saving or deleting a notice clears it."""
+        from django.core.cache import cache
+
+        now = timezone.now()
+        cached = cache.get(cls._cache_key(scope))
+        if cached is not None and (cached[1] is None or now < cached[1]):
+            return cached[0]
+        notice = (
+            cls.objects.filter(scope=scope, effective_from__lte=now)
             .order_by("-effective_from")
             .first()
         )
+        upcoming = (
+            cls.objects.filter(scope=scope, effective_from__gt=now)
+            .order_by("effective_from")
+            .values_list("effective_from", flat=True)
+            .first()
+        )
+        cache.set(cls._cache_key(scope), (notice, upcoming), 300)
+        return notice
+
+    @staticmethod
+    def _cache_key(scope: str) -> str:
+        return f"purpose-notice:{scope}"
+
+    @classmethod
+    def forget_current(cls, **kwargs) -> None:
+        from django.core.cache import cache
+
+        cache.delete_many([cls._cache_key(s) for s in cls.Scope.values])
 
 
 class OutboxMessage(models.Model):

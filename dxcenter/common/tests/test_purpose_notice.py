@@ -64,3 +64,28 @@ def test_a_version_someone_consented_to_cannot_be_edited(client, manager):
     assert (
         client.get(f"/admin/purpose-notices/inspect/{used.pk}/").status_code == 200
     )  # still readable
+
+
+def test_the_notice_in_force_is_cached_until_the_next_version_takes_effect(
+    db, monkeypatch, django_assert_num_queries
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    old = PurposeNotice.current("seminar")
+    scheduled = PurposeNotice.objects.create(
+        scope="seminar",
+        version="next",
+        text_ja="次の版",
+        effective_from=now + dt.timedelta(hours=1),
+    )
+    assert PurposeNotice.current("seminar") == old
+    with django_assert_num_queries(0):  # every form page asks; the database is asked once
+        assert PurposeNotice.current("seminar") == old
+    monkeypatch.setattr(timezone, "now", lambda: now + dt.timedelta(hours=1, seconds=1))
+    assert PurposeNotice.current("seminar") == scheduled  # on time, not five minutes late
+    scheduled.text_ja = "直した本文"
+    scheduled.save()
+    assert PurposeNotice.current("seminar").text_ja == "直した本文"
