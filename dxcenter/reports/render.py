@@ -88,11 +88,22 @@ def to_xlsx(report: dict) -> bytes:
 
     labels = _labels()
     cases = report["cases"]
+    cumulative = report["cumulative"]
+    first = cases["first_response"]
 
     def table(mapping, dimension, header):
         return pd.DataFrame(
             [(labels[dimension].get(code, code), n) for code, n in mapping.items()],
             columns=[header, "件数"],
+        )
+
+    def both(mapping, cumulative_mapping, dimension, header):
+        return pd.DataFrame(
+            [
+                (labels[dimension].get(code, code), n, cumulative_mapping.get(code, 0))
+                for code, n in mapping.items()
+            ],
+            columns=[header, "当該年度", "累計"],
         )
 
     sheets = {
@@ -102,12 +113,23 @@ def to_xlsx(report: dict) -> bytes:
                 ("期間", f"{report['period']['start']} 〜 {report['period']['end']}"),
                 ("相談件数", cases["total"]),
                 ("累計相談件数", report["cumulative"]["total"]),
+                ("初回対応済み（件）", first["responded"]),
+                ("初回対応までの営業日（中央値）", first["median_business_days"]),
+                ("期限内の初回対応率", first["within_deadline_rate"]),
                 ("支援に対する貢献度", report["satisfaction"]["contribution_rate"]),
+                ("貢献度の回答数", report["satisfaction"]["respondents"]),
             ],
             columns=["項目", "値"],
         ),
-        "相談者区分": table(cases["by_requester_type"], "requester_type", "相談者区分"),
-        "相談内容区分": table(cases["by_category"], "category", "相談内容区分"),
+        "相談者区分": both(
+            cases["by_requester_type"],
+            cumulative["by_requester_type"],
+            "requester_type",
+            "相談者区分",
+        ),
+        "相談内容区分": both(
+            cases["by_category"], cumulative["by_category"], "category", "相談内容区分"
+        ),
         "月別": pd.DataFrame(
             [(m, n) for m, n in cases["by_month"].items()], columns=["月", "件数"]
         ),
@@ -142,6 +164,13 @@ def to_xlsx(report: dict) -> bytes:
         "KPI": pd.DataFrame(
             [(k["name"], k["target"], k["actual"], k["grade"]) for k in report["kpis"]],
             columns=["指標", "目標値", "実績値", "評価"],
+        ),
+        "相談事例": pd.DataFrame(
+            [
+                (e["reference"], e["requester"], e["category_label"], e["request"], e["support"])
+                for e in report["examples"]
+            ],
+            columns=["受付番号", "相談者", "相談内容区分", "相談内容", "センターによる支援"],
         ),
     }
     buffer = io.BytesIO()

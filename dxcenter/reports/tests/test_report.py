@@ -195,6 +195,13 @@ def test_csv_long_format_and_xlsx_sheets(demo_cases):
         book.sheetnames
     )
     assert book["相談者区分"]["A1"].value == "相談者区分"
+    # This year beside the cumulative figure, as in the committee paper.
+    assert [c.value for c in book["相談者区分"][2]] == ["県内事業者", 31, 48]
+    assert [c.value for c in book["相談内容区分"][1]] == ["相談内容区分", "当該年度", "累計"]
+    summary = {row[0].value: row[1].value for row in book["概要"].iter_rows(min_row=2)}
+    assert summary["初回対応済み（件）"] == report["cases"]["first_response"]["responded"]
+    examples = book["相談事例"]
+    assert examples.max_row - 1 == len(report["examples"])
 
 
 @pytest.mark.skipif(
