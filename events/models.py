@@ -174,10 +174,12 @@ class SeminarPage(JapaneseSearchMixin, Page):
         return "、".join(names)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import seminar_attendance
+        from .selectors import canonical_seminar, seminar_attendance
 
         context = super().get_context(request, *args, **kwargs)
-        context["attendance"] = seminar_attendance(self) if self.is_past else None
+        seminar = canonical_seminar(self)
+        context["seminar"] = seminar
+        context["attendance"] = seminar_attendance(seminar) if seminar.is_past else None
         return context
 
     def serve(self, request, *args, **kwargs):

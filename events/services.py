@@ -134,12 +134,19 @@ for _template in ("seminar_confirmed", "seminar_promoted", "seminar_reminder"):
 
 
 def _lock_seminar(seminar: SeminarPage) -> SeminarPage:
-    """Lock the seminar row so counting and confirming cannot interleave (PostgreSQL)."""
+    """Lock the canonical seminar row so counting and confirming cannot interleave (PostgreSQL).
+
+    Translations of a seminar share its seats: whichever page is given, the row locked (and
+    returned) is the seminar in the default locale.
+    """
+    from .selectors import canonical_seminar
+
+    canonical = canonical_seminar(seminar)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     try:
-        return SeminarPage.objects.select_for_update(of=("self",)).get(pk=seminar.pk)
+        return SeminarPage.objects.select_for_update(of=("self",)).get(pk=canonical.pk)
     except OperationalError as exc:
         raise TryAgain(
             _("申込が集中しています。少し時間をおいて、もう一度お申し込みください。")
@@ -173,8 +180,16 @@ def registration_create(
     by=None,
     now: dt.datetime | None = None,
 ) -> Registration:
-    """Confirm the person or put them on the waiting list, under a lock on the seminar."""
+    """Confirm the person or put them on the waiting list, under a lock on the seminar.
+
+    A registration through a translated page (the English copy) belongs to the canonical
+    seminar, so seats, the waiting list and duplicates are counted once; `language` keeps
+    the registrant's language for the mails.
+    """
+    from .selectors import canonical_seminar
+
     now = now or timezone.now()
+    seminar = canonical_seminar(seminar)
     email = email.strip().lower()
     if mode not in seminar.modes():
         raise InvalidRegistrationChange(_("この参加方法は選べません。"))
