@@ -112,3 +112,22 @@ def test_the_english_index_shows_the_attendance_of_the_seminar(client):
     assert re.search(rf'href="{re.escape(english.url)}">[^<]*</a></td><td>2 people', html)
     page_html = client.get(english.url).content.decode()
     assert re.search(r'id="attendance">\s*2 people', page_html)
+
+
+def test_statistics_count_a_translated_seminar_once_and_leave_drafts_out(client):
+    from cases.tests.factories import staff_user
+    from dxcenter.common.dates import fiscal_year_of
+
+    seminar = make_seminar(capacity_venue=5, title="翻訳のあるセミナー")
+    english = english_copy(seminar)
+    registration_create(seminar=seminar, name="参加 者", email="ja@example.jp", mode="venue")
+    registration_create(seminar=english, name="Guest", email="en@example.jp", mode="venue")
+    draft = make_seminar(title="下書きのセミナー")
+    draft.unpublish()
+
+    client.force_login(staff_user())
+    fiscal_year = fiscal_year_of(timezone.localdate(seminar.starts_at))
+    html = client.get("/admin/statistics/", {"fy": fiscal_year}).content.decode()
+    table = re.search(r'<table class="listing" id="seminars">.*?</table>', html, re.S).group(0)
+    rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>(\d+)</td>", table)
+    assert rows == [("翻訳のあるセミナー", "2")]
