@@ -98,10 +98,23 @@ def test_confirmation_mail_has_an_ics_with_the_right_start_and_a_cancel_link(
     message = mail.outbox[-1]
     assert "受け付けました" in message.subject
     ics = next(a for a in message.attachments if a[0] == "seminar.ics")
-    event = Calendar.from_ical(ics[1]).walk("VEVENT")[0]
+    calendar = Calendar.from_ical(ics[1])
+    event = calendar.walk("VEVENT")[0]
     start = event["DTSTART"].dt
     assert start.astimezone(TOKYO) == seminar.starts_at.astimezone(TOKYO)
     assert start.astimezone(TOKYO).hour == 14
+    # Japan time with its time zone, not UTC: calendar apps show 14:00 without converting.
+    raw = ics[1].decode() if isinstance(ics[1], bytes) else ics[1]
+    local_start = seminar.starts_at.astimezone(TOKYO).strftime("%Y%m%dT%H%M%S")
+    assert f"DTSTART;TZID=Asia/Tokyo:{local_start}" in raw.splitlines()
+    assert event["DTEND"].params["TZID"] == "Asia/Tokyo"
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Asia/Tokyo"
+    assert not zone.walk("DAYLIGHT")
+    (standard,) = zone.walk("STANDARD")
+    assert (
+        standard.decoded("TZOFFSETFROM") == standard.decoded("TZOFFSETTO") == dt.timedelta(hours=9)
+    )
     assert "三重県津市広明町13" in str(event["LOCATION"])
     assert "secret-room" not in message.body  # venue attendee: no online URL
     assert any(a[0] == "checkin-qr.png" for a in message.attachments)
