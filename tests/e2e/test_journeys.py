@@ -173,6 +173,8 @@ def test_5_and_6_seminar_waiting_list_check_in_and_statistics(journey):
         "print(SeminarPage.objects.get(slug='e2e-small', locale__language_code='ja')"
         ".starts_at.isoformat())"
     )
+    # Written in Japan time (TZID=Asia/Tokyo); icalendar gives it back as an aware datetime.
+    assert event["DTSTART"].params["TZID"] == "Asia/Tokyo"
     assert event.decoded("DTSTART") == dt.datetime.fromisoformat(starts_at.strip().splitlines()[-1])
     assert "三重県津市広明町13" in str(event.get("LOCATION"))
     confirmation = server.mails_to("first@example.jp")[-1][1]
