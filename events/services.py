@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dxcenter.common.dates import format_date_ja
@@ -87,7 +87,9 @@ def _mail_context(registration: Registration) -> dict:
 
 def _send(registration: Registration, template: str, *, ics: bool = False, qr: bool = False):
     """Queue a mail; the calendar file and QR code are built when it is sent (see below)."""
-    context = _mail_context(registration)
+    # Labels (the attendance mode) in the registrant's language, whoever made the change.
+    with translation.override(registration.language):
+        context = _mail_context(registration)
     context["registration_id"] = registration.pk
     context["attach_ics"] = ics
     context["attach_qr"] = qr
@@ -129,7 +131,7 @@ def _qr_png(code) -> bytes:
     return buffer.getvalue()
 
 
-for _template in ("seminar_confirmed", "seminar_promoted", "seminar_reminder"):
+for _template in ("seminar_confirmed", "seminar_promoted", "seminar_reminder", "seminar_moved"):
     register_attachment_builder(_template, registration_mail_attachments)
 
 
@@ -277,7 +279,11 @@ def registration_cancel(*, registration: Registration, by=None) -> Registration 
 
 
 def registration_move(*, registration: Registration, mode: str, by=None) -> Registration:
-    """Staff move a person between venue and online, within capacity."""
+    """Staff move a person between venue and online, within capacity; the person is told by mail.
+
+    A confirmed person gets the new calendar file (and, for the venue, the check-in QR code);
+    their old seat goes to the first person waiting for it.
+    """
     with transaction.atomic():
         seminar = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -288,7 +294,15 @@ def registration_move(*, registration: Registration, mode: str, by=None) -> Regi
         old_mode = registration.mode
         registration.mode = mode
         registration.save(update_fields=["mode"])
-        if registration.status == Registration.Status.CONFIRMED:
+        confirmed = registration.status == Registration.Status.CONFIRMED
+        if registration.status != Registration.Status.CANCELLED:
+            _send(
+                registration,
+                "seminar_moved",
+                ics=confirmed,
+                qr=confirmed and mode == Registration.Mode.VENUE,
+            )
+        if confirmed:
             _promote_first_waiting(seminar, old_mode)
     return registration
 
