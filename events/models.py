@@ -28,6 +28,7 @@ class SeminarIndexPage(JapaneseSearchMixin, Page):
     intro = RichTextField(_("はじめに"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
     subpage_types = ["events.SeminarPage"]
     max_count_per_parent = 1
 
