@@ -18,7 +18,13 @@ from dxcenter.common.access_log import personal_data_access_log
 from .exceptions import RegistrationError
 from .forms import WalkInForm
 from .models import Registration, SeminarPage, SeminarSurvey
-from .selectors import roster, seminar_attendance, seminar_counts
+from .selectors import (
+    canonical_seminar,
+    canonical_seminars,
+    roster,
+    seminar_attendance,
+    seminar_counts,
+)
 from .services import (
     CHECKIN_SALT,
     registration_cancel,
@@ -36,10 +42,15 @@ def _require(request, codename):
 
 def seminar_list(request):
     _require(request, "view_registration")
-    seminars = SeminarPage.objects.order_by("-starts_at").annotate(
-        confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
-        waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
-        checked_in=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+    # Translations share the registrations of the seminar in the default locale: list it once.
+    seminars = (
+        canonical_seminars()
+        .order_by("-starts_at")
+        .annotate(
+            confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
+            waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
+            checked_in=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+        )
     )
     return admin_render(
         request,
@@ -50,7 +61,7 @@ def seminar_list(request):
 
 def seminar_roster(request, pk):
     _require(request, "view_registration")
-    seminar = get_object_or_404(SeminarPage, pk=pk)
+    seminar = canonical_seminar(get_object_or_404(SeminarPage, pk=pk))
     query = request.GET.get("q", "").strip()
     people = roster(seminar, query)
     export = request.GET.get("export")

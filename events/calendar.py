@@ -1,10 +1,29 @@
 """Calendar files (ICS) for a registration: venue address, or the online URL for online people."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from django.conf import settings
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def _tokyo_timezone() -> Timezone:
+    """VTIMEZONE for Asia/Tokyo: +0900 all year, no daylight saving time (since 1951).
+
+    Calendar apps that do not know the TZID by name (Outlook among them) read it from here.
+    """
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(hours=9))
+    standard.add("tzoffsetto", dt.timedelta(hours=9))
+    standard.add("tzname", "JST")
+    timezone = Timezone()
+    timezone.add("tzid", "Asia/Tokyo")
+    timezone.add_component(standard)
+    return timezone
 
 
 def registration_ics(registration) -> bytes:
@@ -14,12 +33,14 @@ def registration_ics(registration) -> bytes:
     calendar.add("prodid", "-//Mie DX Center//Seminars//JA")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    calendar.add_component(_tokyo_timezone())
     event = Event()
     event.add("uid", f"seminar-{seminar.pk}-registration-{registration.pk}@dx-center")
     event.add("summary", seminar.title)
-    event.add("dtstart", seminar.starts_at)  # aware datetimes keep their time zone
-    event.add("dtend", seminar.ends_at)
-    event.add("dtstamp", dt.datetime.now(dt.UTC))
+    # Local times with TZID=Asia/Tokyo (the database gives UTC, which would be written as Z).
+    event.add("dtstart", seminar.starts_at.astimezone(TOKYO))
+    event.add("dtend", seminar.ends_at.astimezone(TOKYO))
+    event.add("dtstamp", dt.datetime.now(dt.UTC))  # always UTC (RFC 5545)
     if registration.mode == "online":
         event.add("location", seminar.online_url or "オンライン")
         event.add("url", seminar.online_url or settings.SITE_BASE_URL)

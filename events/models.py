@@ -28,6 +28,7 @@ class SeminarIndexPage(JapaneseSearchMixin, Page):
     intro = RichTextField(_("はじめに"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
     subpage_types = ["events.SeminarPage"]
     max_count_per_parent = 1
 
@@ -174,10 +175,12 @@ class SeminarPage(JapaneseSearchMixin, Page):
         return "、".join(names)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import seminar_attendance
+        from .selectors import canonical_seminar, seminar_attendance
 
         context = super().get_context(request, *args, **kwargs)
-        context["attendance"] = seminar_attendance(self) if self.is_past else None
+        seminar = canonical_seminar(self)
+        context["seminar"] = seminar
+        context["attendance"] = seminar_attendance(seminar) if seminar.is_past else None
         return context
 
     def serve(self, request, *args, **kwargs):

@@ -1,9 +1,39 @@
 """Reads of the events app."""
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from wagtail.models import Locale
+
 from .models import Registration, SeminarPage
+
+
+def canonical_seminar(seminar: SeminarPage) -> SeminarPage:
+    """The seminar in the default locale: translations share its registrations and seats.
+
+    A page translated from it (the English copy under /en/) has the same translation_key; a
+    seminar with no page in the default locale is its own canonical seminar.
+    """
+    default = Locale.get_default()
+    if seminar.locale_id == default.pk:
+        return seminar
+    return (
+        SeminarPage.objects.filter(translation_key=seminar.translation_key, locale=default).first()
+        or seminar
+    )
+
+
+def canonical_seminars():
+    """Seminar pages that are canonical: each seminar once, whatever its translations.
+
+    That is the pages in the default locale, and any page whose seminar has no page there.
+    """
+    default = Locale.get_default()
+    in_default = SeminarPage.objects.filter(
+        translation_key=OuterRef("translation_key"), locale=default
+    )
+    return SeminarPage.objects.filter(Q(locale=default) | ~Exists(in_default))
 
 
 def seminar_attendance(seminar: SeminarPage) -> int:
@@ -16,11 +46,28 @@ def seminar_attendance(seminar: SeminarPage) -> int:
 def seminar_index(index) -> dict:
     """Upcoming and past seminars under an index page, with attendance for past ones."""
     now = timezone.now()
+    # A translated index lists translated pages: attendance is the canonical seminar's.
+    checked_in = (
+        Registration.objects.filter(
+            seminar__translation_key=OuterRef("translation_key"), checked_in_at__isnull=False
+        )
+        .order_by()
+        .values("seminar__translation_key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    canonical = SeminarPage.objects.filter(
+        translation_key=OuterRef("translation_key"), locale=Locale.get_default()
+    )
     seminars = (
         SeminarPage.objects.live()
         .child_of(index)
         .annotate(
-            checked_in=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False))
+            checked_in=Coalesce(Subquery(checked_in), 0),
+            canonical_recorded=Case(
+                When(Exists(canonical), then=Subquery(canonical.values("recorded_attendance")[:1])),
+                default=F("recorded_attendance"),
+            ),
         )
         .order_by("starts_at")
     )
@@ -28,8 +75,8 @@ def seminar_index(index) -> dict:
     past = [s for s in seminars if s.ends_at < now]
     for seminar in past:
         seminar.attendance = (
-            seminar.recorded_attendance
-            if seminar.recorded_attendance is not None
+            seminar.canonical_recorded
+            if seminar.canonical_recorded is not None
             else seminar.checked_in
         )
     past.reverse()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dxcenter.common.dates import format_date_ja
@@ -87,7 +87,9 @@ def _mail_context(registration: Registration) -> dict:
 
 def _send(registration: Registration, template: str, *, ics: bool = False, qr: bool = False):
     """Queue a mail; the calendar file and QR code are built when it is sent (see below)."""
-    context = _mail_context(registration)
+    # Labels (the attendance mode) in the registrant's language, whoever made the change.
+    with translation.override(registration.language):
+        context = _mail_context(registration)
     context["registration_id"] = registration.pk
     context["attach_ics"] = ics
     context["attach_qr"] = qr
@@ -129,17 +131,24 @@ def _qr_png(code) -> bytes:
     return buffer.getvalue()
 
 
-for _template in ("seminar_confirmed", "seminar_promoted", "seminar_reminder"):
+for _template in ("seminar_confirmed", "seminar_promoted", "seminar_reminder", "seminar_moved"):
     register_attachment_builder(_template, registration_mail_attachments)
 
 
 def _lock_seminar(seminar: SeminarPage) -> SeminarPage:
-    """Lock the seminar row so counting and confirming cannot interleave (PostgreSQL)."""
+    """Lock the canonical seminar row so counting and confirming cannot interleave (PostgreSQL).
+
+    Translations of a seminar share its seats: whichever page is given, the row locked (and
+    returned) is the seminar in the default locale.
+    """
+    from .selectors import canonical_seminar
+
+    canonical = canonical_seminar(seminar)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     try:
-        return SeminarPage.objects.select_for_update(of=("self",)).get(pk=seminar.pk)
+        return SeminarPage.objects.select_for_update(of=("self",)).get(pk=canonical.pk)
     except OperationalError as exc:
         raise TryAgain(
             _("申込が集中しています。少し時間をおいて、もう一度お申し込みください。")
@@ -173,8 +182,16 @@ def registration_create(
     by=None,
     now: dt.datetime | None = None,
 ) -> Registration:
-    """Confirm the person or put them on the waiting list, under a lock on the seminar."""
+    """Confirm the person or put them on the waiting list, under a lock on the seminar.
+
+    A registration through a translated page (the English copy) belongs to the canonical
+    seminar, so seats, the waiting list and duplicates are counted once; `language` keeps
+    the registrant's language for the mails.
+    """
+    from .selectors import canonical_seminar
+
     now = now or timezone.now()
+    seminar = canonical_seminar(seminar)
     email = email.strip().lower()
     if mode not in seminar.modes():
         raise InvalidRegistrationChange(_("この参加方法は選べません。"))
@@ -262,7 +279,11 @@ def registration_cancel(*, registration: Registration, by=None) -> Registration 
 
 
 def registration_move(*, registration: Registration, mode: str, by=None) -> Registration:
-    """Staff move a person between venue and online, within capacity."""
+    """Staff move a person between venue and online, within capacity; the person is told by mail.
+
+    A confirmed person gets the new calendar file (and, for the venue, the check-in QR code);
+    their old seat goes to the first person waiting for it.
+    """
     with transaction.atomic():
         seminar = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -273,7 +294,15 @@ def registration_move(*, registration: Registration, mode: str, by=None) -> Regi
         old_mode = registration.mode
         registration.mode = mode
         registration.save(update_fields=["mode"])
-        if registration.status == Registration.Status.CONFIRMED:
+        confirmed = registration.status == Registration.Status.CONFIRMED
+        if registration.status != Registration.Status.CANCELLED:
+            _send(
+                registration,
+                "seminar_moved",
+                ics=confirmed,
+                qr=confirmed and mode == Registration.Mode.VENUE,
+            )
+        if confirmed:
             _promote_first_waiting(seminar, old_mode)
     return registration
 

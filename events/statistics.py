@@ -4,18 +4,24 @@ from django.db.models import Avg, Count, Q
 
 from dxcenter.common.dates import fiscal_year_range
 
-from .models import SeminarPage
+from .selectors import canonical_seminars
 
 
 def seminar_statistics(fiscal_year: int) -> list[dict]:
-    """Seminars held in the fiscal year: registered, attended and survey satisfaction."""
+    """Seminars held in the fiscal year: registered, attended and survey satisfaction.
+
+    Each published seminar once: translations share the canonical page's registrations and
+    drafts (never published, or withdrawn) are left out.
+    """
     import datetime as dt
     from zoneinfo import ZoneInfo
 
     start, end = fiscal_year_range(fiscal_year)
     tokyo = ZoneInfo("Asia/Tokyo")
     seminars = (
-        SeminarPage.objects.filter(
+        canonical_seminars()
+        .live()
+        .filter(
             starts_at__gte=dt.datetime.combine(start, dt.time.min, tokyo),
             starts_at__lte=dt.datetime.combine(end, dt.time.max, tokyo),
         )

@@ -17,7 +17,7 @@ from dxcenter.common.ratelimit import rate_limited
 from .exceptions import RegistrationError, TryAgain
 from .forms import RegistrationForm, SeminarSurveyForm
 from .models import Registration, SeminarPage
-from .selectors import seminar_attendance, seminar_counts, waitlist_position
+from .selectors import canonical_seminar, seminar_attendance, seminar_counts, waitlist_position
 from .services import (
     CANCEL_SALT,
     SURVEY_SALT,
@@ -33,11 +33,13 @@ def seminar_page(request, *, page):
     """The seminar: details, and while open the registration form (posted to `register`)."""
     if request.method == "POST":
         return register(request, pk=page.pk)
-    form = RegistrationForm(modes=page.modes()) if page.registration_open() else None
-    return _render_page(request, page, form)
+    seminar = canonical_seminar(page)
+    form = RegistrationForm(modes=seminar.modes()) if seminar.registration_open() else None
+    return _render_page(request, page, form, seminar=seminar)
 
 
-def _render_page(request, page, form, status=200):
+def _render_page(request, page, form, status=200, *, seminar):
+    """The page in the visitor's language; seats and attendance are the canonical seminar's."""
     language = "en" if get_language() == "en" else "ja"
     notice = PurposeNotice.current(PurposeNotice.Scope.SEMINAR)
     response = TemplateResponse(
@@ -46,11 +48,12 @@ def _render_page(request, page, form, status=200):
         {
             "page": page,
             "self": page,
+            "seminar": seminar,
             "form": form,
             "notice": notice.text(language) if notice else "",
-            "counts": seminar_counts(page),
+            "counts": seminar_counts(seminar),
             "cache_generation": page_cache.generation(),
-            "attendance": seminar_attendance(page) if page.is_past else None,
+            "attendance": seminar_attendance(seminar) if seminar.is_past else None,
             "registered": request.GET.get("registered"),
             "position": request.GET.get("n"),
         },
@@ -70,20 +73,21 @@ def _render_page(request, page, form, status=200):
 def register(request, pk):
     """Registration: its own light URL, so a rush of sign-ups skips page routing."""
     page = get_object_or_404(SeminarPage.objects.live(), pk=pk)
-    if not page.registration_open():
-        return _render_page(request, page, None, status=400)
+    seminar = canonical_seminar(page)
+    if not seminar.registration_open():
+        return _render_page(request, page, None, status=400, seminar=seminar)
     language = "en" if get_language() == "en" else "ja"
-    form = RegistrationForm(request.POST, modes=page.modes())
+    form = RegistrationForm(request.POST, modes=seminar.modes())
     if rate_limited(request, "registration"):
         form.is_valid()
         form.add_error(None, _("短時間に多くの送信がありました。しばらくしてからお試しください。"))
-        return _render_page(request, page, form, status=429)
+        return _render_page(request, page, form, status=429, seminar=seminar)
     if not form.is_valid():
-        return _render_page(request, page, form, status=400)
+        return _render_page(request, page, form, status=400, seminar=seminar)
     data = form.cleaned_data
     try:
         result = registration_create(
-            seminar=page,
+            seminar=seminar,
             name=data["name"],
             name_kana=data["name_kana"],
             email=data["email"],
@@ -97,10 +101,10 @@ def register(request, pk):
         )
     except TryAgain as exc:
         form.add_error(None, str(exc))
-        return _render_page(request, page, form, status=503)
+        return _render_page(request, page, form, status=503, seminar=seminar)
     except RegistrationError as exc:
         form.add_error(None, str(exc))
-        return _render_page(request, page, form, status=400)
+        return _render_page(request, page, form, status=400, seminar=seminar)
     position = waitlist_position(result) or ""
     return HttpResponseRedirect(f"{page.url}?registered={result.status}&n={position}")
 

@@ -98,10 +98,23 @@ def test_confirmation_mail_has_an_ics_with_the_right_start_and_a_cancel_link(
     message = mail.outbox[-1]
     assert "受け付けました" in message.subject
     ics = next(a for a in message.attachments if a[0] == "seminar.ics")
-    event = Calendar.from_ical(ics[1]).walk("VEVENT")[0]
+    calendar = Calendar.from_ical(ics[1])
+    event = calendar.walk("VEVENT")[0]
     start = event["DTSTART"].dt
     assert start.astimezone(TOKYO) == seminar.starts_at.astimezone(TOKYO)
     assert start.astimezone(TOKYO).hour == 14
+    # Japan time with its time zone, not UTC: calendar apps show 14:00 without converting.
+    raw = ics[1].decode() if isinstance(ics[1], bytes) else ics[1]
+    local_start = seminar.starts_at.astimezone(TOKYO).strftime("%Y%m%dT%H%M%S")
+    assert f"DTSTART;TZID=Asia/Tokyo:{local_start}" in raw.splitlines()
+    assert event["DTEND"].params["TZID"] == "Asia/Tokyo"
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Asia/Tokyo"
+    assert not zone.walk("DAYLIGHT")
+    (standard,) = zone.walk("STANDARD")
+    assert (
+        standard.decoded("TZOFFSETFROM") == standard.decoded("TZOFFSETTO") == dt.timedelta(hours=9)
+    )
     assert "三重県津市広明町13" in str(event["LOCATION"])
     assert "secret-room" not in message.body  # venue attendee: no online URL
     assert any(a[0] == "checkin-qr.png" for a in message.attachments)
@@ -249,3 +262,50 @@ def test_english_registration_gets_english_mail(client, django_capture_on_commit
         "[Mie DX Center] Your seminar registration is confirmed"
     )
     assert "Dear 三重 花子" in mail.outbox[-1].body
+
+
+def test_staff_moving_a_registration_tells_the_person_by_mail(
+    client, django_capture_on_commit_callbacks
+):
+    from cases.tests.factories import staff_user
+    from dxcenter.common.models import OutboxMessage
+
+    seminar = make_seminar(format="hybrid", capacity_venue=5, capacity_online=5)
+    person = register(seminar=seminar, email="move@example.jp", name="移動 太郎")
+    client.force_login(staff_user())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/seminars/registrations/{person.pk}/move/", {"mode": "online"}
+        )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.mode == "online"
+    queued = OutboxMessage.objects.filter(to_email="move@example.jp", template="seminar_moved")
+    assert queued.count() == 1
+    message = mail.outbox[-1]
+    assert message.to == ["move@example.jp"]
+    assert "参加方法を変更しました" in message.subject
+    assert "参加方法: オンライン" in message.body
+    assert "https://meet.example.jp/secret-room" in message.body
+    ics = next(a for a in message.attachments if a[0] == "seminar.ics")
+    event = Calendar.from_ical(ics[1]).walk("VEVENT")[0]
+    assert "secret-room" in str(event["LOCATION"])
+    assert not any(a[0] == "checkin-qr.png" for a in message.attachments)
+
+
+def test_an_english_registrant_moved_by_staff_gets_the_mail_in_english(
+    django_capture_on_commit_callbacks,
+):
+    from events.services import registration_move
+
+    seminar = make_seminar(format="hybrid", capacity_venue=5, capacity_online=5)
+    person = register(seminar=seminar, email="jane@example.com", mode="online", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_move(registration=person, mode="venue")  # staff work in Japanese
+    message = mail.outbox[-1]
+    assert message.to == ["jane@example.com"]
+    assert message.subject.startswith("[Mie DX Center] Your way of attending has changed")
+    assert "Attending: Venue" in message.body
+    assert "Venue: 津市の会場 三重県津市広明町13" in message.body
+    assert "secret-room" not in message.body
+    assert any(a[0] == "checkin-qr.png" for a in message.attachments)

@@ -1,0 +1,133 @@
+"""A seminar and its English translation are one seminar: one set of seats, one roster."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from django.core import mail
+from django.utils import timezone
+
+from wagtail.models import Locale
+
+from events.models import Registration
+from events.services import registration_cancel, registration_check_in, registration_create
+
+from .factories import make_seminar
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name": "三重 花子",
+    "email": "hanako@example.jp",
+    "requester_type": "business",
+    "mode": "venue",
+    "consent": "on",
+}
+
+
+def english_copy(page):
+    english = page.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.save_revision().publish()
+    return english
+
+
+def test_the_english_page_shares_seats_waiting_list_and_duplicates_with_the_japanese_one(
+    client, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity_venue=1)
+    english = english_copy(seminar)
+
+    # The only seat goes through the Japanese page.
+    assert client.post(seminar.url, FORM).status_code == 302
+    # The English page shows it taken.
+    seats = re.search(r'id="seats">(.*?)</dd>', client.get(english.url).content.decode(), re.S)
+    assert "Confirmed 1" in seats.group(1)
+
+    # The same person cannot register again through the English page.
+    again = client.post(english.url, FORM)
+    assert again.status_code == 400
+    assert "already registered for this seminar" in again.content.decode()
+
+    # Someone else is put on the (shared) waiting list, in English.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(english.url, {**FORM, "email": "john@example.jp"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{english.url}?registered=waitlisted&n=1"
+    assert mail.outbox[-1].to == ["john@example.jp"]
+    assert mail.outbox[-1].subject.startswith("[Mie DX Center] You are on the waiting list")
+
+    people = Registration.objects.filter(seminar=seminar).order_by("pk")
+    assert [(p.email, p.status, p.language) for p in people] == [
+        ("hanako@example.jp", "confirmed", "ja"),
+        ("john@example.jp", "waitlisted", "en"),
+    ]
+    assert not Registration.objects.filter(seminar=english).exists()
+
+    # A cancellation on the Japanese side promotes the English registrant, in English.
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = registration_cancel(registration=people[0])
+    assert promoted.email == "john@example.jp"
+    assert mail.outbox[-1].subject.startswith("[Mie DX Center] A place is free")
+
+
+def test_staff_see_one_seminar_and_one_roster_for_both_languages(client):
+    from cases.tests.factories import staff_user
+
+    seminar = make_seminar(capacity_venue=5, title="共有セミナー")
+    english = english_copy(seminar)
+    client.post(seminar.url, FORM)
+    client.post(english.url, {**FORM, "email": "john@example.jp"})
+
+    client.force_login(staff_user())
+    listing = client.get("/admin/seminars/").content.decode()
+    assert listing.count("/roster/") == 1
+    assert f"/admin/seminars/{seminar.pk}/roster/" in listing
+    # Even the English page's roster address shows the seminar's people.
+    roster = client.get(f"/admin/seminars/{english.pk}/roster/").content.decode()
+    assert "hanako@example.jp" in roster and "john@example.jp" in roster
+
+
+def test_the_english_index_shows_the_attendance_of_the_seminar(client):
+    from cases.tests.factories import staff_user
+
+    seminar = make_seminar(capacity_venue=5)
+    english = english_copy(seminar)
+    english_index = english.get_parent()  # copied as a live alias of the Japanese index
+    staff = staff_user()
+    for i in range(2):
+        person = registration_create(
+            seminar=english if i else seminar,
+            name="参加 者",
+            email=f"p{i}@example.jp",
+            mode="venue",
+        )
+        registration_check_in(registration=person, by=staff)
+    for page in (seminar, english):
+        page.starts_at = timezone.now() - dt.timedelta(days=2)
+        page.ends_at = page.starts_at + dt.timedelta(hours=2)
+        page.save_revision().publish()
+
+    html = client.get(english_index.url).content.decode()
+    assert re.search(rf'href="{re.escape(english.url)}">[^<]*</a></td><td>2 people', html)
+    page_html = client.get(english.url).content.decode()
+    assert re.search(r'id="attendance">\s*2 people', page_html)
+
+
+def test_statistics_count_a_translated_seminar_once_and_leave_drafts_out(client):
+    from cases.tests.factories import staff_user
+    from dxcenter.common.dates import fiscal_year_of
+
+    seminar = make_seminar(capacity_venue=5, title="翻訳のあるセミナー")
+    english = english_copy(seminar)
+    registration_create(seminar=seminar, name="参加 者", email="ja@example.jp", mode="venue")
+    registration_create(seminar=english, name="Guest", email="en@example.jp", mode="venue")
+    draft = make_seminar(title="下書きのセミナー")
+    draft.unpublish()
+
+    client.force_login(staff_user())
+    fiscal_year = fiscal_year_of(timezone.localdate(seminar.starts_at))
+    html = client.get("/admin/statistics/", {"fy": fiscal_year}).content.decode()
+    table = re.search(r'<table class="listing" id="seminars">.*?</table>', html, re.S).group(0)
+    rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>(\d+)</td>", table)
+    assert rows == [("翻訳のあるセミナー", "2")]
