@@ -1,5 +1,6 @@
 """Reads of the events app."""
 
+from django.core.cache import cache
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -9,17 +10,28 @@ from wagtail.models import Locale
 from .models import Registration, SeminarPage
 
 
+def default_locale_id() -> int:
+    """The default locale's id, asked of the database once an hour, not on every page view."""
+    pk = cache.get("default-locale-id")
+    if pk is None:
+        pk = Locale.get_default().pk
+        cache.set("default-locale-id", pk, 3600)
+    return pk
+
+
 def canonical_seminar(seminar: SeminarPage) -> SeminarPage:
     """The seminar in the default locale: translations share its registrations and seats.
 
     A page translated from it (the English copy under /en/) has the same translation_key; a
     seminar with no page in the default locale is its own canonical seminar.
     """
-    default = Locale.get_default()
-    if seminar.locale_id == default.pk:
+    default = default_locale_id()
+    if seminar.locale_id == default:
         return seminar
     return (
-        SeminarPage.objects.filter(translation_key=seminar.translation_key, locale=default).first()
+        SeminarPage.objects.filter(
+            translation_key=seminar.translation_key, locale_id=default
+        ).first()
         or seminar
     )
 
@@ -29,11 +41,11 @@ def canonical_seminars():
 
     That is the pages in the default locale, and any page whose seminar has no page there.
     """
-    default = Locale.get_default()
+    default = default_locale_id()
     in_default = SeminarPage.objects.filter(
-        translation_key=OuterRef("translation_key"), locale=default
+        translation_key=OuterRef("translation_key"), locale_id=default
     )
-    return SeminarPage.objects.filter(Q(locale=default) | ~Exists(in_default))
+    return SeminarPage.objects.filter(Q(locale_id=default) | ~Exists(in_default))
 
 
 def seminar_attendance(seminar: SeminarPage) -> int:
@@ -57,7 +69,7 @@ def seminar_index(index) -> dict:
         .values("n")
     )
     canonical = SeminarPage.objects.filter(
-        translation_key=OuterRef("translation_key"), locale=Locale.get_default()
+        translation_key=OuterRef("translation_key"), locale_id=default_locale_id()
     )
     seminars = (
         SeminarPage.objects.live()

@@ -193,6 +193,27 @@ def test_index_pages_keep_a_fixed_query_budget(
             assert client.get(path + "?page=1").status_code == 200
 
 
+def test_detail_pages_and_the_home_page_keep_the_budget(
+    client, site, django_assert_max_num_queries
+):
+    from events.tests.factories import make_seminar
+
+    seminar = make_seminar(capacity_venue=30, capacity_online=30, format="hybrid")
+    paths = [
+        "/",
+        "/seminars/",
+        seminar.url,  # open for registration: seats left and the form
+        NewsPage.objects.live().filter(locale__language_code="ja").first().url,
+        CaseStudyPage.objects.live().filter(locale__language_code="ja").first().url,
+        "/en/",
+    ]
+    for path in paths:
+        client.get(path)  # site-wide fragments (menu, footer) are cached as in production
+    for path in paths:
+        with django_assert_max_num_queries(12):
+            assert client.get(path).status_code == 200, path
+
+
 def test_unused_locale_is_harmless(client, site):
     Locale.objects.get_or_create(language_code="fr")
     assert client.get("/").status_code == 200
