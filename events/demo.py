@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from partners.models import Advisor, PartnerCompany
 
@@ -71,6 +71,14 @@ def seed(home: Page) -> dict:
         )
         home.add_child(instance=index)
         index.save_revision().publish()
+    english = Locale.objects.filter(language_code="en").first()
+    if english and home.has_translation(english) and not index.has_translation(english):
+        # The English menu and breadcrumbs say "Seminars"; seminars published in Japanese only
+        # are listed under it in Japanese.
+        translated = index.copy_for_translation(english)
+        translated.title = "Seminars"
+        translated.intro = "<p>Seminars of the Mie DX Center, free of charge.</p>"
+        translated.save_revision().publish()
     for day, title, advisors, companies, attendance in SEMINARS_FY2022:
         if SeminarPage.objects.filter(title=title).exists():
             continue

@@ -16,6 +16,7 @@ EN = {
     "セイ（フリガナ）": "Family name (katakana reading)",
     "メイ（フリガナ）": "Given name (katakana reading)",
     "メールアドレス": "E-mail address",
+    "メール": "E-mail",
     "受付確認と今後のご連絡に使います。": "We use it to confirm receipt and to contact you.",
     "電話番号": "Phone number",
     "半角・全角どちらでも構いません（例: 059-224-0000）": "Any format (e.g. 059-224-0000)",

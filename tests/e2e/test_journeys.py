@@ -141,6 +141,10 @@ print(page.url, en.url)
 """
 
 
+def event_start_tzid(calendar) -> str:
+    return next(iter(calendar.walk("VEVENT")))["DTSTART"].params["TZID"]
+
+
 def register(journey, page, url, *, name, email, english=False):
     page.goto(url)
     journey.step(page, f"seminar page {email}")
@@ -251,7 +255,8 @@ def test_7_english_consultation_and_seminar(journey):
         .splitlines()[-1]
         .split()[1]
     )
-    result = register(
+    # Journey 5 in English: the one seat, the waiting list, a cancellation and the promotion.
+    assert "Your registration is confirmed" in register(
         journey,
         page,
         server.base + en_url,
@@ -259,6 +264,27 @@ def test_7_english_consultation_and_seminar(journey):
         email="jane.s@example.com",
         english=True,
     )
-    assert "waiting list" in result.lower() or "confirmed" in result.lower()
-    subjects = [s for s, _ in server.mails_to("jane.s@example.com")]
-    assert subjects and subjects[-1].startswith("[Mie DX Center]")
+    second = journey.new_page(locale="en-GB")
+    assert "waiting list (number 1)" in register(
+        journey,
+        second,
+        server.base + en_url,
+        name="John Roe",
+        email="john@example.com",
+        english=True,
+    )
+    calendar = icalendar.Calendar.from_ical(
+        server.attachments_to("jane.s@example.com", "text/calendar")[-1]
+    )
+    assert event_start_tzid(calendar) == "Asia/Tokyo"
+    subject, body = server.mails_to("jane.s@example.com")[-1]
+    assert subject.startswith("[Mie DX Center]")
+    cancel_url = re.search(r"https?://\S+/registration/cancel/\S+/", body).group(0)
+    page.goto(cancel_url)
+    journey.step(page, "cancel confirm en")
+    page.get_by_role("button", name="Cancel registration").click()
+    journey.step(page, "cancelled en")
+    assert any(
+        s.startswith("[Mie DX Center] A place is free")
+        for s, _ in server.mails_to("john@example.com")
+    )

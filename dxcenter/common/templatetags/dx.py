@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import template
 from django.urls import translate_url
+from django.utils.translation import get_language
 
 from dxcenter.common.dates import fiscal_year_label, format_date_ja
 
@@ -41,14 +42,34 @@ def other_language_url(context, language: str) -> str:
 
 @register.filter
 def jdate(value: dt.date | dt.datetime | None, weekday: bool = True) -> str:
-    """2022年4月1日(金)."""
+    """2022年4月1日(金); on English pages Fri 1 April 2022."""
     if not value:
         return ""
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 
         value = timezone.localtime(value).date()
+    if (get_language() or "ja").startswith("en"):
+        text = f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+        return f"{ENGLISH_WEEKDAYS[value.weekday()]} {text}" if weekday else text
     return format_date_ja(value, weekday=weekday)
+
+
+ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+ENGLISH_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 @register.filter
