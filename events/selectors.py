@@ -36,6 +36,18 @@ def canonical_seminar(seminar: SeminarPage) -> SeminarPage:
     )
 
 
+def seminar_in_language(seminar: SeminarPage, language: str) -> SeminarPage:
+    """The live page of the seminar in `language` (its title and texts), else the seminar."""
+    if language == "ja" or not language:
+        return seminar
+    translated = (
+        SeminarPage.objects.live()
+        .filter(translation_key=seminar.translation_key, locale__language_code=language)
+        .first()
+    )
+    return translated or seminar
+
+
 def canonical_seminars():
     """Seminar pages that are canonical: each seminar once, whatever its translations.
 

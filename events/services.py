@@ -63,15 +63,16 @@ def _links(registration: Registration) -> dict:
 
 
 def _mail_context(registration: Registration) -> dict:
-    from .selectors import waitlist_position
+    from .selectors import seminar_in_language, waitlist_position
 
     seminar = registration.seminar
+    title = seminar_in_language(seminar, registration.language).title
     local_start = timezone.localtime(seminar.starts_at)
     local_end = timezone.localtime(seminar.ends_at)
     english = registration.language == "en"
     return {
         "name": registration.name,
-        "title": seminar.title,
+        "title": title,
         "date": local_start.date().isoformat() if english else format_date_ja(local_start.date()),
         "start": local_start.strftime("%H:%M"),
         "end": local_end.strftime("%H:%M"),

@@ -127,11 +127,21 @@ def cancel(request, token):
             return TemplateResponse(
                 request,
                 "events/cancel.html",
-                {"registration": registration, "error": str(exc)},
+                {**_registration_context(registration), "error": str(exc)},
                 status=503,
             )
         return HttpResponseRedirect(request.path)
-    return TemplateResponse(request, "events/cancel.html", {"registration": registration})
+    return TemplateResponse(request, "events/cancel.html", _registration_context(registration))
+
+
+def _registration_context(registration: Registration) -> dict:
+    from .selectors import seminar_in_language
+
+    language = "en" if get_language() == "en" else "ja"
+    return {
+        "registration": registration,
+        "seminar_title": seminar_in_language(registration.seminar, language).title,
+    }
 
 
 @never_cache
@@ -167,5 +177,8 @@ def survey(request, token):
     else:
         form = SeminarSurveyForm()
     return TemplateResponse(
-        request, "events/survey.html", {"form": form, "registration": registration}, status=status
+        request,
+        "events/survey.html",
+        {**_registration_context(registration), "form": form},
+        status=status,
     )

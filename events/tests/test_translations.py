@@ -131,3 +131,20 @@ def test_statistics_count_a_translated_seminar_once_and_leave_drafts_out(client)
     table = re.search(r'<table class="listing" id="seminars">.*?</table>', html, re.S).group(0)
     rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>(\d+)</td>", table)
     assert rows == [("翻訳のあるセミナー", "2")]
+
+
+def test_an_english_registrant_reads_the_english_title_and_dates(
+    client, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(capacity_venue=5)
+    english = english_copy(seminar)
+    english.title = "Getting started with generative AI"
+    english.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(english.url, {**FORM, "email": "jane@example.com"})
+    assert "Getting started with generative AI" in mail.outbox[-1].subject
+    cancel_url = re.search(r"https?://\S+?(/en/registration/cancel/\S+/)", mail.outbox[-1].body)
+    page = client.get(cancel_url.group(1)).content.decode()
+    assert "Getting started with generative AI" in page
+    day = timezone.localtime(seminar.starts_at)
+    assert f"{day.day} {day.strftime('%B')} {day.year}" in page  # not 2026年12月3日
