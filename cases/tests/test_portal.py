@@ -258,3 +258,21 @@ def test_reminder_then_staff_alert(world, django_capture_on_commit_callbacks):
     subjects = [m.subject for m in mail.outbox]
     assert any("ご回答のお願い" in s for s in subjects)
     assert any("期限超過" in s for s in subjects)
+
+
+def test_the_portal_is_in_english_under_en(client, world):
+    html = client.get("/en/partner/login/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Partner portal" in html and "パートナーポータル" not in html
+    # Japanese stays the default, unprefixed; the header's switch leads to the English page.
+    html = client.get("/partner/login/").content.decode()
+    assert '<html lang="ja">' in html and 'href="/en/partner/login/"' in html
+    # After logging in under /en/, the portal stays in English.
+    response = client.post(
+        "/en/partner/login/",
+        {"username": "member@assigned.example.jp", "password": "pass-1234-word"},
+    )
+    assert response["Location"] == "/en/partner/"
+    assert "Referred consultations" in client.get("/en/partner/").content.decode()
+    anonymous = client.__class__()
+    assert anonymous.get("/en/partner/")["Location"] == "/en/partner/login/?next=/en/partner/"
