@@ -276,3 +276,21 @@ def test_the_portal_is_in_english_under_en(client, world):
     assert "Referred consultations" in client.get("/en/partner/").content.decode()
     anonymous = client.__class__()
     assert anonymous.get("/en/partner/")["Location"] == "/en/partner/login/?next=/en/partner/"
+
+
+def test_the_portals_forms_messages_and_states_are_in_english_under_en(client, world):
+    response = client.post(
+        "/en/partner/login/", {"username": "member@assigned.example.jp", "password": "wrong"}
+    )
+    assert "The e-mail address or password is incorrect." in response.content.decode()
+
+    client.force_login(world["member"])
+    base = f"/en/partner/assignments/{world['company_assignment'].pk}"
+    html = client.get(f"{base}/").content.decode()
+    assert "Requested" in html and "Reason for declining" in html and "Requester" in html
+    response = client.post(f"{base}/accept/", follow=True)
+    html = response.content.decode()
+    assert "You have accepted; the center has been told." in html
+    assert "Accepted" in html and "Progress note (shared with the center)" in html
+    for japanese in ("受諾", "依頼中", "経過の記録", "相談者"):
+        assert japanese not in html, japanese
