@@ -276,6 +276,13 @@ EN = {
     "対応完了を報告しました。ありがとうございました。": "You have reported the support given. Thank you.",
     "ファイルを追加しました。": "The file has been added.",
     "この紹介は「{state}」のため、この操作はできません。": "This referral is “{state}”, so this cannot be done.",
+    "この相談は「{status}」のため、この操作はできません。": "This consultation is “{status}”, so this cannot be done.",
+    "連絡先は、この紹介を受諾すると表示されます。": "The contact details are shown once you accept this referral.",
+    "この紹介は辞退しました": "You declined this referral",
+    "辞退した日": "Declined on",
+    "報告した日": "Reported on",
+    "この相談は「%(status)s」となり、紹介は終了しました": "This consultation is now “%(status)s”; the referral has ended",
+    "相談の内容、相談者の連絡先、共有された記録とファイルは、紹介を受けて対応している間だけ表示されます。": "The consultation, the requester’s contact details, shared notes and files are shown only while you work on the referral.",
 }
 
 if __name__ == "__main__":
