@@ -452,3 +452,16 @@ def test_after_reporting_the_support_the_assignee_sees_the_report_only(client, w
     _assert_no_requester_data(html, world["case"])
     client.post(f"{base}/notes/", {"body": "報告後のメモ"})
     assert not Note.objects.filter(author=world["member"]).exists()
+
+
+def test_no_reminder_for_an_offer_on_a_withdrawn_case(world, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.tasks import assignment_reminders
+
+    case_transition(case=world["case"], to_status="withdrawn", by=world["staff"], comment="取下げ")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert assignment_reminders(timezone.now() + dt.timedelta(days=30)) == 0
+    assert not [m for m in mail.outbox if "ご回答のお願い" in m.subject]
