@@ -70,11 +70,22 @@ def assignment_groups(user) -> dict[str, list[Assignment]]:
 
 
 def notes_for_assignment(assignment: Assignment) -> QuerySet[Note]:
-    """Notes the assignee may read while the assignment is active: shared ones on the case, never
-    internal staff notes."""
+    """Notes the assignee may read, while the assignment is active.
+
+    Shared notes only, never internal staff notes; of those, the ones written on this assignment
+    and the ones staff wrote for all assignees. Another assignee's notes carry their assignment;
+    a note without one whose author is an advisor or partner user (its assignment was deleted),
+    or whose author is unknown, is not shown either.
+    """
     if not assignment_is_active(assignment):
         return Note.objects.none()
-    return assignment.case.notes.filter(visibility=Note.Visibility.SHARED).select_related("author")
+    not_by_staff = Q(author__isnull=True) | Q(author__advisor__isnull=False)
+    not_by_staff |= Q(author__partner_membership__isnull=False)
+    return (
+        assignment.case.notes.filter(visibility=Note.Visibility.SHARED)
+        .filter(Q(assignment=assignment) | (Q(assignment__isnull=True) & ~not_by_staff))
+        .select_related("author")
+    )
 
 
 def attachments_for_assignment(assignment: Assignment) -> QuerySet[Attachment]:

@@ -465,3 +465,27 @@ def test_no_reminder_for_an_offer_on_a_withdrawn_case(world, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         assert assignment_reminders(timezone.now() + dt.timedelta(days=30)) == 0
     assert not [m for m in mail.outbox if "ご回答のお願い" in m.subject]
+
+
+def test_an_assignee_never_sees_another_assignees_notes(client, world):
+    company, advisor = world["company_assignment"], world["advisor_assignment"]
+    assignment_accept(assignment=company, by=world["member"])
+    assignment_accept(assignment=advisor, by=world["advisor"])
+    case_note_add(case=world["case"], by=world["staff"], body="職員から全員へ", visibility="shared")
+    client.force_login(world["advisor"])
+    client.post(f"/partner/assignments/{advisor.pk}/notes/", {"body": "アドバイザーの経過"})
+    client.force_login(world["member"])
+    client.post(f"/partner/assignments/{company.pk}/notes/", {"body": "パートナーの経過"})
+    # A partner's note whose assignment was deleted since: its author still tells whose it is.
+    Note.objects.create(
+        case=world["case"], author=world["other_member"], visibility="shared", body="他社の経過"
+    )
+
+    html = client.get(f"/partner/assignments/{company.pk}/").content.decode()
+    assert "職員から全員へ" in html and "パートナーの経過" in html
+    assert "アドバイザーの経過" not in html and "他社の経過" not in html
+
+    client.force_login(world["advisor"])
+    html = client.get(f"/partner/assignments/{advisor.pk}/").content.decode()
+    assert "職員から全員へ" in html and "アドバイザーの経過" in html
+    assert "パートナーの経過" not in html and "他社の経過" not in html
