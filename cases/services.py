@@ -447,11 +447,18 @@ def case_assign(
 
 
 def _locked_assignment(assignment: Assignment, *, states: set[str]) -> Assignment:
+    """The assignment, locked, if it is in one of `states` and its case is still open."""
     locked = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
     if locked.state not in states:
         raise InvalidTransition(
             _("この紹介は「{state}」のため、この操作はできません。").format(
                 state=locked.get_state_display()
+            )
+        )
+    if not locked.case.is_open:
+        raise InvalidTransition(
+            _("この相談は「{status}」のため、この操作はできません。").format(
+                status=locked.case.get_status_display()
             )
         )
     return locked
@@ -504,6 +511,7 @@ def assignment_note_add(*, assignment: Assignment, by, body: str) -> Note:
     if not body.strip():
         raise InvalidTransition(_("内容を入力してください。"))
     with transaction.atomic():
+        assignment = _locked_assignment(assignment, states={Assignment.State.ACCEPTED})
         note = Note(
             case=assignment.case,
             author=by,
@@ -538,6 +546,13 @@ def assignment_resolve(*, assignment: Assignment, by, summary: str) -> Assignmen
             context={"summary": assignment.summary},
         )
     return assignment
+
+
+def assignment_attachment_add(*, assignment: Assignment, uploaded, by):
+    """A file from the assignee: only while they work on the case (accepted, case open)."""
+    with transaction.atomic():
+        assignment = _locked_assignment(assignment, states={Assignment.State.ACCEPTED})
+        return attachment_add(case=assignment.case, assignment=assignment, uploaded=uploaded, by=by)
 
 
 def attachment_add(*, case: Case, uploaded, by, assignment: Assignment | None = None):

@@ -10,7 +10,7 @@ from dxcenter.common.dates import format_date_ja
 from dxcenter.common.mail import outbox_add
 from dxcenter.common.scheduling import scheduled_job
 
-from .models import Assignment
+from .models import Assignment, Case
 from .services import _absolute, _assignee_email
 
 
@@ -19,7 +19,12 @@ def assignment_reminders(now: dt.datetime) -> int:
     """Remind assignees the day before the answer is due; alert staff once it has passed."""
     today = timezone.localdate(now)
     sent = 0
-    proposed = Assignment.objects.filter(state=Assignment.State.PROPOSED, respond_by__isnull=False)
+    # An offer on a case staff closed or withdrew can no longer be answered: no reminder.
+    proposed = Assignment.objects.filter(
+        state=Assignment.State.PROPOSED,
+        respond_by__isnull=False,
+        case__status__in=Case.OPEN_STATUSES,
+    )
     for assignment in proposed.filter(
         respond_by__lte=today + dt.timedelta(days=1), reminded_at=None
     ):

@@ -23,6 +23,7 @@ SKIPPED_PREFIXES = (
     "/admin/",
     "/django-admin/",
     "/partner/",
+    "/en/partner/",
     "/documents/",
     "/static/",
     "/media/",

@@ -19,8 +19,6 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("", include("dxcenter.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Partner portal: advisors and partner companies, their own login.
-    path("partner/", include("cases.portal.urls")),
 ]
 if settings.DXCENTER_MAIL_WEBHOOKS:
     # Provider delivery and bounce webhooks: /anymail/<provider>/tracking/
@@ -31,8 +29,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Public pages: Japanese unprefixed, English under /en/. Wagtail's catch-all comes last.
+# Public pages and the partner portal (advisors and partner companies, their own login):
+# Japanese unprefixed, English under /en/. Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
+    path("partner/", include("cases.portal.urls")),
     path("", include("cases.urls")),
     path("", include("events.urls")),
     path("", include("cms.urls")),

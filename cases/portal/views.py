@@ -21,16 +21,18 @@ from cases.exceptions import CaseError
 from cases.models import Assignment, Attachment
 from cases.services import (
     assignment_accept,
+    assignment_attachment_add,
     assignment_decline,
     assignment_note_add,
     assignment_resolve,
-    attachment_add,
 )
 from dxcenter.common.access_log import personal_data_access_log
 
 from .forms import AttachmentForm, DeclineForm, PortalLoginForm, PortalNoteForm, ResolveForm
 from .selectors import (
     assignment_groups,
+    assignment_is_active,
+    assignment_shows_contact,
     assignments_for_user,
     attachments_for_assignment,
     is_portal_user,
@@ -80,8 +82,14 @@ def home(request):
 def assignment_detail(request, pk):
     assignment = _assignment(request, pk)
     case = assignment.case
-    consent = getattr(case, "consent", None)
-    show_contact = bool(consent and consent.referral_consent and case.contact)
+    if not assignment_is_active(assignment):
+        # Declined, finished, or the case was closed or withdrawn: a short record, no personal data.
+        return render(
+            request,
+            "cases/portal/assignment_ended.html",
+            {"assignment": assignment, "case": case},
+        )
+    show_contact = assignment_shows_contact(assignment)
     if show_contact:
         personal_data_access_log(user=request.user, subject=case, context="partner_case")
     return render(
@@ -90,6 +98,7 @@ def assignment_detail(request, pk):
         {
             "assignment": assignment,
             "case": case,
+            "consented": bool(getattr(case, "consent", None) and case.consent.referral_consent),
             "show_contact": show_contact,
             "contact": case.contact if show_contact else None,
             "notes": notes_for_assignment(assignment),
@@ -102,8 +111,22 @@ def assignment_detail(request, pk):
     )
 
 
+def _ended_message(assignment: Assignment) -> str:
+    if assignment.state in (Assignment.State.PROPOSED, Assignment.State.ACCEPTED):
+        return _("この相談は「{status}」のため、この操作はできません。").format(
+            status=assignment.case.get_status_display()
+        )
+    return _("この紹介は「{state}」のため、この操作はできません。").format(
+        state=assignment.get_state_display()
+    )
+
+
 def _action(request, pk, form_class, run, success):
     assignment = _assignment(request, pk)
+    if not assignment_is_active(assignment):
+        # Refused before the form is read: nothing is recorded on an assignment that has ended.
+        messages.error(request, _ended_message(assignment))
+        return redirect("partner:assignment", pk=assignment.pk)
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
@@ -174,7 +197,7 @@ def upload(request, pk):
         request,
         pk,
         AttachmentForm,
-        lambda a, d: attachment_add(case=a.case, assignment=a, uploaded=d["file"], by=request.user),
+        lambda a, d: assignment_attachment_add(assignment=a, uploaded=d["file"], by=request.user),
         _("ファイルを追加しました。"),
     )
 

@@ -126,6 +126,7 @@ def test_internal_notes_never_reach_the_partner(client, world):
 
 
 def test_contact_details_only_with_consent_and_the_view_is_logged(client, world):
+    assignment_accept(assignment=world["company_assignment"], by=world["member"])
     client.force_login(world["member"])
     url = f"/partner/assignments/{world['company_assignment'].pk}/"
     assert world["case"].contact.email in client.get(url).content.decode()
@@ -149,14 +150,14 @@ def test_partner_accepts_notes_uploads_and_resolves_and_staff_see_each_step(
         client.post(f"{base}/accept/")
         client.post(f"{base}/notes/", {"body": "初回訪問を11/25に実施予定"})
         client.post(f"{base}/attachments/", {"file": SimpleUploadedFile("議事録.pdf", PDF)})
+        uploaded = Attachment.objects.get(original_name="議事録.pdf")
+        download = client.get(f"{base}/attachments/{uploaded.pk}/")
+        assert download["Content-Disposition"].startswith("attachment")
+        assert b"".join(download.streaming_content) == PDF
         client.post(f"{base}/resolve/", {"summary": "在庫管理アプリの導入を支援"})
     assignment.refresh_from_db()
     assert assignment.state == "done"
     assert Note.objects.filter(assignment=assignment, visibility="shared").count() == 1
-    uploaded = Attachment.objects.get(original_name="議事録.pdf")
-    download = client.get(f"{base}/attachments/{uploaded.pk}/")
-    assert download["Content-Disposition"].startswith("attachment")
-    assert b"".join(download.streaming_content) == PDF
 
     actions = list(
         CaseEvent.objects.filter(case=world["case"], actor=world["member"]).values_list(
@@ -258,3 +259,233 @@ def test_reminder_then_staff_alert(world, django_capture_on_commit_callbacks):
     subjects = [m.subject for m in mail.outbox]
     assert any("ご回答のお願い" in s for s in subjects)
     assert any("期限超過" in s for s in subjects)
+
+
+def test_the_portal_is_in_english_under_en(client, world):
+    html = client.get("/en/partner/login/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Partner portal" in html and "パートナーポータル" not in html
+    # Japanese stays the default, unprefixed; the header's switch leads to the English page.
+    html = client.get("/partner/login/").content.decode()
+    assert '<html lang="ja">' in html and 'href="/en/partner/login/"' in html
+    # After logging in under /en/, the portal stays in English.
+    response = client.post(
+        "/en/partner/login/",
+        {"username": "member@assigned.example.jp", "password": "pass-1234-word"},
+    )
+    assert response["Location"] == "/en/partner/"
+    assert "Referred consultations" in client.get("/en/partner/").content.decode()
+    anonymous = client.__class__()
+    assert anonymous.get("/en/partner/")["Location"] == "/en/partner/login/?next=/en/partner/"
+
+
+def test_the_portals_forms_messages_and_states_are_in_english_under_en(client, world):
+    response = client.post(
+        "/en/partner/login/", {"username": "member@assigned.example.jp", "password": "wrong"}
+    )
+    assert "The e-mail address or password is incorrect." in response.content.decode()
+
+    client.force_login(world["member"])
+    base = f"/en/partner/assignments/{world['company_assignment'].pk}"
+    html = client.get(f"{base}/").content.decode()
+    assert "Requested" in html and "Reason for declining" in html and "Requester" in html
+    response = client.post(f"{base}/accept/", follow=True)
+    html = response.content.decode()
+    assert "You have accepted; the center has been told." in html
+    assert "Accepted" in html and "Progress note (shared with the center)" in html
+    for japanese in ("受諾", "依頼中", "経過の記録", "相談者"):
+        assert japanese not in html, japanese
+
+
+# --- personal data only while the assignment is active ---
+
+
+def _requester_data(case):
+    """What identifies the requester or tells their story: none of it may outlive the referral."""
+    contact = case.contact
+    return [
+        contact.full_name,
+        contact.email,
+        contact.phone,
+        case.organisation.name,
+        case.description,
+    ]
+
+
+def _assert_no_requester_data(html, case):
+    for value in _requester_data(case):
+        assert value not in html, value
+
+
+def test_an_offer_shows_the_case_summary_but_contact_details_only_once_accepted(client, world):
+    client.force_login(world["member"])
+    url = f"/partner/assignments/{world['company_assignment'].pk}/"
+    contact = world["case"].contact
+    html = client.get(url).content.decode()
+    assert world["case"].description in html  # what is needed to decide
+    assert contact.email not in html and contact.phone not in html
+    assert contact.full_name not in html
+    assert "連絡先は、この紹介を受諾すると表示されます。" in html
+    assert not PersonalDataAccess.objects.filter(user=world["member"]).exists()
+
+    client.post(f"{url}accept/")
+    html = client.get(url).content.decode()
+    assert contact.email in html and contact.full_name in html
+    assert PersonalDataAccess.objects.filter(user=world["member"], context="partner_case").exists()
+
+
+def test_a_declined_assignee_keeps_a_short_record_without_personal_data(client, world):
+    case_note_add(case=world["case"], by=world["staff"], body="共有するメモ", visibility="shared")
+    assignment = world["company_assignment"]
+    base = f"/partner/assignments/{assignment.pk}"
+    client.force_login(world["member"])
+    client.post(f"{base}/decline/", {"reason": "担当地域外のため"})
+
+    response = client.get(f"{base}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "この紹介は辞退しました" in html and "担当地域外のため" in html
+    _assert_no_requester_data(html, world["case"])
+    assert "共有するメモ" not in html and "資料.pdf" not in html
+    # The files and the list of the finished group show nothing more.
+    assert client.get(f"{base}/attachments/{world['attachment'].pk}/").status_code == 404
+    _assert_no_requester_data(client.get("/partner/").content.decode(), world["case"])
+
+
+def test_a_declined_assignee_can_no_longer_add_notes_files_or_a_report(client, world):
+    assignment = world["company_assignment"]
+    base = f"/partner/assignments/{assignment.pk}"
+    client.force_login(world["member"])
+    client.post(f"{base}/decline/", {"reason": "担当地域外のため"})
+    events_before = CaseEvent.objects.count()
+
+    response = client.post(f"{base}/notes/", {"body": "辞退後のメモ"}, follow=True)
+    assert "この紹介は「辞退」のため、この操作はできません。" in response.content.decode()
+    response = client.post(
+        f"{base}/attachments/", {"file": SimpleUploadedFile("後.pdf", PDF)}, follow=True
+    )
+    assert "この紹介は「辞退」のため、この操作はできません。" in response.content.decode()
+    client.post(f"{base}/resolve/", {"summary": "辞退後の報告"})
+    client.post(f"{base}/accept/")
+
+    assert not Note.objects.filter(author=world["member"]).exists()
+    assert Attachment.objects.count() == 1
+    assignment.refresh_from_db()
+    assert assignment.state == "declined" and assignment.summary == ""
+    assert CaseEvent.objects.count() == events_before
+
+
+def test_the_refusal_and_the_record_are_in_english_for_an_english_reader(client, world):
+    base = f"/en/partner/assignments/{world['company_assignment'].pk}"
+    client.force_login(world["member"])
+    response = client.post(f"{base}/decline/", {"reason": "Outside our area"}, follow=True)
+    assert "You have declined; the center has been told." in response.content.decode()
+    response = client.post(f"{base}/notes/", {"body": "late"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"{base}/"
+    assert "This referral is “Declined”, so this cannot be done." in html
+    assert "You declined this referral" in html and "Outside our area" in html
+    assert "この紹介は" not in html and "辞退" not in html
+
+
+@pytest.mark.parametrize(
+    ("end", "label"),
+    [
+        ("withdrawn", "この相談は「取下げ」となり、紹介は終了しました"),
+        ("closed", "この相談は「完了」となり、紹介は終了しました"),
+    ],
+)
+def test_when_staff_withdraw_or_close_the_case_the_assignee_loses_the_personal_data(
+    client, world, end, label
+):
+    from cases.services import case_close
+
+    assignment = world["company_assignment"]
+    base = f"/partner/assignments/{assignment.pk}"
+    assignment_accept(assignment=assignment, by=world["member"])
+    if end == "withdrawn":
+        case_transition(
+            case=world["case"], to_status="withdrawn", by=world["staff"], comment="取下げ"
+        )
+    else:
+        case_close(case=world["case"], by=world["staff"], support_given="センターで回答")
+    client.force_login(world["member"])
+
+    html = client.get(f"{base}/").content.decode()
+    assert label in html
+    _assert_no_requester_data(html, world["case"])
+    assert client.get(f"{base}/attachments/{world['attachment'].pk}/").status_code == 404
+    response = client.post(f"{base}/notes/", {"body": "終了後のメモ"}, follow=True)
+    assert "この操作はできません" in response.content.decode()
+    assert not Note.objects.filter(author=world["member"]).exists()
+    # The list no longer counts it as work in progress.
+    home = client.get("/partner/").content.decode()
+    in_progress = home.split("対応中（")[1].split("完了・辞退")[0]
+    assert "在庫管理の相談" not in in_progress
+    assert "在庫管理の相談" in home.split("完了・辞退")[1]
+
+
+def test_an_offer_on_a_withdrawn_case_can_no_longer_be_accepted(client, world):
+    case_transition(case=world["case"], to_status="withdrawn", by=world["staff"], comment="取下げ")
+    client.force_login(world["member"])
+    base = f"/partner/assignments/{world['company_assignment'].pk}"
+    response = client.post(f"{base}/accept/", follow=True)
+    assert "この相談は「取下げ」のため、この操作はできません。" in response.content.decode()
+    world["company_assignment"].refresh_from_db()
+    assert world["company_assignment"].state == "proposed"
+    _assert_no_requester_data(response.content.decode(), world["case"])
+    # The list no longer asks for an answer.
+    home = client.get("/partner/").content.decode()
+    assert "在庫管理の相談" in home.split("完了・辞退")[1]
+    assert "在庫管理の相談" not in home.split("完了・辞退")[0]
+    assert "回答期限" not in home
+
+
+def test_after_reporting_the_support_the_assignee_sees_the_report_only(client, world):
+    assignment = world["company_assignment"]
+    base = f"/partner/assignments/{assignment.pk}"
+    client.force_login(world["member"])
+    client.post(f"{base}/accept/")
+    client.post(f"{base}/resolve/", {"summary": "在庫管理アプリの導入を支援"})
+    html = client.get(f"{base}/").content.decode()
+    assert "報告した支援内容" in html and "在庫管理アプリの導入を支援" in html
+    _assert_no_requester_data(html, world["case"])
+    client.post(f"{base}/notes/", {"body": "報告後のメモ"})
+    assert not Note.objects.filter(author=world["member"]).exists()
+
+
+def test_no_reminder_for_an_offer_on_a_withdrawn_case(world, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.tasks import assignment_reminders
+
+    case_transition(case=world["case"], to_status="withdrawn", by=world["staff"], comment="取下げ")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert assignment_reminders(timezone.now() + dt.timedelta(days=30)) == 0
+    assert not [m for m in mail.outbox if "ご回答のお願い" in m.subject]
+
+
+def test_an_assignee_never_sees_another_assignees_notes(client, world):
+    company, advisor = world["company_assignment"], world["advisor_assignment"]
+    assignment_accept(assignment=company, by=world["member"])
+    assignment_accept(assignment=advisor, by=world["advisor"])
+    case_note_add(case=world["case"], by=world["staff"], body="職員から全員へ", visibility="shared")
+    client.force_login(world["advisor"])
+    client.post(f"/partner/assignments/{advisor.pk}/notes/", {"body": "アドバイザーの経過"})
+    client.force_login(world["member"])
+    client.post(f"/partner/assignments/{company.pk}/notes/", {"body": "パートナーの経過"})
+    # A partner's note whose assignment was deleted since: its author still tells whose it is.
+    Note.objects.create(
+        case=world["case"], author=world["other_member"], visibility="shared", body="他社の経過"
+    )
+
+    html = client.get(f"/partner/assignments/{company.pk}/").content.decode()
+    assert "職員から全員へ" in html and "パートナーの経過" in html
+    assert "アドバイザーの経過" not in html and "他社の経過" not in html
+
+    client.force_login(world["advisor"])
+    html = client.get(f"/partner/assignments/{advisor.pk}/").content.decode()
+    assert "職員から全員へ" in html and "アドバイザーの経過" in html
+    assert "パートナーの経過" not in html and "他社の経過" not in html
