@@ -251,7 +251,6 @@ EN = {
     "相談内容": "Consultation details",
     "相談の内容": "The consultation",
     "担当者": "Contact person",
-    "メール": "E-mail",
     "回答期限": "Reply by",
     "依頼中": "Requested",
     "受諾": "Accepted",
