@@ -148,3 +148,17 @@ def test_an_english_registrant_reads_the_english_title_and_dates(
     assert "Getting started with generative AI" in page
     day = timezone.localtime(seminar.starts_at)
     assert f"{day.day} {day.strftime('%B')} {day.year}" in page  # not 2026年12月3日
+
+
+def test_the_english_page_shows_the_seminars_current_date_and_venue(client):
+    seminar = make_seminar(capacity_venue=5)
+    english = english_copy(seminar)
+    # Staff move the seminar a week later and to another room; the English copy is not redone.
+    seminar.starts_at += dt.timedelta(days=7)
+    seminar.ends_at += dt.timedelta(days=7)
+    seminar.venue_name = "アスト津 4階 会議室"
+    seminar.save_revision().publish()
+    html = client.get(english.url).content.decode()
+    day = timezone.localtime(seminar.starts_at)
+    assert f"{day.day} {day.strftime('%B')} {day.year}" in html
+    assert "アスト津 4階 会議室" in html
