@@ -92,9 +92,15 @@ def seminar_index(index) -> dict:
                 When(Exists(canonical), then=Subquery(canonical.values("recorded_attendance")[:1])),
                 default=F("recorded_attendance"),
             ),
+            # The date is the canonical seminar's too: a translation may not be redone after
+            # staff move the seminar.
+            canonical_starts=Coalesce(Subquery(canonical.values("starts_at")[:1]), "starts_at"),
+            canonical_ends=Coalesce(Subquery(canonical.values("ends_at")[:1]), "ends_at"),
         )
-        .order_by("starts_at")
+        .order_by("canonical_starts")
     )
+    for seminar in seminars:
+        seminar.starts_at, seminar.ends_at = seminar.canonical_starts, seminar.canonical_ends
     upcoming = [s for s in seminars if s.ends_at >= now]
     past = [s for s in seminars if s.ends_at < now]
     for seminar in past:

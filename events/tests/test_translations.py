@@ -162,3 +162,5 @@ def test_the_english_page_shows_the_seminars_current_date_and_venue(client):
     day = timezone.localtime(seminar.starts_at)
     assert f"{day.day} {day.strftime('%B')} {day.year}" in html
     assert "アスト津 4階 会議室" in html
+    listing = client.get(english.get_parent().url).content.decode()
+    assert f"{day.day} {day.strftime('%B')} {day.year}" in listing
