@@ -1,7 +1,7 @@
 """Retention of case personal data: anonymised N fiscal years after the case ended.
 
 What goes: the contact person (names, kana, email, phone), the organisation's name, free text
-that may name people (description, notes, referral notes, timeline comments, survey comments),
+that may name people (subject, description, notes, referral notes, timeline comments, survey comments),
 attachments, and the address and content of the mails about the case. What stays: every code,
 date, state and count the statistics read, and the text of cases staff chose as examples for
 the yearly report (published text, written without personal data).
@@ -72,7 +72,8 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
         Case.objects.filter(pk__in=case_ids, is_report_example=False),
         history_of(Case, case_ids).filter(is_report_example=False),
     ):
-        blank_filled(queryset, "description")
+        # The subject is the requester's own words as much as the description.
+        blank_filled(queryset, "subject", "description")
     Case.objects.filter(pk__in=case_ids).update(anonymised_at=now)
     history_of(Case, case_ids).update(anonymised_at=now)
     for model, fields in (
