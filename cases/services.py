@@ -446,21 +446,25 @@ def case_assign(
     return assignment
 
 
+def assignment_refusal(assignment: Assignment, *, states) -> str | None:
+    """Why the assignee cannot act: the assignment is not in `states`, or the case has ended."""
+    if assignment.state not in states:
+        return _("この紹介は「{state}」のため、この操作はできません。").format(
+            state=assignment.get_state_display()
+        )
+    if not assignment.case.is_open:
+        return _("この相談は「{status}」のため、この操作はできません。").format(
+            status=assignment.case.get_status_display()
+        )
+    return None
+
+
 def _locked_assignment(assignment: Assignment, *, states: set[str]) -> Assignment:
     """The assignment, locked, if it is in one of `states` and its case is still open."""
     locked = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
-    if locked.state not in states:
-        raise InvalidTransition(
-            _("この紹介は「{state}」のため、この操作はできません。").format(
-                state=locked.get_state_display()
-            )
-        )
-    if not locked.case.is_open:
-        raise InvalidTransition(
-            _("この相談は「{status}」のため、この操作はできません。").format(
-                status=locked.case.get_status_display()
-            )
-        )
+    refusal = assignment_refusal(locked, states=states)
+    if refusal:
+        raise InvalidTransition(refusal)
     return locked
 
 

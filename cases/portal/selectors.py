@@ -23,16 +23,16 @@ def is_portal_user(user) -> bool:
     )
 
 
+ACTIVE_STATES = (Assignment.State.PROPOSED, Assignment.State.ACCEPTED)
+
+
 def assignment_is_active(assignment: Assignment) -> bool:
     """Offered or accepted, on a case still open: the assignee may see the case and act on it.
 
     Declined or finished assignments, and those on a case staff closed or withdrew, leave only a
     short record of what the assignee did: no requester, no description, no notes, no files.
     """
-    return (
-        assignment.state in (Assignment.State.PROPOSED, Assignment.State.ACCEPTED)
-        and assignment.case.is_open
-    )
+    return assignment.state in ACTIVE_STATES and assignment.case.is_open
 
 
 def assignment_shows_contact(assignment: Assignment) -> bool:

@@ -24,12 +24,14 @@ from cases.services import (
     assignment_attachment_add,
     assignment_decline,
     assignment_note_add,
+    assignment_refusal,
     assignment_resolve,
 )
 from dxcenter.common.access_log import personal_data_access_log
 
 from .forms import AttachmentForm, DeclineForm, PortalLoginForm, PortalNoteForm, ResolveForm
 from .selectors import (
+    ACTIVE_STATES,
     assignment_groups,
     assignment_is_active,
     assignment_shows_contact,
@@ -111,21 +113,11 @@ def assignment_detail(request, pk):
     )
 
 
-def _ended_message(assignment: Assignment) -> str:
-    if assignment.state in (Assignment.State.PROPOSED, Assignment.State.ACCEPTED):
-        return _("この相談は「{status}」のため、この操作はできません。").format(
-            status=assignment.case.get_status_display()
-        )
-    return _("この紹介は「{state}」のため、この操作はできません。").format(
-        state=assignment.get_state_display()
-    )
-
-
 def _action(request, pk, form_class, run, success):
     assignment = _assignment(request, pk)
     if not assignment_is_active(assignment):
         # Refused before the form is read: nothing is recorded on an assignment that has ended.
-        messages.error(request, _ended_message(assignment))
+        messages.error(request, assignment_refusal(assignment, states=ACTIVE_STATES))
         return redirect("partner:assignment", pk=assignment.pk)
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
