@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.utils import translation
 
+from dxcenter.common.dates import format_date_ja
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import Category, RequesterType
 
@@ -211,16 +212,11 @@ def _wrap(label: str, width: int = 13) -> str:
     return "\n".join(label[i : i + width] for i in range(0, len(label), width)) or label
 
 
-def _japanese_date(value) -> str:
+def _japanese_date(iso: str) -> str:
     """2025-04-01 → 2025年4月1日 (the committee papers' style)."""
     import datetime as dt
 
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return f"{value.year}年{value.month}月{value.day}日"
+    return format_date_ja(dt.date.fromisoformat(iso[:10]), weekday=False)
 
 
 def _bar_chart(data: list[tuple[str, int]], font: str, width=460, height=150):

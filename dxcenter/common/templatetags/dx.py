@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import template
 from django.urls import translate_url
+from django.utils import dateformat
 from django.utils.translation import get_language
 
 from dxcenter.common.dates import fiscal_year_label, format_date_ja
@@ -50,26 +51,8 @@ def jdate(value: dt.date | dt.datetime | None, weekday: bool = True) -> str:
 
         value = timezone.localtime(value).date()
     if (get_language() or "ja").startswith("en"):
-        text = f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
-        return f"{ENGLISH_WEEKDAYS[value.weekday()]} {text}" if weekday else text
+        return dateformat.format(value, "D j F Y" if weekday else "j F Y")
     return format_date_ja(value, weekday=weekday)
-
-
-ENGLISH_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-ENGLISH_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 @register.filter
