@@ -93,7 +93,7 @@ class CaseIndexView(generic.IndexView):
                 user=self.request.user,
                 subject=None,
                 context="admin_case_export",
-                label=f"{self.request.GET.urlencode()}"[:120] or "cases",
+                label=self.request.GET.urlencode()[:120] or "cases",
             )
         return super().render_to_response(context, **response_kwargs)
 

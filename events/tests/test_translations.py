@@ -14,16 +14,9 @@ from events.models import Registration
 from events.services import registration_cancel, registration_check_in, registration_create
 
 from .factories import make_seminar
+from .test_registration import FORM
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "name": "三重 花子",
-    "email": "hanako@example.jp",
-    "requester_type": "business",
-    "mode": "venue",
-    "consent": "on",
-}
 
 
 def english_copy(page):

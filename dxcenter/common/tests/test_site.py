@@ -68,7 +68,8 @@ def test_seed_demo_is_idempotent(db):
     assert Case.objects.filter(fiscal_year__in=[2021, 2022]).count() == 81
 
 
-def production_check(**overrides):
+def under_production(*command: str, **overrides):
+    """Run `python *command` with the production settings and the three required variables."""
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # e2e sets it
         "DJANGO_SETTINGS_MODULE": "dxcenter.settings.production",
@@ -79,12 +80,13 @@ def production_check(**overrides):
     env.update(overrides)
     env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def production_check(**overrides):
+    return under_production(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", **overrides
     )
 
 
@@ -106,44 +108,18 @@ def test_production_with_smtp_and_no_secret_serves_no_webhook():
         "match = resolve('/anymail/amazon_ses/tracking/')\n"
         "print('open' if match.func.__module__.startswith('anymail') else 'closed')"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "dxcenter.settings.production",
-            "SECRET_KEY": "x" * 50,
-            "ALLOWED_HOSTS": "dx.example.jp",
-            "ANYMAIL_WEBHOOK_SECRET": "",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = under_production("-c", script, ANYMAIL_WEBHOOK_SECRET="")
     assert result.stdout.strip() == "closed", result.stderr
 
 
 def test_production_passes_provider_keys_to_anymail():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; import django; django.setup();"
-            "print(settings.EMAIL_BACKEND, settings.ANYMAIL['SENDGRID_API_KEY'])",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "dxcenter.settings.production",
-            "SECRET_KEY": "x" * 50,
-            "ALLOWED_HOSTS": "dx.example.jp",
-            "ANYMAIL_WEBHOOK_SECRET": "hooks:pw",
-            "ANYMAIL_PROVIDER": "sendgrid",
-            "ANYMAIL_SENDGRID_API_KEY": "SG.key-from-the-environment",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
+    result = under_production(
+        "-c",
+        "from django.conf import settings; import django; django.setup();"
+        "print(settings.EMAIL_BACKEND, settings.ANYMAIL['SENDGRID_API_KEY'])",
+        ANYMAIL_WEBHOOK_SECRET="hooks:pw",
+        ANYMAIL_PROVIDER="sendgrid",
+        ANYMAIL_SENDGRID_API_KEY="SG.key-from-the-environment",
     )
     assert result.stdout.split() == [
         "anymail.backends.sendgrid.EmailBackend",
