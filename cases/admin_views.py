@@ -152,7 +152,7 @@ def attachment_upload(request, pk):
 
 def attachment_download(request, pk, attachment_pk):
     """Staff open any file on the case; the download is logged like the case page."""
-    from .portal.views import _file_response
+    from .portal.views import attachment_response
 
     require_perm(request, "view_case")
     case = get_object_or_404(Case, pk=pk)
@@ -160,7 +160,7 @@ def attachment_download(request, pk, attachment_pk):
     personal_data_access_log(
         user=request.user, subject=case, context="admin_case_attachment", label=str(case)
     )
-    return _file_response(attachment)
+    return attachment_response(attachment)
 
 
 @require_POST

@@ -28,6 +28,11 @@ from .services import (
 )
 
 
+def _language() -> str:
+    """The registrant's language as stored and used for mail: English under /en/, else Japanese."""
+    return "en" if get_language() == "en" else "ja"
+
+
 @csrf_protect
 def seminar_page(request, *, page):
     """The seminar: details, and while open the registration form (posted to `register`)."""
@@ -40,7 +45,7 @@ def seminar_page(request, *, page):
 
 def _render_page(request, page, form, status=200, *, seminar):
     """The page in the visitor's language; seats and attendance are the canonical seminar's."""
-    language = "en" if get_language() == "en" else "ja"
+    language = _language()
     notice = PurposeNotice.current(PurposeNotice.Scope.SEMINAR)
     response = TemplateResponse(
         request,
@@ -76,7 +81,7 @@ def register(request, pk):
     seminar = canonical_seminar(page)
     if not seminar.registration_open():
         return _render_page(request, page, None, status=400, seminar=seminar)
-    language = "en" if get_language() == "en" else "ja"
+    language = _language()
     form = RegistrationForm(request.POST, modes=seminar.modes())
     if rate_limited(request, "registration"):
         form.is_valid()
@@ -137,10 +142,9 @@ def cancel(request, token):
 def _registration_context(registration: Registration) -> dict:
     from .selectors import seminar_in_language
 
-    language = "en" if get_language() == "en" else "ja"
     return {
         "registration": registration,
-        "seminar_title": seminar_in_language(registration.seminar, language).title,
+        "seminar_title": seminar_in_language(registration.seminar, _language()).title,
     }
 
 

@@ -200,10 +200,10 @@ def download(request, pk, attachment_pk):
     attachment = attachments_for_assignment(assignment).filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    return _file_response(attachment)
+    return attachment_response(attachment)
 
 
-def _file_response(attachment: Attachment) -> FileResponse:
+def attachment_response(attachment: Attachment) -> FileResponse:
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
