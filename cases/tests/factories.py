@@ -1,9 +1,8 @@
-import datetime as dt
-
 import factory
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from cases.models import Case, ConsentRecord, Contact, Organisation
 from cases.services import case_create
@@ -64,7 +63,7 @@ def make_case(
     case = case_create(
         organisation=contact.organisation,
         contact=contact,
-        received_on=received_on or dt.date(2026, 11, 20),
+        received_on=received_on or timezone.localdate(),
         channel=Case.Channel.WEB,
         category=category,
         subject=fields.pop("subject", "在庫管理のデジタル化"),
