@@ -1,19 +1,23 @@
-"""Demo cases for FY2021–FY2023.
+"""Demo cases: the published history (FY2021–FY2023) and the years since, up to today.
 
 FY2021 and FY2022 reproduce the published figures of the 2023-02-28 committee paper (81 cases:
 29 and 52; business 48, citizen group 9, municipality 24; information 14, training 39, problem
-solving 25, other 3), and FY2022 includes its five example consultations (別紙1).
+solving 25, other 3), and FY2022 includes its five example consultations (別紙1). The fiscal
+years after that are generated relative to the day the demo runs (`seed_recent`), and the open
+requests of the last weeks (`seed_fresh`) give triage work.
 """
 
 import datetime as dt
 import random
+import secrets
 
 from django.db import transaction
 
+from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import RequesterType
 
-from .models import Case, Organisation
+from .models import Case, CaseSurvey, Organisation
 from .services import case_create
 
 EXAMPLES = [
@@ -126,15 +130,44 @@ def _dates(rng: random.Random, fiscal_year: int, n: int) -> list[dt.date]:
     return sorted(start + dt.timedelta(days=rng.randint(0, span)) for _ in range(n))
 
 
+# Fiscal years after the published history get about this many cases each (the FY2023 rate).
+RECENT_YEARLY_CASES = 64
+
+
+def _places() -> tuple[Municipality, list[Municipality]]:
+    municipalities = list(Municipality.objects.order_by("code"))
+    prefecture = next(m for m in municipalities if m.kind == "prefecture")
+    return prefecture, [m for m in municipalities if m.kind != "prefecture"]
+
+
+def _organisation(rng: random.Random, places, rtype: str, name=None, industry=None) -> Organisation:
+    prefecture, cities = places
+    if rtype == RequesterType.MUNICIPALITY:
+        municipality = prefecture if rng.random() < 0.3 else rng.choice(cities)
+        name = name or f"{municipality.name}{'デジタル推進課' if rng.random() < 0.5 else '企画課'}"
+        industry = industry or "行政"
+    elif rtype == RequesterType.CITIZEN_GROUP:
+        municipality = rng.choice(cities)
+        name = name or rng.choice(GROUP_NAMES)
+        industry = industry or "地域活動"
+    else:
+        municipality = rng.choice(cities)
+        industry = industry or rng.choice(INDUSTRIES)
+        name = (
+            name or f"株式会社{municipality.name.rstrip('市町')}{industry[:2]}{rng.randint(1, 99)}"
+        )
+    return Organisation.objects.create(
+        name=name, requester_type=rtype, industry=industry, municipality=municipality
+    )
+
+
 @transaction.atomic
 def seed() -> dict:
-    """Create the demo cases once; later runs leave them as they are."""
+    """The published history (FY2021–FY2023, as imported records), once."""
     if Case.objects.filter(fiscal_year__in=[p[0] for p in PLAN]).exists():
         return {"cases": Case.objects.count()}
     rng = random.Random(2022)
-    municipalities = list(Municipality.objects.all())
-    cities = [m for m in municipalities if m.kind != "prefecture"]
-    prefecture = next(m for m in municipalities if m.kind == "prefecture")
+    places = _places()
     for fiscal_year, total, types, categories in PLAN:
         type_list = [t for t, n in types.items() for _ in range(n)]
         cat_list = [c for c, n in categories.items() for _ in range(n)]
@@ -152,28 +185,7 @@ def seed() -> dict:
         assert len(rows) == total
         for received_on, row in zip(_dates(rng, fiscal_year, total), rows, strict=True):
             name, industry, rtype, category, subject, request, support = row
-            if rtype == RequesterType.MUNICIPALITY:
-                municipality = prefecture if rng.random() < 0.3 else rng.choice(cities)
-                name = (
-                    name
-                    or f"{municipality.name}{'デジタル推進課' if rng.random() < 0.5 else '企画課'}"
-                )
-                industry = industry or "行政"
-            elif rtype == RequesterType.CITIZEN_GROUP:
-                municipality = rng.choice(cities)
-                name = name or rng.choice(GROUP_NAMES)
-                industry = industry or "地域活動"
-            else:
-                municipality = rng.choice(cities)
-                industry = industry or rng.choice(INDUSTRIES)
-                name = (
-                    name
-                    or f"株式会社{municipality.name.rstrip('市町')}{industry[:2]}{rng.randint(1, 99)}"
-                )
-            organisation = Organisation.objects.create(
-                name=name, requester_type=rtype, industry=industry, municipality=municipality
-            )
-            is_open = fiscal_year == 2023 and received_on > dt.date(2024, 2, 15)
+            organisation = _organisation(rng, places, rtype, name, industry)
             case_create(
                 organisation=organisation,
                 received_on=received_on,
@@ -181,21 +193,92 @@ def seed() -> dict:
                 category=category,
                 subject=subject,
                 description=request or f"{subject}について相談したい。",
-                status=Case.Status.IN_PROGRESS if is_open else Case.Status.CLOSED,
+                status=Case.Status.CLOSED,
                 first_responded_on=received_on + dt.timedelta(days=rng.randint(0, 4)),
                 support_given=support
                 or "担当職員が情報提供を行い、必要に応じてアドバイザーを紹介。",
-                closed_on=None if is_open else received_on + dt.timedelta(days=rng.randint(7, 60)),
+                closed_on=received_on + dt.timedelta(days=rng.randint(7, 60)),
                 is_report_example=support is not None,
                 assignee_text="",
             )
     return {"cases": Case.objects.count()}
 
 
+@transaction.atomic
+def seed_recent(today: dt.date | None = None) -> dict:
+    """Cases of every fiscal year after the published history up to today (idempotent per year).
+
+    Built relative to the day the demo runs: the previous fiscal year is complete, the current
+    one holds cases up to today (the last weeks still open), and closed cases carry survey
+    answers, so the dashboard, the statistics and every report show something on any day.
+    """
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    current = fiscal_year_of(today)
+    places = _places()
+    made = 0
+    for fiscal_year in range(PLAN[-1][0] + 1, current + 1):
+        if Case.objects.filter(fiscal_year=fiscal_year).exists():
+            continue
+        rng = random.Random(fiscal_year)
+        start, end = fiscal_year_range(fiscal_year)
+        end = min(end, today - dt.timedelta(days=FRESH[-1][0] + 1))
+        if end < start:
+            continue
+        share = ((end - start).days + 1) / 365
+        total = max(1, round(RECENT_YEARLY_CASES * share))
+        span = (end - start).days
+        days = sorted(start + dt.timedelta(days=rng.randint(0, span)) for _ in range(total))
+        for received_on in days:
+            rtype = rng.choices(list(RequesterType.values), weights=[6, 1, 3])[0]
+            category = rng.choices(list(SUBJECTS), weights=[2, 4, 4, 1])[0]
+            subject = rng.choice(SUBJECTS[category])
+            age = (today - received_on).days
+            status = (
+                Case.Status.CLOSED
+                if age > 45
+                else rng.choice([Case.Status.IN_PROGRESS, Case.Status.ASSIGNED])
+            )
+            closed_on = (
+                min(received_on + dt.timedelta(days=rng.randint(7, 45)), today)
+                if status == Case.Status.CLOSED
+                else None
+            )
+            case = case_create(
+                organisation=_organisation(rng, places, rtype),
+                received_on=received_on,
+                channel=rng.choice(["web", "web", "phone", "email", "visit"]),
+                category=category,
+                subject=subject,
+                description=f"{subject}について相談したい。",
+                status=status,
+                first_responded_on=received_on + dt.timedelta(days=rng.randint(0, 3)),
+                support_given="担当職員が情報提供を行い、必要に応じてアドバイザーを紹介。",
+                closed_on=closed_on,
+                assignee_text="",
+            )
+            if closed_on and rng.random() < 0.6:
+                answered = timezone.make_aware(
+                    dt.datetime.combine(closed_on + dt.timedelta(days=3), dt.time(10))
+                )
+                CaseSurvey.objects.create(
+                    case=case,
+                    token=secrets.token_urlsafe(24),
+                    sent_at=answered - dt.timedelta(days=2),
+                    answered_at=answered,
+                    helpful=rng.random() < 0.92,
+                    satisfaction=rng.choice([3, 4, 4, 5, 5]),
+                )
+            made += 1
+    return {"recent_cases": made} if made else {}
+
+
 FRESH = [
-    # (days ago, type, organisation, municipality, category, subject, consent, status)
+    # (days ago, type, organisation, municipality, category, subject, consent, status); one
+    # arrives today, so even on 1 April the new fiscal year has a case.
     (
-        1,
+        0,
         "business",
         "株式会社津みらい製作所",
         "津市",

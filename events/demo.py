@@ -1,15 +1,18 @@
-"""Demo seminars: the FY2022 みえDXセンターセミナー of the committee paper (別紙2)."""
+"""Demo seminars: the FY2022 みえDXセンターセミナー of the committee paper (別紙2), and seminars\naround the day the demo runs."""
 
 import datetime as dt
+import random
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
+from dxcenter.common.models import Municipality, PurposeNotice
 from partners.models import Advisor, PartnerCompany
 
-from .models import SeminarIndexPage, SeminarPage
+from .models import Registration, SeminarIndexPage, SeminarPage, SeminarSurvey
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -102,27 +105,101 @@ def seed(home: Page) -> dict:
         page.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
         page.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
         page.save_revision().publish()
-    upcoming = [
-        (
-            dt.date(2026, 12, 15),
-            "生成AIを業務に活かす第一歩",
-            ["清水 拓也"],
-            ["株式会社四日市ソフトウェア"],
-            60,
-            100,
-        ),
-        (
-            dt.date(2027, 1, 26),
-            "シニア向けスマホ教室の開き方",
-            ["中村 彩"],
-            ["伊勢湾モバイル株式会社"],
-            40,
-            None,
-        ),
-    ]
-    for day, title, advisors, companies, venue_cap, online_cap in upcoming:
-        if SeminarPage.objects.filter(title=title).exists():
-            continue
+    seed_relative(index)
+    return {"seminars": SeminarPage.objects.count()}
+
+
+# Seminars around the day the demo runs: (days from today, title, advisors, companies, venue
+# seats, online seats, registrations to make, role). Roles: "open" takes registrations, "full"
+# has every seat taken and people waiting, "closed" is ahead with its registration closed, and
+# "held" is over, with attendance and survey answers.
+RELATIVE = [
+    (
+        24,
+        "生成AIを業務に活かす第一歩",
+        ["清水 拓也"],
+        ["株式会社四日市ソフトウェア"],
+        60,
+        100,
+        6,
+        "open",
+    ),
+    (
+        38,
+        "シニア向けスマホ教室の開き方",
+        ["中村 彩"],
+        ["伊勢湾モバイル株式会社"],
+        8,
+        None,
+        11,
+        "full",
+    ),
+    (3, "中小企業のためのクラウド会計入門", ["青山 美咲"], [], 40, 60, 14, "closed"),
+    (
+        -20,
+        "データで考える地域の観光",
+        ["藤井 隆"],
+        ["熊野コミュニケーションズ株式会社"],
+        50,
+        80,
+        24,
+        "held",
+    ),
+    (
+        -150,
+        "はじめての業務アプリづくり",
+        ["加藤 翔太"],
+        ["株式会社四日市ソフトウェア"],
+        40,
+        60,
+        30,
+        "held",
+    ),
+    (
+        -330,
+        "情報セキュリティの基本と対策",
+        ["佐藤 恵"],
+        ["鈴鹿テレコム株式会社"],
+        60,
+        100,
+        36,
+        "held",
+    ),
+]
+PEOPLE = [
+    ("伊藤 陽菜", "イトウ ヒナ"),
+    ("山本 大翔", "ヤマモト ヒロト"),
+    ("中川 結衣", "ナカガワ ユイ"),
+    ("森 蓮", "モリ レン"),
+    ("西村 美咲", "ニシムラ ミサキ"),
+    ("岡田 悠真", "オカダ ユウマ"),
+    ("前田 葵", "マエダ アオイ"),
+    ("藤田 湊", "フジタ ミナト"),
+]
+ORGANISATIONS = [
+    ("株式会社津みらい製作所", "business", "242012"),
+    ("いせ子育てネット", "citizen_group", "242039"),
+    ("鈴鹿市デジタル推進課", "municipality", "242071"),
+    ("松阪農園合同会社", "business", "242047"),
+    ("桑名精密工業株式会社", "business", "242055"),
+    ("熊野古道語り部の会", "citizen_group", "242128"),
+]
+
+
+def seed_relative(index: SeminarIndexPage, now: dt.datetime | None = None) -> int:
+    """Seminars ahead of and behind the day the demo runs, with their registrations.
+
+    Made when nothing lies ahead (a fresh database, or a demo left untouched until its seminars
+    have passed), so that the portal always has a seminar open for registration, one full with
+    a waiting list and one closed, and the statistics have recent seminars with attendance.
+    """
+    now = now or timezone.now()
+    if SeminarPage.objects.filter(starts_at__gt=now, recorded_attendance__isnull=True).exists():
+        return 0
+    today = timezone.localdate(now)
+    rng = random.Random(today.toordinal())
+    for offset, title, advisors, companies, venue_seats, online_seats, people, role in RELATIVE:
+        day = today + dt.timedelta(days=offset)
         starts = dt.datetime.combine(day, dt.time(14, 0), TOKYO)
         page = SeminarPage(
             title=title,
@@ -130,18 +207,61 @@ def seed(home: Page) -> dict:
             summary=f"「{title}」をテーマに、事例紹介と個別相談会を行います。",
             starts_at=starts,
             ends_at=starts + dt.timedelta(hours=2),
-            format=SeminarPage.Format.HYBRID if online_cap else SeminarPage.Format.VENUE,
+            format=SeminarPage.Format.HYBRID if online_seats else SeminarPage.Format.VENUE,
             venue_name="みえ県民交流センター 会議室",
             venue_address="三重県津市羽所町700 アスト津3階",
-            online_url="https://meet.example.jp/mie-dx-2026" if online_cap else "",
-            capacity_venue=venue_cap,
-            capacity_online=online_cap,
+            online_url="https://meet.example.jp/mie-dx-seminar" if online_seats else "",
+            capacity_venue=venue_seats,
+            capacity_online=online_seats,
             target_audience="県内事業者、県民グループ、市町職員",
-            registration_opens_at=dt.datetime(2026, 11, 1, 9, 0, tzinfo=TOKYO),
-            registration_closes_at=starts - dt.timedelta(days=2),
+            registration_opens_at=starts - dt.timedelta(days=45),
+            registration_closes_at=(
+                now - dt.timedelta(days=1) if role == "closed" else starts - dt.timedelta(days=2)
+            ),
         )
         index.add_child(instance=page)
         page.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
         page.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
         page.save_revision().publish()
-    return {"seminars": SeminarPage.objects.count()}
+        _registrations(page, people, rng, held=role == "held")
+    return len(RELATIVE)
+
+
+def _registrations(page: SeminarPage, people: int, rng: random.Random, *, held: bool) -> None:
+    """Demo rows written directly: no mail goes out for people who do not exist."""
+    municipalities = {m.code: m for m in Municipality.objects.all()}
+    notice = PurposeNotice.current("seminar")
+    seats = {"venue": page.capacity_venue, "online": page.capacity_online}
+    taken = {"venue": 0, "online": 0}
+    for i in range(people):
+        name, kana = PEOPLE[i % len(PEOPLE)]
+        organisation, requester_type, town = ORGANISATIONS[i % len(ORGANISATIONS)]
+        mode = "online" if seats["online"] and i % 3 == 2 else "venue"
+        full = seats[mode] is not None and taken[mode] >= seats[mode]
+        taken[mode] += 0 if full else 1
+        created = page.starts_at - dt.timedelta(days=30 - i % 25, hours=i)
+        registration = Registration.objects.create(
+            seminar=page,
+            name=name,
+            name_kana=kana,
+            email=f"seminar{page.pk}-{i + 1}@example.jp",
+            organisation=organisation,
+            requester_type=requester_type,
+            municipality=municipalities.get(town),
+            mode=mode,
+            status=Registration.Status.WAITLISTED if full else Registration.Status.CONFIRMED,
+            notice=notice,
+            consented_at=created,
+            created_at=created,
+        )
+        if held and not full and rng.random() < 0.8:
+            registration.checked_in_at = page.starts_at - dt.timedelta(minutes=10)
+            registration.thanked_at = page.ends_at + dt.timedelta(hours=1)
+            registration.save(update_fields=["checked_in_at", "thanked_at"])
+            if rng.random() < 0.6:
+                SeminarSurvey.objects.create(
+                    registration=registration,
+                    satisfaction=rng.choice([3, 4, 4, 5, 5]),
+                    useful_for_dx=rng.random() < 0.9,
+                    answered_at=page.ends_at + dt.timedelta(days=1),
+                )

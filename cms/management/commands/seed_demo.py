@@ -1,3 +1,4 @@
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -22,6 +23,17 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=os.environ.get("DEMO_ADMIN_PASSWORD", ""))
 
     def handle(self, *args, username, password, **options):
+        # Wagtail logs a line for every page created and published: not what a person running
+        # `make run` needs to read.
+        wagtail_log = logging.getLogger("wagtail")
+        level = wagtail_log.level
+        wagtail_log.setLevel(logging.WARNING)
+        try:
+            self._seed(username, password)
+        finally:
+            wagtail_log.setLevel(level)
+
+    def _seed(self, username, password):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         # The generated demo password is kept beside the database (git ignores it) so that
@@ -50,12 +62,13 @@ class Command(BaseCommand):
         figures.update(events_demo.seed(home))
         cms_demo.seed_menu(home)
         figures.update(cases_demo.seed())
+        figures.update(cases_demo.seed_recent())
         figures.update(cases_demo.seed_fresh())
         portal_password = created_password or password
         if portal_password:
             figures.update(partners_demo.seed_users(portal_password))
         figures.update(cases_demo.seed_assignments(user))
-        self.stdout.write(" ".join(f"{k}={v}" for k, v in figures.items()))
+        self.stdout.write(self._summary(figures))
         if created_password:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -73,3 +86,34 @@ class Command(BaseCommand):
                 f"Staff login: http://127.0.0.1:8000/admin/  user: {username} "
                 "(password unchanged; pass --password to set one)"
             )
+
+    def _summary(self, figures: dict) -> str:
+        """What the demo holds, in a few lines: the figures and the seminars a visitor can book."""
+        from django.utils import timezone
+
+        from cases.models import Case
+        from events.models import SeminarPage
+
+        now = timezone.now()
+        years = Case.objects.order_by("fiscal_year").values_list("fiscal_year", flat=True)
+        counted_below = ("cases", "recent_cases", "fresh_cases", "seminars")
+        lines = [
+            "Demo data: "
+            + ", ".join(
+                f"{key.replace('_', ' ')} {value}"
+                for key, value in figures.items()
+                if key not in counted_below
+            ),
+            f"  cases: {Case.objects.count()} (FY{years.first()}–FY{years.last()}), "
+            f"open: {Case.objects.exclude(status__in=['closed', 'withdrawn']).count()}",
+            f"  seminars: {SeminarPage.objects.filter(locale__language_code='ja').count()}, ahead:",
+        ]
+        ahead = SeminarPage.objects.filter(starts_at__gt=now, locale__language_code="ja")
+        for seminar in ahead.order_by("starts_at"):
+            state = "open for registration" if seminar.registration_open(now) else "closed"
+            lines.append(
+                f"  seminar {timezone.localtime(seminar.starts_at):%Y-%m-%d %H:%M} "
+                f"{seminar.title} ({state}): http://127.0.0.1:8000{seminar.url}"
+            )
+        lines.append("Public site: http://127.0.0.1:8000/  (English: http://127.0.0.1:8000/en/)")
+        return "\n".join(lines)
