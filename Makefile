@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+CLOCK ?=
 
-.PHONY: install run test test-sqlite test-postgres lint format migrate demo worker messages clean
+.PHONY: install run test test-sqlite test-postgres test-clock screenshots lint format migrate demo worker messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,16 +40,30 @@ run: demo
 	@trap 'kill $$(cat .worker.pid) $$(cat .scheduler.pid) 2>/dev/null; rm -f .worker.pid .scheduler.pid' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# SQLite in a random order (the seed is printed: replay with PYTEST_ARGS="-p randomly
+# --randomly-seed=N"), PostgreSQL in file order, then the unit suite once more with the clock
+# moved to a day chosen by scripts/pick_clock.py (printed: replay with CLOCK=…).
 test: install messages
 	./scripts/system_packages.sh
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	$(MAKE) test-clock
 
 test-sqlite: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p randomly $(PYTEST_ARGS)
 
 test-postgres: install
-	./scripts/with_postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	./scripts/with_postgres.sh $(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS)
+
+test-clock: install
+	@clock="$(CLOCK)"; [ -n "$$clock" ] || clock=$$($(BIN)/python scripts/pick_clock.py); \
+	  echo "clock leg: TEST_CLOCK=$$clock"; \
+	  $(BIN)/python -m pytest -p no:randomly --ignore=tests/e2e --clock="$$clock" $(PYTEST_ARGS)
+
+# The README's pictures, taken by browser journeys 1–3 from the current code.
+screenshots: install messages
+	./scripts/system_packages.sh
+	README_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:randomly tests/e2e/test_journeys.py -k test_1_to_4
 
 lint: install
 	$(BIN)/ruff check .

@@ -183,7 +183,12 @@ class Journey:
         self.pages.append(page)
         return page
 
-    def step(self, page, label: str, *, check_axe: bool = True):
+    def step(self, page, label: str, *, check_axe: bool = True, readme: str = ""):
+        """Screenshot the page and run axe; `readme` names the README picture this step is.
+
+        `make screenshots` sets README_SCREENSHOTS to docs/screenshots/, so the README shows
+        what the current code shows.
+        """
         self.count += 1
         self.last_label = label
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -191,6 +196,10 @@ class Journey:
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(300)  # let admin messages finish appearing
         page.screenshot(path=str(path), full_page=True)
+        if readme and os.environ.get("README_SCREENSHOTS"):
+            target = Path(os.environ["README_SCREENSHOTS"]) / f"{readme}.png"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
         if check_axe:
             violations = axe_violations(page)
             assert not violations, (

@@ -1,0 +1,69 @@
+"""Choose the moment the clock leg of `make test` runs at, and print it.
+
+The unit suite runs a second time as if the machine's clock read another day, chosen afresh on
+every run among the days that break date code: the last evening of a fiscal year and the first
+morning of the next (in Japan time, and with UTC still on the previous day), the year-end closure
+(29 December to 3 January), a Japanese holiday, 29 February, or any day up to the end of 2030.
+Each moment is an hour before a boundary so that the whole run stays on its side of it.
+
+TEST_CLOCK=2027-04-01T08:00+09:00 (or a `make test-clock CLOCK=…`) replays a given moment.
+"""
+
+import datetime as dt
+import os
+import random
+import sys
+from zoneinfo import ZoneInfo
+
+import jpholiday
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+LAST_YEAR = 2030
+
+
+def moments(today: dt.date, rng: random.Random) -> dict[str, dt.datetime]:
+    year = rng.randint(today.year + (today.month > 3), LAST_YEAR)
+    closure = dt.date(year - 1, 12, 29) + dt.timedelta(days=rng.randint(0, 5))
+    holidays = [
+        day
+        for y in range(today.year, LAST_YEAR + 1)
+        for day, _name in jpholiday.year_holidays(y)
+        if day > today
+    ]
+    span = (dt.date(LAST_YEAR, 12, 31) - today).days
+    any_day = today + dt.timedelta(days=rng.randint(1, span))
+
+    def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour, minute), TOKYO)
+
+    return {
+        "last evening of a fiscal year (Japan time)": at(dt.date(year, 3, 31), 23, 0),
+        "first morning of a fiscal year (Japan time)": at(dt.date(year, 4, 1), 0, 5),
+        "first morning of a fiscal year in Japan, still 31 March in UTC": at(
+            dt.date(year, 4, 1), 8, 0
+        ),
+        "year-end closure": at(closure, rng.choice([8, 13, 23])),
+        "a Japanese holiday": at(rng.choice(holidays), 10),
+        "29 February": at(dt.date(2028, 2, 29), rng.choice([8, 12, 23])),
+        "any day to the end of 2030": at(any_day, rng.randint(0, 22), rng.choice([0, 30])),
+    }
+
+
+def main() -> None:
+    given = os.environ.get("TEST_CLOCK")
+    if given:
+        print(given)
+        print(f"clock leg: TEST_CLOCK={given} (given)", file=sys.stderr)
+        return
+    rng = random.SystemRandom()
+    kind, moment = rng.choice(list(moments(dt.date.today(), random.Random(rng.random())).items()))
+    print(moment.isoformat())
+    print(
+        f"clock leg: the unit suite runs as if it were {moment.isoformat()} ({kind}); "
+        f"replay with TEST_CLOCK={moment.isoformat()} make test-clock",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
