@@ -1,6 +1,5 @@
 """Outputs of the yearly report: CSV (long format), XLSX (a sheet per table), PDF (A4)."""
 
-import csv
 import io
 import logging
 from pathlib import Path
@@ -9,6 +8,7 @@ from django.utils import translation
 
 from dxcenter.common.dates import format_date_ja
 from dxcenter.common.models import Municipality
+from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 from dxcenter.common.vocab import Category, RequesterType
 
 logger = logging.getLogger(__name__)
@@ -76,39 +76,37 @@ def long_rows(report: dict) -> list[tuple]:
 
 
 def to_csv(report: dict) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["fiscal_year", "dimension", "code", "label", "count"])
-    writer.writerows(long_rows(report))
-    return buffer.getvalue().encode("utf-8-sig")
+    """The long table for people: UTF-8 with a BOM for Excel, text cells inert."""
+    return csv_bytes(
+        long_rows(report), header=["fiscal_year", "dimension", "code", "label", "count"]
+    )
 
 
 def to_xlsx(report: dict) -> bytes:
-    """One sheet per table with Japanese headers; pandas only shapes the small result."""
-    import pandas as pd
-
+    """One sheet per table with Japanese headers, every text cell inert."""
     labels = _labels()
     cases = report["cases"]
     cumulative = report["cumulative"]
     first = cases["first_response"]
 
     def table(mapping, dimension, header):
-        return pd.DataFrame(
+        return (
+            [header, "件数"],
             [(labels[dimension].get(code, code), n) for code, n in mapping.items()],
-            columns=[header, "件数"],
         )
 
     def both(mapping, cumulative_mapping, dimension, header):
-        return pd.DataFrame(
+        return (
+            [header, "当該年度", "累計"],
             [
                 (labels[dimension].get(code, code), n, cumulative_mapping.get(code, 0))
                 for code, n in mapping.items()
             ],
-            columns=[header, "当該年度", "累計"],
         )
 
     sheets = {
-        "概要": pd.DataFrame(
+        "概要": (
+            ["項目", "値"],
             [
                 ("年度", report["label"]),
                 ("期間", f"{report['period']['start']} 〜 {report['period']['end']}"),
@@ -120,7 +118,6 @@ def to_xlsx(report: dict) -> bytes:
                 ("支援に対する貢献度", report["satisfaction"]["contribution_rate"]),
                 ("貢献度の回答数", report["satisfaction"]["respondents"]),
             ],
-            columns=["項目", "値"],
         ),
         "相談者区分": both(
             cases["by_requester_type"],
@@ -131,17 +128,16 @@ def to_xlsx(report: dict) -> bytes:
         "相談内容区分": both(
             cases["by_category"], cumulative["by_category"], "category", "相談内容区分"
         ),
-        "月別": pd.DataFrame(
-            [(m, n) for m, n in cases["by_month"].items()], columns=["月", "件数"]
-        ),
+        "月別": (["月", "件数"], list(cases["by_month"].items())),
         "市町別": table(cases["by_municipality"], "municipality", "市町"),
         "受付経路": table(cases["by_channel"], "channel", "受付経路"),
         "状況": table(cases["by_status"], "status", "状況"),
-        "年度別累計": pd.DataFrame(
+        "年度別累計": (
+            ["年度", "件数"],
             [(f"{y}年度", n) for y, n in report["cumulative"]["by_fiscal_year"].items()],
-            columns=["年度", "件数"],
         ),
-        "セミナー": pd.DataFrame(
+        "セミナー": (
+            ["開催日", "テーマ", "講師", "申込者数", "参加者数", "満足度"],
             [
                 (
                     s["date"],
@@ -153,32 +149,27 @@ def to_xlsx(report: dict) -> bytes:
                 )
                 for s in report["seminars"]
             ],
-            columns=["開催日", "テーマ", "講師", "申込者数", "参加者数", "満足度"],
         ),
-        "紹介": pd.DataFrame(
+        "紹介": (
+            ["紹介先", "紹介件数", "受諾", "辞退", "完了"],
             [
                 (r["assignee"], r["referred"], r["accepted"], r["declined"], r["done"])
                 for r in report["referrals"]
             ],
-            columns=["紹介先", "紹介件数", "受諾", "辞退", "完了"],
         ),
-        "KPI": pd.DataFrame(
+        "KPI": (
+            ["指標", "目標値", "実績値", "評価"],
             [(k["name"], k["target"], k["actual"], k["grade"]) for k in report["kpis"]],
-            columns=["指標", "目標値", "実績値", "評価"],
         ),
-        "相談事例": pd.DataFrame(
+        "相談事例": (
+            ["受付番号", "相談者", "相談内容区分", "相談内容", "センターによる支援"],
             [
                 (e["reference"], e["requester"], e["category_label"], e["request"], e["support"])
                 for e in report["examples"]
             ],
-            columns=["受付番号", "相談者", "相談内容区分", "相談内容", "センターによる支援"],
         ),
     }
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return buffer.getvalue()
+    return xlsx_bytes(sheets)
 
 
 FONT_CANDIDATES = [
