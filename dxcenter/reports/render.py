@@ -1,17 +1,14 @@
 """Outputs of the yearly report: CSV (long format), XLSX (a sheet per table), PDF (A4)."""
 
 import io
-import logging
-from pathlib import Path
 
 from django.utils import translation
 
 from dxcenter.common.dates import format_date_ja
 from dxcenter.common.models import Municipality
+from dxcenter.common.pdf import japanese_font, text_paragraph
 from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 from dxcenter.common.vocab import Category, RequesterType
-
-logger = logging.getLogger(__name__)
 
 CHANNEL_LABELS = {
     "web": "ウェブ",
@@ -172,32 +169,6 @@ def to_xlsx(report: dict) -> bytes:
     return xlsx_bytes(sheets)
 
 
-FONT_CANDIDATES = [
-    ("BIZUDGothic", "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf"),
-    ("IPAexGothic", "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"),
-    ("IPAexGothic", "/usr/share/fonts/truetype/ipaexfont-gothic/ipaexg.ttf"),
-]
-
-
-def japanese_font() -> str:
-    """Embed BIZ UD Gothic, else IPAex; the built-in CID font only as a logged fallback."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for name, path in FONT_CANDIDATES:
-        if name in pdfmetrics.getRegisteredFontNames():
-            return name
-        if Path(path).exists():
-            pdfmetrics.registerFont(TTFont(name, path))
-            return name
-    logger.warning(
-        "No Japanese TrueType font found; falling back to HeiseiKakuGo-W5 (not embedded)"
-    )
-    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
-    return "HeiseiKakuGo-W5"
-
-
 def _wrap(label: str, width: int = 13) -> str:
     """A long label over several lines (the chart's axis labels do not wrap by themselves)."""
     return "\n".join(label[i : i + width] for i in range(0, len(label), width)) or label
@@ -241,7 +212,8 @@ def to_pdf(report: dict) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = japanese_font()
     labels = _labels()
@@ -265,17 +237,19 @@ def to_pdf(report: dict) -> bytes:
         t.setStyle(TableStyle(style))
         return t
 
+    # The widest date (two-digit month and day) on one line, plus the cell's 6 pt paddings.
+    date_width = max(22 * mm, stringWidth("0000年00月00日", font, small.fontSize) + 14)
     cases = report["cases"]
     cumulative = report["cumulative"]
     story = [
-        Paragraph(f"「みえDXセンター」の取組について　{report['label']}", title),
-        Paragraph(
+        text_paragraph(f"「みえDXセンター」の取組について　{report['label']}", title),
+        text_paragraph(
             f"対象期間: {_japanese_date(report['period']['start'])} 〜 "
             f"{_japanese_date(report['period']['end'])}",
             body,
         ),
-        Paragraph("1 相談件数", heading),
-        Paragraph(
+        text_paragraph("1 相談件数", heading),
+        text_paragraph(
             f"相談件数 {cumulative['total']}件（"
             + "、".join(f"{y}年度: {n}件" for y, n in cumulative["by_fiscal_year"].items())
             + f"）。うち{report['label']} {cases['total']}件。",
@@ -294,13 +268,13 @@ def to_pdf(report: dict) -> bytes:
             ],
             [70 * mm, 30 * mm, 30 * mm],
         ),
-        Paragraph("2 相談者区分別（当該年度）", heading),
+        text_paragraph("2 相談者区分別（当該年度）", heading),
         _bar_chart(
             [(labels["requester_type"][c], n) for c, n in cases["by_requester_type"].items()],
             font,
             height=90,
         ),
-        Paragraph("3 相談内容区分別", heading),
+        text_paragraph("3 相談内容区分別", heading),
         grid(
             [["相談内容区分", "当該年度", "累計"]]
             + [
@@ -318,15 +292,15 @@ def to_pdf(report: dict) -> bytes:
     ]
     if report["examples"]:
         story += [
-            Paragraph("4 具体的な相談内容（主なもの）", heading),
+            text_paragraph("4 具体的な相談内容（主なもの）", heading),
             grid(
                 [["相談者", "区分", "相談内容", "センターによる支援"]]
                 + [
                     [
-                        Paragraph(e["requester"], small),
-                        Paragraph(e["category_label"], small),
-                        Paragraph(e["request"], small),
-                        Paragraph(e["support"], small),
+                        text_paragraph(e["requester"], small),
+                        text_paragraph(e["category_label"], small),
+                        text_paragraph(e["request"], small),
+                        text_paragraph(e["support"], small),
                     ]
                     for e in report["examples"]
                 ],
@@ -334,25 +308,25 @@ def to_pdf(report: dict) -> bytes:
             ),
         ]
     story += [
-        Paragraph("5 みえDXセンターセミナー開催状況", heading),
+        text_paragraph("5 みえDXセンターセミナー開催状況", heading),
         grid(
             [["開催日", "テーマ", "講師", "参加者"]]
             + [
                 [
-                    Paragraph(_japanese_date(s["date"]), small),
-                    Paragraph(s["title"], small),
-                    Paragraph(s["lecturers"] or "—", small),
+                    text_paragraph(_japanese_date(s["date"]), small),
+                    text_paragraph(s["title"], small),
+                    text_paragraph(s["lecturers"] or "—", small),
                     f"{s['attended']}名" if s["attended"] else "—",
                 ]
                 for s in report["seminars"]
             ],
-            [22 * mm, 70 * mm, 62 * mm, 20 * mm],
+            [date_width, 92 * mm - date_width, 62 * mm, 20 * mm],
         ),
     ]
-    story.append(Paragraph("6 KPI", heading))
+    story.append(text_paragraph("6 KPI", heading))
     if not report["kpis"]:
         story.append(
-            Paragraph(
+            text_paragraph(
                 "この年度の目標値は設定されていません（管理画面の「KPI目標」で設定します）。", body
             )
         )
@@ -362,7 +336,7 @@ def to_pdf(report: dict) -> bytes:
                 [["指標", "目標値", "実績値", "評価"]]
                 + [
                     [
-                        k["name"],
+                        text_paragraph(k["name"], small),
                         k["target"],
                         k["actual"] if k["actual"] is not None else "—",
                         k["grade"] or "—",
@@ -374,7 +348,7 @@ def to_pdf(report: dict) -> bytes:
         ]
     rate = report["satisfaction"]["contribution_rate"]
     story.append(
-        Paragraph(
+        text_paragraph(
             f"支援に対する貢献度: {'—' if rate is None else f'{rate * 100:.1f}%'}"
             f"（回答 {report['satisfaction']['respondents']}件）",
             body,
