@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
 from dxcenter.common.models import Municipality
+from dxcenter.common.spreadsheets import SafeSpreadsheetExportMixin
 from dxcenter.common.vocab import Category, RequesterType
 from partners.models import Advisor, PartnerCompany
 
@@ -80,7 +81,7 @@ class OverdueColumn(Column):
     cell_template_name = "cases/admin/overdue_cell.html"
 
 
-class CaseIndexView(generic.IndexView):
+class CaseIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return case_list_for_staff()
 

@@ -1,7 +1,5 @@
 """Staff views of seminars in the Wagtail admin: rosters, check-in, walk-ins, exports."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cases.admin_views import admin_render
 from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 
 from .exceptions import RegistrationError
 from .forms import WalkInForm
@@ -90,52 +89,47 @@ def seminar_roster(request, pk):
     )
 
 
-def _export(seminar, people, kind):
-    import pandas as pd
+ROSTER_COLUMNS = [
+    "氏名",
+    "フリガナ",
+    "メールアドレス",
+    "所属",
+    "区分",
+    "所在市町",
+    "参加方法",
+    "状態",
+    "受付",
+    "当日受付",
+]
 
+
+def _export(seminar, people, kind):
     rows = [
-        {
-            "氏名": r.name,
-            "フリガナ": r.name_kana,
-            "メールアドレス": r.email,
-            "所属": r.organisation,
-            "区分": r.get_requester_type_display() if r.requester_type else "",
-            "所在市町": str(r.municipality) if r.municipality else "",
-            "参加方法": r.get_mode_display(),
-            "状態": r.get_status_display(),
-            "受付": timezone.localtime(r.checked_in_at).strftime("%Y-%m-%d %H:%M")
+        [
+            r.name,
+            r.name_kana,
+            r.email,
+            r.organisation,
+            r.get_requester_type_display() if r.requester_type else "",
+            str(r.municipality) if r.municipality else "",
+            r.get_mode_display(),
+            r.get_status_display(),
+            timezone.localtime(r.checked_in_at).strftime("%Y-%m-%d %H:%M")
             if r.checked_in_at
             else "",
-            "当日受付": "○" if r.is_walk_in else "",
-        }
+            "○" if r.is_walk_in else "",
+        ]
         for r in people
     ]
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "氏名",
-            "フリガナ",
-            "メールアドレス",
-            "所属",
-            "区分",
-            "所在市町",
-            "参加方法",
-            "状態",
-            "受付",
-            "当日受付",
-        ],
-    )
     name = f"roster-{seminar.starts_at:%Y%m%d}"
     if kind == "csv":
         response = HttpResponse(
-            frame.to_csv(index=False).encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+            csv_bytes(rows, header=ROSTER_COLUMNS), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, sheet_name="名簿")
     response = HttpResponse(
-        buffer.getvalue(),
+        xlsx_bytes({"名簿": (ROSTER_COLUMNS, rows)}),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

@@ -10,7 +10,6 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from django.db import models
 from django.utils import timezone, translation
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access_log import personal_data_access_log
 from .models import OutboxMessage
+from .pdf import japanese_font, text_paragraph
 
 
 @dataclass(frozen=True)
@@ -247,9 +247,7 @@ def disclosure_pdf(data: dict) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from dxcenter.reports.render import japanese_font
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = japanese_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6)
@@ -260,7 +258,7 @@ def disclosure_pdf(data: dict) -> bytes:
 
     def para(text: str, indent: int = 0, style=body):
         style = ParagraphStyle(f"i{indent}", parent=style, leftIndent=indent * 8)
-        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+        return text_paragraph(text, style)
 
     with translation.override("ja"):
         story = [

@@ -17,6 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from .admin_views import Forbidden403Mixin
 from .models import OutboxMessage, PersonalDataAccess, PurposeNotice
 from .services import CannotResend, outbox_resend
+from .spreadsheets import SafeSpreadsheetExportMixin
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -107,7 +108,7 @@ class PersonalDataAccessFilterSet(WagtailFilterSet):
         return queryset.filter(subject_type=case_type, subject_label__istartswith=value.strip())
 
 
-class PersonalDataAccessIndexView(Forbidden403Mixin, generic.IndexView):
+class PersonalDataAccessIndexView(Forbidden403Mixin, SafeSpreadsheetExportMixin, generic.IndexView):
     pass
 
 

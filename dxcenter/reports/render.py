@@ -1,17 +1,14 @@
 """Outputs of the yearly report: CSV (long format), XLSX (a sheet per table), PDF (A4)."""
 
-import csv
 import io
-import logging
-from pathlib import Path
 
 from django.utils import translation
 
 from dxcenter.common.dates import format_date_ja
 from dxcenter.common.models import Municipality
+from dxcenter.common.pdf import japanese_font, text_paragraph
+from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 from dxcenter.common.vocab import Category, RequesterType
-
-logger = logging.getLogger(__name__)
 
 CHANNEL_LABELS = {
     "web": "ウェブ",
@@ -76,39 +73,37 @@ def long_rows(report: dict) -> list[tuple]:
 
 
 def to_csv(report: dict) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["fiscal_year", "dimension", "code", "label", "count"])
-    writer.writerows(long_rows(report))
-    return buffer.getvalue().encode("utf-8-sig")
+    """The long table for people: UTF-8 with a BOM for Excel, text cells inert."""
+    return csv_bytes(
+        long_rows(report), header=["fiscal_year", "dimension", "code", "label", "count"]
+    )
 
 
 def to_xlsx(report: dict) -> bytes:
-    """One sheet per table with Japanese headers; pandas only shapes the small result."""
-    import pandas as pd
-
+    """One sheet per table with Japanese headers, every text cell inert."""
     labels = _labels()
     cases = report["cases"]
     cumulative = report["cumulative"]
     first = cases["first_response"]
 
     def table(mapping, dimension, header):
-        return pd.DataFrame(
+        return (
+            [header, "件数"],
             [(labels[dimension].get(code, code), n) for code, n in mapping.items()],
-            columns=[header, "件数"],
         )
 
     def both(mapping, cumulative_mapping, dimension, header):
-        return pd.DataFrame(
+        return (
+            [header, "当該年度", "累計"],
             [
                 (labels[dimension].get(code, code), n, cumulative_mapping.get(code, 0))
                 for code, n in mapping.items()
             ],
-            columns=[header, "当該年度", "累計"],
         )
 
     sheets = {
-        "概要": pd.DataFrame(
+        "概要": (
+            ["項目", "値"],
             [
                 ("年度", report["label"]),
                 ("期間", f"{report['period']['start']} 〜 {report['period']['end']}"),
@@ -120,7 +115,6 @@ def to_xlsx(report: dict) -> bytes:
                 ("支援に対する貢献度", report["satisfaction"]["contribution_rate"]),
                 ("貢献度の回答数", report["satisfaction"]["respondents"]),
             ],
-            columns=["項目", "値"],
         ),
         "相談者区分": both(
             cases["by_requester_type"],
@@ -131,17 +125,16 @@ def to_xlsx(report: dict) -> bytes:
         "相談内容区分": both(
             cases["by_category"], cumulative["by_category"], "category", "相談内容区分"
         ),
-        "月別": pd.DataFrame(
-            [(m, n) for m, n in cases["by_month"].items()], columns=["月", "件数"]
-        ),
+        "月別": (["月", "件数"], list(cases["by_month"].items())),
         "市町別": table(cases["by_municipality"], "municipality", "市町"),
         "受付経路": table(cases["by_channel"], "channel", "受付経路"),
         "状況": table(cases["by_status"], "status", "状況"),
-        "年度別累計": pd.DataFrame(
+        "年度別累計": (
+            ["年度", "件数"],
             [(f"{y}年度", n) for y, n in report["cumulative"]["by_fiscal_year"].items()],
-            columns=["年度", "件数"],
         ),
-        "セミナー": pd.DataFrame(
+        "セミナー": (
+            ["開催日", "テーマ", "講師", "申込者数", "参加者数", "満足度"],
             [
                 (
                     s["date"],
@@ -153,58 +146,27 @@ def to_xlsx(report: dict) -> bytes:
                 )
                 for s in report["seminars"]
             ],
-            columns=["開催日", "テーマ", "講師", "申込者数", "参加者数", "満足度"],
         ),
-        "紹介": pd.DataFrame(
+        "紹介": (
+            ["紹介先", "紹介件数", "受諾", "辞退", "完了"],
             [
                 (r["assignee"], r["referred"], r["accepted"], r["declined"], r["done"])
                 for r in report["referrals"]
             ],
-            columns=["紹介先", "紹介件数", "受諾", "辞退", "完了"],
         ),
-        "KPI": pd.DataFrame(
+        "KPI": (
+            ["指標", "目標値", "実績値", "評価"],
             [(k["name"], k["target"], k["actual"], k["grade"]) for k in report["kpis"]],
-            columns=["指標", "目標値", "実績値", "評価"],
         ),
-        "相談事例": pd.DataFrame(
+        "相談事例": (
+            ["受付番号", "相談者", "相談内容区分", "相談内容", "センターによる支援"],
             [
                 (e["reference"], e["requester"], e["category_label"], e["request"], e["support"])
                 for e in report["examples"]
             ],
-            columns=["受付番号", "相談者", "相談内容区分", "相談内容", "センターによる支援"],
         ),
     }
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return buffer.getvalue()
-
-
-FONT_CANDIDATES = [
-    ("BIZUDGothic", "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf"),
-    ("IPAexGothic", "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"),
-    ("IPAexGothic", "/usr/share/fonts/truetype/ipaexfont-gothic/ipaexg.ttf"),
-]
-
-
-def japanese_font() -> str:
-    """Embed BIZ UD Gothic, else IPAex; the built-in CID font only as a logged fallback."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for name, path in FONT_CANDIDATES:
-        if name in pdfmetrics.getRegisteredFontNames():
-            return name
-        if Path(path).exists():
-            pdfmetrics.registerFont(TTFont(name, path))
-            return name
-    logger.warning(
-        "No Japanese TrueType font found; falling back to HeiseiKakuGo-W5 (not embedded)"
-    )
-    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
-    return "HeiseiKakuGo-W5"
+    return xlsx_bytes(sheets)
 
 
 def _wrap(label: str, width: int = 13) -> str:
@@ -250,7 +212,8 @@ def to_pdf(report: dict) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = japanese_font()
     labels = _labels()
@@ -274,17 +237,19 @@ def to_pdf(report: dict) -> bytes:
         t.setStyle(TableStyle(style))
         return t
 
+    # The widest date (two-digit month and day) on one line, plus the cell's 6 pt paddings.
+    date_width = max(22 * mm, stringWidth("0000年00月00日", font, small.fontSize) + 14)
     cases = report["cases"]
     cumulative = report["cumulative"]
     story = [
-        Paragraph(f"「みえDXセンター」の取組について　{report['label']}", title),
-        Paragraph(
+        text_paragraph(f"「みえDXセンター」の取組について　{report['label']}", title),
+        text_paragraph(
             f"対象期間: {_japanese_date(report['period']['start'])} 〜 "
             f"{_japanese_date(report['period']['end'])}",
             body,
         ),
-        Paragraph("1 相談件数", heading),
-        Paragraph(
+        text_paragraph("1 相談件数", heading),
+        text_paragraph(
             f"相談件数 {cumulative['total']}件（"
             + "、".join(f"{y}年度: {n}件" for y, n in cumulative["by_fiscal_year"].items())
             + f"）。うち{report['label']} {cases['total']}件。",
@@ -303,13 +268,13 @@ def to_pdf(report: dict) -> bytes:
             ],
             [70 * mm, 30 * mm, 30 * mm],
         ),
-        Paragraph("2 相談者区分別（当該年度）", heading),
+        text_paragraph("2 相談者区分別（当該年度）", heading),
         _bar_chart(
             [(labels["requester_type"][c], n) for c, n in cases["by_requester_type"].items()],
             font,
             height=90,
         ),
-        Paragraph("3 相談内容区分別", heading),
+        text_paragraph("3 相談内容区分別", heading),
         grid(
             [["相談内容区分", "当該年度", "累計"]]
             + [
@@ -327,15 +292,15 @@ def to_pdf(report: dict) -> bytes:
     ]
     if report["examples"]:
         story += [
-            Paragraph("4 具体的な相談内容（主なもの）", heading),
+            text_paragraph("4 具体的な相談内容（主なもの）", heading),
             grid(
                 [["相談者", "区分", "相談内容", "センターによる支援"]]
                 + [
                     [
-                        Paragraph(e["requester"], small),
-                        Paragraph(e["category_label"], small),
-                        Paragraph(e["request"], small),
-                        Paragraph(e["support"], small),
+                        text_paragraph(e["requester"], small),
+                        text_paragraph(e["category_label"], small),
+                        text_paragraph(e["request"], small),
+                        text_paragraph(e["support"], small),
                     ]
                     for e in report["examples"]
                 ],
@@ -343,25 +308,25 @@ def to_pdf(report: dict) -> bytes:
             ),
         ]
     story += [
-        Paragraph("5 みえDXセンターセミナー開催状況", heading),
+        text_paragraph("5 みえDXセンターセミナー開催状況", heading),
         grid(
             [["開催日", "テーマ", "講師", "参加者"]]
             + [
                 [
-                    Paragraph(_japanese_date(s["date"]), small),
-                    Paragraph(s["title"], small),
-                    Paragraph(s["lecturers"] or "—", small),
+                    text_paragraph(_japanese_date(s["date"]), small),
+                    text_paragraph(s["title"], small),
+                    text_paragraph(s["lecturers"] or "—", small),
                     f"{s['attended']}名" if s["attended"] else "—",
                 ]
                 for s in report["seminars"]
             ],
-            [22 * mm, 70 * mm, 62 * mm, 20 * mm],
+            [date_width, 92 * mm - date_width, 62 * mm, 20 * mm],
         ),
     ]
-    story.append(Paragraph("6 KPI", heading))
+    story.append(text_paragraph("6 KPI", heading))
     if not report["kpis"]:
         story.append(
-            Paragraph(
+            text_paragraph(
                 "この年度の目標値は設定されていません（管理画面の「KPI目標」で設定します）。", body
             )
         )
@@ -371,7 +336,7 @@ def to_pdf(report: dict) -> bytes:
                 [["指標", "目標値", "実績値", "評価"]]
                 + [
                     [
-                        k["name"],
+                        text_paragraph(k["name"], small),
                         k["target"],
                         k["actual"] if k["actual"] is not None else "—",
                         k["grade"] or "—",
@@ -383,7 +348,7 @@ def to_pdf(report: dict) -> bytes:
         ]
     rate = report["satisfaction"]["contribution_rate"]
     story.append(
-        Paragraph(
+        text_paragraph(
             f"支援に対する貢献度: {'—' if rate is None else f'{rate * 100:.1f}%'}"
             f"（回答 {report['satisfaction']['respondents']}件）",
             body,
