@@ -165,6 +165,8 @@ RELATIVE = [
         36,
         "held",
     ),
+    # Held seminars 20 to 400 days back: the previous fiscal year always has one.
+    (-400, "県内事業者のためのDX入門", ["上野 さくら"], [], 60, 100, 30, "held"),
 ]
 PEOPLE = [
     ("伊藤 陽菜", "イトウ ヒナ"),

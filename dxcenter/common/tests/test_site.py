@@ -1,12 +1,9 @@
-import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from django.core.management import call_command
 
 from cms import demo
 
@@ -53,19 +50,6 @@ def test_date_input_accepts_slashes(settings):
         field = forms.DateField()
         assert str(field.clean("2025/04/01")) == "2025-04-01"
         assert str(field.clean("2025-04-01")) == "2025-04-01"
-
-
-def test_seed_demo_is_idempotent(db):
-    call_command("seed_demo", "--password", "demo-pass-1234", stdout=io.StringIO())
-    from cases.models import Case
-    from partners.models import Advisor, PartnerCompany
-
-    first = Case.objects.count()
-    call_command("seed_demo", stdout=io.StringIO())
-    assert Case.objects.count() == first
-    assert Advisor.objects.count() == 18
-    assert PartnerCompany.objects.count() == 11
-    assert Case.objects.filter(fiscal_year__in=[2021, 2022]).count() == 81
 
 
 def under_production(*command: str, **overrides):
