@@ -11,10 +11,16 @@ every login asks for a code before the admin opens.
 
 import time
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import Permission
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,10 +30,12 @@ SESSION_STARTED = "_dx_login_at"
 
 
 def lockout_username(request, credentials=None) -> str:
-    """The name django-axes counts failures against: trimmed and lower-cased.
+    """The name django-axes counts failures against: the account, however it was typed.
 
-    Both logins accept the e-mail address in any case (partners.auth.EmailBackend), so
-    ``Tanaka@…`` and ``tanaka@…`` are the same account and must share one failure count.
+    Both logins accept the username or the e-mail address, in any case (ModelBackend and
+    partners.auth.EmailBackend), so ``staff1``, ``STAFF1`` and ``staff1@…`` are one account and
+    share one failure count: the account's username, lower-cased. A name that matches no account
+    is counted as typed (trimmed, lower-cased).
     """
     field = str(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
     if credentials and credentials.get(field):
@@ -35,7 +43,65 @@ def lockout_username(request, credentials=None) -> str:
     else:
         data = getattr(request, "POST", None) or {}
         name = data.get(field, "")
-    return (name or "").strip().lower()
+    typed = str(name or "").strip()
+    if not typed:
+        return ""
+    cache = getattr(request, "_dx_lockout_names", None)
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._dx_lockout_names = cache
+    if typed not in cache:
+        cache[typed] = _account_name(typed)
+    return cache[typed]
+
+
+def _account_name(typed: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()._default_manager.order_by("pk")
+    user = users.filter(username__iexact=typed).first()
+    if user is None and "@" in typed:
+        user = users.filter(email__iexact=typed).first()
+    return (user.get_username() if user is not None else typed).lower()
+
+
+def ip_failure_limit() -> int:
+    return int(getattr(settings, "DXCENTER_LOGIN_IP_FAILURE_LIMIT", 20))
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes with two separate counts: per account (AXES_FAILURE_LIMIT) and per client
+    address (DXCENTER_LOGIN_IP_FAILURE_LIMIT, higher: an office shares one address).
+
+    A successful login clears only the account's own count, never the address's: otherwise an
+    attacker could log in to their own account between guesses and start every count afresh.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        name = lockout_username(request, credentials)
+        threshold = get_cool_off_threshold(request)
+        recent = AccessAttempt.objects.filter(attempt_time__gte=threshold)
+        by_account = (
+            recent.filter(username=name).aggregate(n=Sum("failures_since_start"))["n"] or 0
+            if name
+            else 0
+        )
+        by_address = (
+            recent.filter(ip_address=request.axes_ip_address).aggregate(
+                n=Sum("failures_since_start")
+            )["n"]
+            or 0
+        )
+        limit = get_failure_limit(request, credentials)
+        return limit if by_address >= ip_failure_limit() else by_account
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        name = lockout_username(request, credentials)
+        if not name:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=name).delete()
+        return count
 
 
 def requires_otp(user) -> bool:
