@@ -27,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from .mail import outbox_add, register_secret_builder
 from .ratelimit import client_ip, parse_rate
+from .security import is_staff_account
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +59,6 @@ def register_reset_audience(
         return {"reset_url": reset_url(_AUDIENCES[name], context.get("user_id"))}
 
     register_secret_builder(template, build)
-
-
-def is_staff_account(user) -> bool:
-    """Anyone who may use the Wagtail admin: superusers, Django staff, admin-access groups."""
-    return bool(user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin"))
 
 
 def _matching_users(email: str, audience: Audience) -> Iterable:
@@ -119,7 +115,7 @@ def password_reset_request(request, email: str, audience: str) -> bool:
         if over_address or over_ip:
             logger.warning("password reset rate limit reached (%s)", audience)
             return False
-    transaction.on_commit(lambda: password_reset_dispatch.enqueue(email, audience))
+    password_reset_dispatch.enqueue(email, audience)
     return True
 
 

@@ -3,10 +3,12 @@
 Idle sessions end after SESSION_COOKIE_AGE (30 minutes, renewed on every request). On top of
 that a session ends SESSION_ABSOLUTE_SECONDS after login however active it is.
 
-TOTP (django-otp) is compulsory in the Wagtail admin for members of any group that holds the
-permission ``common.require_otp`` (edit the group in 設定 → グループ). A member without a device
-is led to set one up (QR code for an authenticator app, then one code to confirm); afterwards
-every login asks for a code before the admin opens.
+TOTP (django-otp) is compulsory for staff, managers and superusers (DXCENTER_REQUIRE_STAFF_OTP,
+on in production), for members of any group that holds the permission ``common.require_otp``,
+and for anyone who set up a device (partners may opt in from the portal). A person without a
+device is led to set one up (QR code for an authenticator app, one code to confirm, then
+one-time recovery codes); afterwards every login asks for a code before the admin or the portal
+opens.
 """
 
 import time
@@ -104,9 +106,30 @@ class LockoutHandler(AxesDatabaseHandler):
         return count
 
 
+def is_staff_account(user) -> bool:
+    """Anyone who may use the Wagtail admin: superusers, Django staff, admin-access groups."""
+    return bool(user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin"))
+
+
+def has_otp_device(user) -> bool:
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)
+
+
 def requires_otp(user) -> bool:
+    """Whether this account must enter a second factor before it may work.
+
+    Staff, managers and superusers always (unless DXCENTER_REQUIRE_STAFF_OTP is off, which
+    production refuses); anyone who set up a device (partners who opted in from the portal);
+    members of a group given the permission ``common.require_otp``.
+    """
     if not user.is_authenticated:
         return False
+    if settings.DXCENTER_REQUIRE_STAFF_OTP and is_staff_account(user):
+        return True
+    if has_otp_device(user):
+        return True
     return Permission.objects.filter(
         group__user=user, codename="require_otp", content_type__app_label="common"
     ).exists()
@@ -137,26 +160,46 @@ class SessionLimitMiddleware:
 
 
 class AdminOTPMiddleware:
-    """Send unverified members of groups that require TOTP to the code page before the admin."""
+    """Send accounts that need a second factor to the code page until they have entered one.
 
-    OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/otp/", "/admin/jsi18n/")
+    In the admin (/admin/) and in the partner portal (/partner/, /en/partner/); the login,
+    logout, password-reset and code pages stay open. A person without a device is led through
+    setting one up on the same page.
+    """
+
+    ADMIN_OPEN = (
+        "/admin/login/",
+        "/admin/logout/",
+        "/admin/otp/",
+        "/admin/jsi18n/",
+        "/admin/password_reset/",
+    )
+    PORTAL_OPEN = ("login/", "logout/", "password-reset/", "reset/", "otp/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path_info
+        target = self._code_page(request.path_info)
         user = getattr(request, "user", None)
         if (
-            path.startswith("/admin/")
-            and not path.startswith(self.OPEN_PATHS)
+            target
             and user is not None
             and user.is_authenticated
             and not user.is_verified()
             and requires_otp(user)
         ):
-            return redirect(f"{reverse('admin_otp')}?{urlencode({'next': path})}")
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.path_info})}")
         return self.get_response(request)
+
+    def _code_page(self, path: str) -> str | None:
+        if path.startswith("/admin/"):
+            return None if path.startswith(self.ADMIN_OPEN) else "admin_otp"
+        for prefix in ("/partner/", "/en/partner/"):
+            if path.startswith(prefix):
+                rest = path[len(prefix) :]
+                return None if rest.startswith(self.PORTAL_OPEN) else "partner:otp"
+        return None
 
 
 def safe_next(request, fallback: str = "/admin/") -> str:

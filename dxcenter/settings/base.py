@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time recovery codes
     # django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -242,6 +243,10 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 # One count per account however the name is typed, and the same client address as the rate limit.
 AXES_USERNAME_CALLABLE = "dxcenter.common.security.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "dxcenter.common.ratelimit.client_ip"
+# Second factor (TOTP) for staff, managers and superusers. Production refuses to start without
+# it; development and the tests may turn it off (DXCENTER_REQUIRE_STAFF_OTP=false).
+DXCENTER_REQUIRE_STAFF_OTP = env_bool("DXCENTER_REQUIRE_STAFF_OTP", True)
+OTP_TOTP_ISSUER = "みえDXセンター"
 # Reverse proxies in front of Django that append to X-Forwarded-For (0: none, trust REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
