@@ -37,6 +37,6 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0006_manager_personal_data_export"),
-        ("common", "0007_unlock_login_permission"),
+        ("common", "0008_unlock_login_permission"),
     ]
     operations = [migrations.RunPython(grant, revoke)]

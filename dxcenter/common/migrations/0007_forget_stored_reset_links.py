@@ -11,5 +11,5 @@ def forget_links(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("common", "0005_otp_permission")]
+    dependencies = [("common", "0006_cache_table")]
     operations = [migrations.RunPython(forget_links, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('common', '0006_forget_stored_reset_links'),
+        ('common', '0007_forget_stored_reset_links'),
     ]
 
     operations = [
