@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("相談案件")
+
+    def ready(self):
+        from .portal import password_reset  # noqa: F401 - registers the portal's reset audience

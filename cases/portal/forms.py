@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import clean_text
+from dxcenter.common.forms import OutboxPasswordResetMixin
 
 
 class PortalLoginForm(AuthenticationForm):
@@ -69,30 +70,8 @@ class AttachmentForm(forms.Form):
     )
 
 
-class PortalPasswordResetForm(PasswordResetForm):
-    """Password reset mail goes through the outbox like every other mail."""
+class PortalPasswordResetForm(OutboxPasswordResetMixin, PasswordResetForm):
+    """Resets partners and advisors only; staff use the admin's own form."""
 
     email = forms.EmailField(label=_("メールアドレス"), max_length=254)
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        from django.urls import reverse
-
-        from dxcenter.common.mail import outbox_add
-
-        path = reverse(
-            "partner:password_reset_confirm",
-            kwargs={"uidb64": context["uid"], "token": context["token"]},
-        )
-        outbox_add(
-            to=to_email,
-            template="password_reset",
-            context={"reset_url": f"{context['protocol']}://{context['domain']}{path}"},
-        )
+    reset_audience = "portal"

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from dxcenter.common import otp_views
+
 from . import views
 from .forms import PortalPasswordResetForm
 
@@ -37,6 +39,8 @@ urlpatterns = [
         ),
         name="password_reset_confirm",
     ),
+    # Second factor: partners opt in here; once set up, every login asks for a code.
+    path("otp/", otp_views.portal_otp, name="otp"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/accept/", views.accept, name="accept"),
     path("assignments/<int:pk>/decline/", views.decline, name="decline"),

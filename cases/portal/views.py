@@ -28,6 +28,7 @@ from cases.services import (
     assignment_resolve,
 )
 from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.security import has_otp_device
 
 from .forms import AttachmentForm, DeclineForm, PortalLoginForm, PortalNoteForm, ResolveForm
 from .selectors import (
@@ -76,7 +77,11 @@ def home(request):
     return render(
         request,
         "cases/portal/home.html",
-        {"groups": assignment_groups(request.user), "today": timezone.localdate()},
+        {
+            "groups": assignment_groups(request.user),
+            "today": timezone.localdate(),
+            "otp_enabled": has_otp_device(request.user),
+        },
     )
 
 

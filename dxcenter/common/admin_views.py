@@ -1,12 +1,15 @@
-"""Manager pages in the Wagtail admin for personal data: disclosure (開示請求)."""
+"""Manager pages in the Wagtail admin: disclosure (開示請求), login lockouts."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -70,3 +73,50 @@ class DisclosureView(Forbidden403Mixin, WagtailAdminTemplateMixin, FormView):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+UNLOCK_PERMISSION = "common.unlock_login"
+
+
+class LoginLockoutsView(Forbidden403Mixin, WagtailAdminTemplateMixin, TemplateView):
+    """Accounts and addresses locked after wrong passwords; a manager may lift one."""
+
+    template_name = "common/admin/lockouts.html"
+    page_title = _("ログイン制限")
+    header_icon = "lock"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(UNLOCK_PERMISSION):
+            return permission_denied(request, PermissionDenied())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        from .security import ip_failure_limit
+        from .selectors import login_lockouts
+
+        return {
+            **super().get_context_data(**kwargs),
+            **login_lockouts(),
+            "account_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": ip_failure_limit(),
+        }
+
+
+@require_POST
+def login_unlock_view(request):
+    from .services import login_unlock
+
+    if not request.user.has_perm(UNLOCK_PERMISSION):
+        return permission_denied(request, PermissionDenied())
+    username = request.POST.get("username", "").strip()[:150]
+    ip_address = request.POST.get("ip_address", "").strip()[:45]
+    if login_unlock(by=request.user, username=username, ip_address=ip_address):
+        messages.success(request, _("ログイン制限を解除しました。"))
+    else:
+        messages.info(request, _("解除するログイン制限はありませんでした。"))
+    return redirect("login_lockouts")

@@ -15,7 +15,7 @@ class CommonConfig(AppConfig):
         autodiscover_modules("tasks", "retention", "disclosure")
         from django.db.models.signals import post_delete, post_save
 
-        from . import security, webhooks  # noqa: F401 - signal receivers
+        from . import password_reset, security, webhooks  # noqa: F401 - receivers, registries
         from .models import PurposeNotice
 
         post_save.connect(PurposeNotice.forget_current, sender=PurposeNotice, weak=False)

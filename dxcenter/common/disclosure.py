@@ -123,11 +123,20 @@ def disclosure_log(*, user, email: str, fmt: str) -> int:
 
 @disclosure_section("mails", title=_("送信したメール"), order=90)
 def mails_disclosed(email: str) -> list[dict]:
-    """Every mail queued to the address, with the text it was sent with."""
-    from .mail import render_message
+    """Every mail queued to the address, with the text it was sent with.
+
+    Authentication mail (password reset) is left out: it is about the account, not the person's
+    dealings with the center, and its link must never leave the system in a file.
+    """
+    from .mail import authentication_templates, render_message
 
     records = []
-    for message in OutboxMessage.objects.filter(to_email__iexact=email).order_by("created_at"):
+    messages = (
+        OutboxMessage.objects.filter(to_email__iexact=email)
+        .exclude(template__in=authentication_templates())
+        .order_by("created_at")
+    )
+    for message in messages:
         try:
             subject, body, _html = render_message(message)
         except Exception:

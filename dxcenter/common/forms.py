@@ -31,3 +31,18 @@ class HoneypotMixin(forms.Form):
 def required_label(label: str) -> str:
     """Label text with ※必須 (the templates mark it up)."""
     return str(label)
+
+
+class OutboxPasswordResetMixin:
+    """A password-reset form whose `save` resets only its login's people, through the outbox.
+
+    The view calls `save(request=…, …)`; the arguments for Django's own mail are ignored: the
+    mail is rendered when sent (dxcenter.common.password_reset).
+    """
+
+    reset_audience = ""
+
+    def save(self, request=None, **kwargs):
+        from .password_reset import password_reset_request
+
+        password_reset_request(request, self.cleaned_data["email"], self.reset_audience)

@@ -72,8 +72,30 @@ def center_settings():
     return CenterSettings.for_site(site) if site else CenterSettings()
 
 
-def render_message(message: OutboxMessage) -> tuple[str, str, str | None]:
-    """Render subject, plain-text body and (where a template exists) HTML body."""
+# Mail that carries a secret (a password-reset link): the stored row holds only ids, and the
+# secret is made by the registered builder when the message is sent, never stored, never shown
+# in the admin, never disclosed. Such mail is "authentication mail" and stays out of disclosures.
+_SECRET_BUILDERS: dict[str, Callable[[dict], dict]] = {}
+
+
+def register_secret_builder(template: str, builder: Callable[[dict], dict]) -> None:
+    """`builder(stored_context)` returns the extra context (the secret) for one sending."""
+    _SECRET_BUILDERS[template] = builder
+
+
+def authentication_templates() -> list[str]:
+    """The mail types that carry a secret; they are never disclosed."""
+    return sorted(_SECRET_BUILDERS)
+
+
+def render_message(
+    message: OutboxMessage, *, for_sending: bool = False
+) -> tuple[str, str, str | None]:
+    """Render subject, plain-text body and (where a template exists) HTML body.
+
+    Only the sending task passes ``for_sending``: then, and only then, a mail that carries a
+    secret gets it (``register_secret_builder``).
+    """
     base = f"mail/{message.template}"
     lang = message.language
     with translation.override(lang):
@@ -84,6 +106,9 @@ def render_message(message: OutboxMessage) -> tuple[str, str, str | None]:
             "signature": center.signature(lang),
             "center": center,
         }
+        builder = _SECRET_BUILDERS.get(message.template)
+        if builder is not None and for_sending:
+            context.update(builder(message.context))
         # Each message type has a file per language (body.ja.txt, body.en.txt), or one file
         # that translates itself with gettext (body.txt).
         subject = " ".join(

@@ -213,6 +213,8 @@ class CenterSettings(BaseSiteSetting):
             # Granted to a group, it makes the TOTP second factor compulsory in the admin for
             # its members (dxcenter.common.security). Superusers are not forced by it.
             ("require_otp", _("管理画面で二要素認証（TOTP）を必須にする")),
+            # センター管理者: lift a login lockout (管理画面 → ログイン制限).
+            ("unlock_login", _("ログイン制限を解除する")),
         ]
 
     def signature(self, language: str = "ja") -> str:

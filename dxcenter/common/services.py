@@ -23,3 +23,33 @@ def outbox_resend(*, message: OutboxMessage) -> OutboxMessage:
         attempts = message.attempts
         transaction.on_commit(lambda: send_outbox_message.enqueue(message.pk, attempts))
     return message
+
+
+def login_unlock(*, by, username: str = "", ip_address: str = "") -> int:
+    """Lift a lockout (an account's, or a client address's); the unlock is in the access log."""
+    from axes.models import AccessAttempt
+
+    from django.contrib.auth import get_user_model
+
+    from .access_log import personal_data_access_log
+
+    if not (username or ip_address):
+        return 0
+    with transaction.atomic():
+        attempts = AccessAttempt.objects.all()
+        attempts = (
+            attempts.filter(username=username)
+            if username
+            else attempts.filter(ip_address=ip_address)
+        )
+        count, _ = attempts.delete()
+        account = None
+        if username:
+            account = get_user_model()._default_manager.filter(username__iexact=username).first()
+        personal_data_access_log(
+            user=by,
+            subject=account,
+            context="login_unlock",
+            label=f"ログイン制限の解除 {username or ip_address}",
+        )
+    return count

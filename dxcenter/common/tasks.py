@@ -46,7 +46,7 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
         if after_attempts is not None and message.attempts != after_attempts:
             return "skipped"
         try:
-            subject, body, html = render_message(message)
+            subject, body, html = render_message(message, for_sending=True)
             attachments = attachment_payloads(message)
         except Exception as exc:
             message.attempts += 1
@@ -89,6 +89,14 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
         message.last_error = ""
         message.save()
         return message.state
+
+
+@task()
+def password_reset_dispatch(email: str, audience: str) -> int:
+    """Queue the reset mail(s) for a request; runs in the worker, so the form answers alike."""
+    from .password_reset import password_reset_queue
+
+    return password_reset_queue(email, audience)
 
 
 def _enqueue_retry(message_id: int, retry_at: dt.datetime, attempts: int) -> None:

@@ -6,7 +6,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.contrib.settings.registry import register_setting
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import EXPORT_PERMISSION, DisclosureView
+from .admin_views import (
+    EXPORT_PERMISSION,
+    UNLOCK_PERMISSION,
+    DisclosureView,
+    LoginLockoutsView,
+    login_unlock_view,
+)
 from .models import CenterSettings, OutboxMessage, PersonalDataAccess, PurposeNotice
 from .viewsets import (
     OutboxMessageViewSet,
@@ -45,6 +51,26 @@ class DisclosureMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_disclosure_menu():
     return DisclosureMenuItem(_("開示請求"), reverse("disclosure"), icon_name="download", order=920)
+
+
+@hooks.register("register_admin_urls")
+def register_lockout_urls():
+    return [
+        path("lockouts/", LoginLockoutsView.as_view(), name="login_lockouts"),
+        path("lockouts/unlock/", login_unlock_view, name="login_unlock"),
+    ]
+
+
+class LockoutsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(UNLOCK_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_lockouts_menu():
+    return LockoutsMenuItem(
+        _("ログイン制限"), reverse("login_lockouts"), icon_name="lock", order=930
+    )
 
 
 @hooks.register("insert_global_admin_css")

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time recovery codes
     # django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -224,19 +225,28 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Staff reset their password here, partners in the portal; neither form resets the other's people.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "dxcenter.common.auth_forms.AdminPasswordResetForm"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# django-axes: 5 failures per account and IP lock for 30 minutes.
+# django-axes: 5 failures against one account (from anywhere, however its name is typed) lock
+# it for 30 minutes; separately, 20 failures from one client address lock that address.
 AXES_FAILURE_LIMIT = 5
+DXCENTER_LOGIN_IP_FAILURE_LIMIT = int(env("LOGIN_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "dxcenter.common.security.LockoutHandler"
+AXES_RESET_ON_SUCCESS = True  # the account's own count only (LockoutHandler)
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 # One count per account however the name is typed, and the same client address as the rate limit.
 AXES_USERNAME_CALLABLE = "dxcenter.common.security.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "dxcenter.common.ratelimit.client_ip"
+# Second factor (TOTP) for staff, managers and superusers. Production refuses to start without
+# it; development and the tests may turn it off (DXCENTER_REQUIRE_STAFF_OTP=false).
+DXCENTER_REQUIRE_STAFF_OTP = env_bool("DXCENTER_REQUIRE_STAFF_OTP", True)
+OTP_TOTP_ISSUER = "みえDXセンター"
 # Reverse proxies in front of Django that append to X-Forwarded-For (0: none, trust REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
@@ -269,6 +279,9 @@ DXCENTER_ACCESS_LOG_RETENTION_DAYS = int(env("ACCESS_LOG_RETENTION_DAYS", "400")
 DXCENTER_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 DXCENTER_PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 DXCENTER_PUBLIC_POST_RATE = env("PUBLIC_POST_RATE", "5/600")  # requests / seconds per IP
+# Password-reset requests (both logins): per address asked for, and per client address.
+DXCENTER_PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", "3/3600")
+DXCENTER_PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", "10/3600")
 
 LOGGING = {
     "version": 1,

@@ -19,3 +19,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # Keep database connections across requests, as production does (base sets 0 for SQLite so the
 # development server's threads never share one).
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+DXCENTER_REQUIRE_STAFF_OTP = False  # the journeys and benchmarks log in with a password only

@@ -14,6 +14,13 @@ if not SECRET_KEY or SECRET_KEY.startswith("dev-"):
 if not env("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment for production.")
 
+if not env_bool("DXCENTER_REQUIRE_STAFF_OTP", True):
+    raise ImproperlyConfigured(
+        "DXCENTER_REQUIRE_STAFF_OTP cannot be turned off in production: staff, managers and "
+        "superusers need a second factor."
+    )
+DXCENTER_REQUIRE_STAFF_OTP = True
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))

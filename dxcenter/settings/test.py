@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, env_bool
 
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
@@ -22,3 +22,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The page cache is switched on by the tests that are about it (cms/tests/test_cache.py).
 DXCENTER_PAGE_CACHE = False
+# Off unless a test turns it on (dxcenter/common/tests/test_otp.py proves it is enforced).
+DXCENTER_REQUIRE_STAFF_OTP = env_bool("DXCENTER_REQUIRE_STAFF_OTP", False)

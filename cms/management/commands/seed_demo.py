@@ -86,6 +86,16 @@ class Command(BaseCommand):
                 f"Staff login: http://127.0.0.1:8000/admin/  user: {username} "
                 "(password unchanged; pass --password to set one)"
             )
+        if settings.DXCENTER_REQUIRE_STAFF_OTP:
+            self.stdout.write(
+                "Second factor: on. The first admin login sets up an authenticator app "
+                "(QR code) and shows one-time recovery codes."
+            )
+        else:
+            self.stdout.write(
+                "Second factor: off on this machine (DXCENTER_REQUIRE_STAFF_OTP=false); "
+                "production always requires it."
+            )
 
     def _summary(self, figures: dict) -> str:
         """What the demo holds, in a few lines: the figures and the seminars a visitor can book."""
