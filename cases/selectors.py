@@ -44,8 +44,38 @@ def case_counts_for_staff_home() -> dict[str, int]:
 
 
 def case_can_refer(case: Case) -> bool:
-    """Referral needs the requester's recorded consent (APPI third-party provision)."""
-    return ConsentRecord.objects.filter(case=case, referral_consent=True).exists()
+    """Referral needs the requester's consent, and the latest record must say yes (APPI)."""
+    consent = case.consent
+    return bool(consent and consent.referral_consent)
+
+
+def case_referral_block(case: Case) -> str:
+    """Why the case cannot be referred now, in words staff can act on ("" when it can)."""
+    from django.utils.translation import gettext as _
+
+    from dxcenter.common.dates import format_date_ja
+
+    consent = case.consent
+    if consent is None:
+        return _(
+            "相談者にはまだ紹介への同意を確認していません（未確認）。"
+            "電話・メール・来所などで同意を得たら下で記録するか、同意のお願いをメールで送ってください。"
+        )
+    if consent.referral_consent:
+        return ""
+    when = format_date_ja(timezone.localtime(consent.given_at).date())
+    if consent.withdrawal:
+        return _("相談者が{date}に紹介への同意を撤回しました（{method}）。").format(
+            date=when, method=consent.get_channel_display()
+        )
+    return _(
+        "相談者は{date}の受付時に、アドバイザー・パートナーへの提供に同意していません。"
+        "後から同意を得たら下で記録するか、同意のお願いをメールで送ってください。"
+    ).format(date=when)
+
+
+def case_consent_history(case: Case) -> QuerySet[ConsentRecord]:
+    return case.consents.select_related("notice", "recorded_by").order_by("given_at", "pk")
 
 
 @dataclass(frozen=True)
@@ -105,6 +135,12 @@ def _event_text(event: CaseEvent) -> str:
         "partner_note": _("紹介先が経過を記入"),
         "attachment": _("ファイルを追加"),
         "imported": _("過去の記録から取込"),
+        "contact": _("相談者と連絡"),
+        "consent_given": _("紹介への同意を記録"),
+        "consent_refused": _("紹介への同意なしを記録"),
+        "consent_withdrawn": _("紹介への同意の撤回を記録"),
+        "consent_requested": _("同意のお願いをメールで送信"),
+        "referral_ended": _("同意撤回により紹介を終了"),
     }
     return texts.get(event.action, event.action)
 

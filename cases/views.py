@@ -13,9 +13,14 @@ from dxcenter.common.models import PurposeNotice
 from dxcenter.common.ratelimit import rate_limited
 
 from .exceptions import CaseError
-from .forms import CaseSurveyForm, IntakeForm
+from .forms import CaseSurveyForm, IntakeForm, LinkConsentForm
 from .models import Case, CaseSurvey
-from .services import case_submit, case_survey_answer
+from .services import (
+    case_submit,
+    case_survey_answer,
+    consent_give_by_link,
+    consent_link_case,
+)
 
 THANKS_SALT = "cases.consultation.thanks"
 THANKS_MAX_AGE = 60 * 60
@@ -123,4 +128,44 @@ def case_survey(request, token):
         form = CaseSurveyForm()
     return TemplateResponse(
         request, "cases/survey.html", {"form": form, "survey": survey}, status=status
+    )
+
+
+@never_cache
+@csrf_protect
+def case_consent(request, token):
+    """The requester's referral consent through the signed link staff mailed from the case.
+
+    The purpose notice is shown first; the consent is recorded with its version and the time.
+    """
+    case = consent_link_case(token)
+    if case is None:
+        raise Http404
+    notice = PurposeNotice.current(PurposeNotice.Scope.CONSULTATION)
+    consent = case.consent
+    if consent and consent.referral_consent:
+        return TemplateResponse(request, "cases/consent_done.html", {"case": case})
+    status = 200
+    form = LinkConsentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                consent_give_by_link(case=case, notice=notice)
+            except CaseError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                return HttpResponseRedirect(request.path)
+        else:
+            status = 400
+    return TemplateResponse(
+        request,
+        "cases/consent.html",
+        {
+            "form": form,
+            "case": case,
+            "notice": notice.text(get_language()) if notice else "",
+            "notice_version": notice.version if notice else "",
+        },
+        status=status,
     )
