@@ -100,6 +100,7 @@ def case_page_context(request, case: Case) -> dict:
         "attachment_form": AttachmentForm(),
         "timeline": case_timeline(case),
         "bouncing": case_bouncing_emails(case),
+        "can_clear_bounce": request.user.has_perm("common.delete_bouncedaddress"),
         "transition_choices": [(s, Case.Status(s).label) for s in allowed],
         "can_close": Case.Status.CLOSED in case_allowed_transitions(case),
         "can_change": request.user.has_perm("cases.change_case"),

@@ -172,8 +172,8 @@ class Case(models.Model):
 
     @property
     def consent(self) -> "ConsentRecord | None":
-        """The latest consent record: referral is possible only while it says yes."""
-        return self.consents.order_by("-given_at", "-pk").select_related("notice").first()
+        """The latest recorded consent decision: referral is possible only while it says yes."""
+        return self.consents.order_by("-pk").select_related("notice").first()
 
     @property
     def is_overdue(self) -> bool:
@@ -232,7 +232,7 @@ class ConsentRecord(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["given_at", "pk"]
+        ordering = ["pk"]
         verbose_name = _("同意記録")
         verbose_name_plural = _("同意記録")
 

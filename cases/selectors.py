@@ -75,7 +75,7 @@ def case_referral_block(case: Case) -> str:
 
 
 def case_consent_history(case: Case) -> QuerySet[ConsentRecord]:
-    return case.consents.select_related("notice", "recorded_by").order_by("given_at", "pk")
+    return case.consents.select_related("notice", "recorded_by").order_by("pk")
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,29 @@ def given_when_recorded(apps, schema_editor):
     apps.get_model("cases", "ConsentRecord").objects.update(given_at=F("recorded_at"))
 
 
+def staff_clear_bounces(apps, schema_editor):
+    """Staff (and managers) clear a hard bounce once the requester gave a working address."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    perm = Permission.objects.filter(
+        content_type__app_label="common", codename__in=["view_bouncedaddress", "delete_bouncedaddress"]
+    )
+    for group in Group.objects.filter(name__in=["センター職員", "センター管理者"]):
+        group.permissions.add(*perm)
+
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0006_manager_personal_data_export'),
+        ('auth', '0012_alter_user_first_name_max_length'),
         ('common', '0005_otp_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -23,7 +41,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='consentrecord',
-            options={'ordering': ['given_at', 'pk'], 'verbose_name': '同意記録', 'verbose_name_plural': '同意記録'},
+            options={'ordering': ['pk'], 'verbose_name': '同意記録', 'verbose_name_plural': '同意記録'},
         ),
         migrations.AddField(
             model_name='consentrecord',
@@ -106,4 +124,5 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('web', 'ウェブフォーム'), ('phone', '電話'), ('email', 'メール'), ('visit', '来所・訪問'), ('form', '書面'), ('link', 'メールのリンク')], default='web', max_length=20, verbose_name='取得方法'),
         ),
         migrations.RunPython(given_when_recorded, migrations.RunPython.noop),
+        migrations.RunPython(staff_clear_bounces, migrations.RunPython.noop),
     ]
