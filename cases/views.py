@@ -5,12 +5,11 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import rate_limited
+from dxcenter.common.ratelimit import public_post_limited, rate_limit_message
 
 from .exceptions import CaseError
 from .forms import CaseSurveyForm, IntakeForm, LinkConsentForm
@@ -50,14 +49,11 @@ def consultation(request, *, page):
     status = 200
     if request.method == "POST":
         form = IntakeForm(request.POST)
-        if rate_limited(request, "consultation"):
+        if public_post_limited(
+            request, form="consultation", identity=request.POST.get("email", "")
+        ):
             form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "短時間に多くの送信がありました。しばらく時間をおいてから、もう一度送信してください。"
-                ),
-            )
+            form.add_error(None, rate_limit_message())
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
@@ -103,11 +99,9 @@ def case_survey(request, token):
     status = 200
     if request.method == "POST":
         form = CaseSurveyForm(request.POST)
-        if rate_limited(request, "survey"):
+        if public_post_limited(request, form="case_survey", identity=token):
             form.is_valid()
-            form.add_error(
-                None, _("短時間に多くの送信がありました。しばらくしてからお試しください。")
-            )
+            form.add_error(None, rate_limit_message())
             status = 429
         elif form.is_valid():
             try:
