@@ -183,3 +183,17 @@ def test_withdrawal_without_earlier_consent_is_recorded_as_no(company):
     assert not record.withdrawal and not record.referral_consent
     with pytest.raises(ReferralNotConsented):
         case_assign(case=case, assignee=company, by=staff)
+
+
+def test_the_consent_page_and_the_mail_are_in_english_for_an_english_requester(
+    client, site, django_capture_on_commit_callbacks
+):
+    from cases.services import consent_request_send
+
+    case = make_case(consent=False, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_request_send(case=case, by=staff_user())
+    assert "May we refer your consultation" in mail.outbox[-1].subject
+    path = re.search(r"/en/consent/case/\S+/", mail.outbox[-1].body).group(0)
+    html = client.get(path).content.decode()
+    assert "Consent to a referral to an expert" in html and "I agree" in html
