@@ -139,7 +139,12 @@ def transition(request, pk):
 def _consent_form(data=None) -> ConsentForm:
     from django.utils import timezone
 
-    return ConsentForm(data, initial={"given_at": timezone.localtime().replace(second=0)})
+    return ConsentForm(
+        data,
+        initial={"given_at": timezone.localtime().replace(second=0, microsecond=0)},
+        # Its own ids: the assign and case pages have other "note" fields.
+        auto_id="id_consent_%s",
+    )
 
 
 def _back(request, case: Case) -> str:
