@@ -32,7 +32,7 @@ def staff_clear_bounces(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_manager_personal_data_export'),
+        ('cases', '0007_manager_unlock_login'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('common', '0005_otp_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
