@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.sitemaps import LocalizedSitemap
 from dxcenter.common import otp_views
 from dxcenter.common import views as common_views
+from dxcenter.common.webhooks import webhook_urlpatterns
 
 urlpatterns = [
     path("admin/otp/", otp_views.admin_otp, name="admin_otp"),
@@ -20,9 +21,11 @@ urlpatterns = [
     path("", include("dxcenter.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
-if settings.DXCENTER_MAIL_WEBHOOKS:
-    # Provider delivery and bounce webhooks: /anymail/<provider>/tracking/
-    urlpatterns.append(path("anymail/", include("anymail.urls")))
+if settings.DXCENTER_MAIL_WEBHOOKS and settings.DXCENTER_MAIL_PROVIDER:
+    # The configured provider's delivery and bounce webhooks: /anymail/<provider>/tracking/
+    urlpatterns.append(
+        path("anymail/", include(webhook_urlpatterns(settings.DXCENTER_MAIL_PROVIDER)))
+    )
 
 if settings.DEBUG:
     from django.conf.urls.static import static

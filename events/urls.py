@@ -4,7 +4,7 @@ from . import views
 
 app_name = "events"
 urlpatterns = [
-    path("seminars/<int:pk>/register/", views.register, name="register"),
+    path("seminars/<id:pk>/register/", views.register, name="register"),
     path("registration/cancel/<str:token>/", views.cancel, name="cancel"),
     path("registration/survey/<str:token>/", views.survey, name="survey"),
 ]

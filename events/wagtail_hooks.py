@@ -11,10 +11,10 @@ from . import admin_views
 def register_seminar_admin_urls():
     return [
         path("seminars/", admin_views.seminar_list, name="seminar_list"),
-        path("seminars/<int:pk>/roster/", admin_views.seminar_roster, name="seminar_roster"),
-        path("seminars/<int:pk>/walk-in/", admin_views.walk_in, name="seminar_walk_in"),
+        path("seminars/<id:pk>/roster/", admin_views.seminar_roster, name="seminar_roster"),
+        path("seminars/<id:pk>/walk-in/", admin_views.walk_in, name="seminar_walk_in"),
         path(
-            "seminars/registrations/<int:pk>/<str:action>/",
+            "seminars/registrations/<id:pk>/<str:action>/",
             admin_views.registration_action,
             name="seminar_registration_action",
         ),

@@ -8,6 +8,9 @@ class CommonConfig(AppConfig):
     verbose_name = _("共通")
 
     def ready(self):
+        from .params import register_converters
+
+        register_converters()
         # Each app registers its scheduled jobs in its tasks module, its retention policies in
         # its retention module and its part of a disclosure (開示請求) in its disclosure module.
         from django.utils.module_loading import autodiscover_modules

@@ -74,7 +74,7 @@ class OutboxMessageViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/resend/", require_POST(self.resend_view), name="resend"),
+            path("<id:pk>/resend/", require_POST(self.resend_view), name="resend"),
         ]
 
     def resend_view(self, request, pk):

@@ -1,13 +1,20 @@
 """Delivery and bounce events from the mail provider (anymail's tracking webhooks)."""
 
+import functools
 import hashlib
 import logging
 
+from anymail.exceptions import AnymailAPIError
 from anymail.signals import tracking
+from anymail.utils import get_request_basic_auth
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
+from django.http import HttpResponseBadRequest
+from django.urls import URLPattern
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from .models import BouncedAddress, OutboxMessage, ProcessedWebhookEvent
 
@@ -56,3 +63,45 @@ def tracking_event_apply(*, event, esp_name: str) -> bool:
 @receiver(tracking, dispatch_uid="dxcenter_tracking")
 def on_tracking(sender, event, esp_name, **kwargs):
     tracking_event_apply(event=event, esp_name=esp_name)
+
+
+def _allowed_basic_auth() -> list[str]:
+    secret = (getattr(settings, "ANYMAIL", None) or {}).get("WEBHOOK_SECRET") or []
+    return [secret] if isinstance(secret, str) else list(secret)
+
+
+def _guarded(view):
+    """The provider's webhook view behind the basic-auth check, and a bad body is a 400.
+
+    Some anymail views (amazon_ses) parse the body before they check the credentials, so a
+    stranger's non-JSON post was a 500; here nothing of the body is read until the
+    credentials match.
+    """
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        allowed = _allowed_basic_auth()
+        if allowed:
+            given = get_request_basic_auth(request) or ""
+            if not any(constant_time_compare(given, auth) for auth in allowed):
+                return HttpResponseBadRequest("webhook credentials missing or wrong")
+        try:
+            return view(request, *args, **kwargs)
+        except (AnymailAPIError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            logger.warning("malformed %s webhook: %r", request.path, exc)
+            return HttpResponseBadRequest("malformed webhook body")
+
+    return guarded
+
+
+def webhook_urlpatterns(provider: str) -> list:
+    """anymail's webhook URLs of the configured provider only (tracking and inbound)."""
+    from anymail import urls as anymail_urls
+
+    patterns = []
+    for pattern in anymail_urls.urlpatterns:
+        if (pattern.name or "").startswith(f"{provider}_"):
+            patterns.append(
+                URLPattern(pattern.pattern, _guarded(pattern.callback), name=pattern.name)
+            )
+    return patterns

@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from cases.admin_views import admin_render
 from cases.models import Case
 from dxcenter.common.dates import fiscal_year_label, fiscal_year_of
+from dxcenter.common.params import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, int_param
 
 from .charts import bar_chart_svg
 from .render import _labels, to_csv, to_pdf, to_xlsx
@@ -40,10 +41,7 @@ def _fiscal_years() -> list[int]:
 def dashboard(request):
     _require(request)
     years = _fiscal_years()
-    try:
-        fy = int(request.GET.get("fy", ""))
-    except ValueError:
-        fy = years[0]
+    fy = int_param(request.GET, "fy", years[0], low=FISCAL_YEAR_MIN + 1, high=FISCAL_YEAR_MAX)
     report = yearly_report(fy)
     previous = yearly_report(fy - 1)
     labels = _labels()
@@ -107,7 +105,7 @@ def download(request, fiscal_year: int, fmt: str):
     elif fmt == "pdf":
         content = to_pdf(report)
     else:
-        raise PermissionDenied
+        raise Http404
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="dx-center-report-{fiscal_year}.{fmt}"'
     return response

@@ -14,7 +14,7 @@ def register_statistics_urls():
     return [
         path("statistics/", views.dashboard, name="statistics_dashboard"),
         path(
-            "statistics/<int:fiscal_year>/download/<str:fmt>/",
+            "statistics/<fy:fiscal_year>/download/<str:fmt>/",
             views.download,
             name="statistics_download",
         ),

@@ -58,6 +58,7 @@ if _provider and not ANYMAIL["WEBHOOK_SECRET"]:
         "user:password (the provider's webhook URL carries it: https://user:password@host/anymail/…)."
     )
 DXCENTER_MAIL_WEBHOOKS = bool(ANYMAIL["WEBHOOK_SECRET"])
+DXCENTER_MAIL_PROVIDER = _provider
 
 if env("REDIS_URL"):
     CACHES = {

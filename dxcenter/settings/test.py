@@ -14,7 +14,7 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "dxcenter.common.search_backend"}}
 # Tests of the lockout and rate limits switch these back on where they need them.
 AXES_ENABLED = env("AXES_ENABLED", "true") == "true"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
@@ -24,3 +24,5 @@ WHITENOISE_USE_FINDERS = True
 DXCENTER_PAGE_CACHE = False
 # Off unless a test turns it on (dxcenter/common/tests/test_otp.py proves it is enforced).
 DXCENTER_REQUIRE_STAFF_OTP = env_bool("DXCENTER_REQUIRE_STAFF_OTP", False)
+# The webhook tests post as this provider; only its webhook URLs are mounted.
+DXCENTER_MAIL_PROVIDER = "postmark"
