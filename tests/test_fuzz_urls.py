@@ -152,7 +152,7 @@ def url_templates():
 
 def _value_from(rng, kind: str, *, existing: bool = False) -> str:
     if existing:
-        return "1" if kind in ("int", "path", "str") else "1"
+        return "1"
     if kind == "int":
         return rng.choice(INT_VALUES)
     if kind == "uuid":
