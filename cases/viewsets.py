@@ -86,6 +86,16 @@ class CaseIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
         return case_list_for_staff()
 
     def render_to_response(self, context, **response_kwargs):
+        if self.search_query and not self.is_export:
+            # A search by name, address or phone is a look-up of a person: log it.
+            from dxcenter.common.access_log import personal_data_access_log
+
+            personal_data_access_log(
+                user=self.request.user,
+                subject=None,
+                context="admin_case_search",
+                label=f"q={self.search_query}",
+            )
         if self.is_export:
             # A download of the list carries organisations and descriptions: log it.
             from dxcenter.common.access_log import personal_data_access_log

@@ -208,6 +208,7 @@ def checkin_from_qr(request, token):
         else:
             messages.success(request, _("{name} 様を受付しました。").format(name=registration.name))
         return redirect(_roster_url(registration.seminar_id))
+    personal_data_access_log(user=request.user, subject=registration, context="seminar_checkin")
     return admin_render(
         request,
         "events/admin/checkin.html",

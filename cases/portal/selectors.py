@@ -91,9 +91,10 @@ def notes_for_assignment(assignment: Assignment) -> QuerySet[Note]:
 def attachments_for_assignment(assignment: Assignment) -> QuerySet[Attachment]:
     """Files on this assignment, and files staff attached to the case for the assignees.
 
-    Only while the assignment is active: files may hold the requester's personal data.
+    Only once accepted and while active: files may hold the requester's personal data, and an
+    offer shows only what is needed to decide (as with the contact details).
     """
-    if not assignment_is_active(assignment):
+    if assignment.state != Assignment.State.ACCEPTED or not assignment_is_active(assignment):
         return Attachment.objects.none()
     return assignment.case.attachments.filter(
         Q(assignment=assignment) | Q(assignment__isnull=True)

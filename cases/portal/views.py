@@ -110,6 +110,7 @@ def assignment_detail(request, pk):
             "contact": case.contact if show_contact else None,
             "notes": notes_for_assignment(assignment),
             "attachments": attachments_for_assignment(assignment),
+            "files_after_accepting": assignment.state == Assignment.State.PROPOSED,
             "decline_form": DeclineForm(),
             "note_form": PortalNoteForm(),
             "resolve_form": ResolveForm(),
@@ -205,6 +206,12 @@ def download(request, pk, attachment_pk):
     attachment = attachments_for_assignment(assignment).filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
+    personal_data_access_log(
+        user=request.user,
+        subject=assignment.case,
+        context="partner_attachment",
+        label=f"{assignment.case} / {attachment.original_name}",
+    )
     return attachment_response(attachment)
 
 

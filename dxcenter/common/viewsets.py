@@ -14,6 +14,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from .access_log import personal_data_access_log
 from .admin_views import Forbidden403Mixin
 from .models import OutboxMessage, PersonalDataAccess, PurposeNotice
 from .services import CannotResend, outbox_resend
@@ -39,9 +40,34 @@ class OutboxMessageInspectView(generic.InspectView):
         return context
 
 
+class OutboxIndexView(generic.IndexView):
+    """The mail log lists recipients' addresses: every view of it, and its search, is logged."""
+
+    def render_to_response(self, context, **response_kwargs):
+        query = self.search_query if self.is_searching else ""
+        personal_data_access_log(
+            user=self.request.user,
+            subject=None,
+            context="admin_mail_search" if query else "admin_mail_list",
+            label=f"q={query}" if query else str(_("送信メール")),
+        )
+        return super().render_to_response(context, **response_kwargs)
+
+
+class OutboxInspectView(OutboxMessageInspectView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        personal_data_access_log(
+            user=request.user,
+            subject=self.object,
+            context="admin_mail",
+            label=f"{self.object.to_email} {self.object.subject}",
+        )
+        return response
+
+
 class OutboxMessageViewSet(ModelViewSet):
     model = OutboxMessage
-    inspect_view_class = OutboxMessageInspectView
     icon = "mail"
     menu_label = _("送信メール")
     menu_order = 900
@@ -50,6 +76,8 @@ class OutboxMessageViewSet(ModelViewSet):
     url_prefix = "mail"
     inspect_view_enabled = True
     copy_view_enabled = False
+    index_view_class = OutboxIndexView
+    inspect_view_class = OutboxInspectView
     list_display = ["to_email", "template", "related_label", "state", "attempts", "created_at"]
     list_filter = ["state", "template", "language"]
     search_fields = ["to_email", "related_label", "subject"]

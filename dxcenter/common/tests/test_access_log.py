@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.tests.factories import make_case, staff_user
 from dxcenter.common.access_log import personal_data_access_purge
-from dxcenter.common.models import PersonalDataAccess
+from dxcenter.common.models import OutboxMessage, PersonalDataAccess
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,58 @@ def test_run_scheduled_purges_the_log(capsys):
     call_command("run_scheduled", "--only", "access_log_purge")
     assert "access_log_purge: 1" in capsys.readouterr().out
     assert not PersonalDataAccess.objects.exists()
+
+
+# --- issue 15, finding 8: the views that were not logged ---
+
+
+def _outbox(to_email="hanako.mie@example.jp"):
+    return OutboxMessage.objects.create(
+        to_email=to_email, template="case_received", subject="受付のお知らせ"
+    )
+
+
+def test_the_mail_log_list_its_search_and_a_message_are_logged(client):
+    message = _outbox()
+    manager = staff_user("manager1", group="センター管理者")
+    client.force_login(manager)
+    assert client.get("/admin/mail/").status_code == 200
+    listed = PersonalDataAccess.objects.get()
+    assert (listed.user, listed.context) == (manager, "admin_mail_list")
+
+    assert client.get("/admin/mail/", {"q": "mie@exa"}).status_code == 200
+    searched = PersonalDataAccess.objects.get(context="admin_mail_search")
+    assert "mie@exa" in searched.subject_label
+
+    assert client.get(f"/admin/mail/inspect/{message.pk}/").status_code == 200
+    opened = PersonalDataAccess.objects.get(context="admin_mail")
+    assert opened.subject == message
+    assert "hanako.mie@example.jp" in opened.subject_label
+
+
+def test_the_qr_check_in_page_is_logged(client):
+    from events.services import CHECKIN_SALT, registration_token
+    from events.tests.factories import make_seminar
+    from events.tests.test_registration import register
+
+    person = register(
+        seminar=make_seminar(capacity_venue=5), email="qr@example.jp", name="受付 花子"
+    )
+    staff = staff_user("staff1")
+    client.force_login(staff)
+    page = client.get(f"/admin/seminars/checkin/{registration_token(person, CHECKIN_SALT)}/")
+    assert "受付 花子" in page.content.decode()
+    entry = PersonalDataAccess.objects.get()
+    assert (entry.user, entry.subject, entry.context) == (staff, person, "seminar_checkin")
+
+
+def test_a_case_list_search_is_logged_and_the_plain_list_is_not(client):
+    make_case()
+    staff = staff_user("staff1")
+    client.force_login(staff)
+    assert client.get("/admin/cases/").status_code == 200
+    assert not PersonalDataAccess.objects.exists()
+    assert client.get("/admin/cases/", {"q": "三重"}).status_code == 200
+    entry = PersonalDataAccess.objects.get()
+    assert (entry.user, entry.context) == (staff, "admin_case_search")
+    assert "三重" in entry.subject_label
