@@ -1,6 +1,7 @@
 """Every write to cases goes through here (public form, staff admin, partner portal, import)."""
 
 import datetime as dt
+import hashlib
 import secrets
 import unicodedata
 
@@ -9,7 +10,7 @@ import phonenumbers
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -288,9 +289,18 @@ def case_submit(
     received_on: dt.date | None = None,
     by=None,
 ) -> Case:
-    """Take a consultation: requester, contact, case, consent record and confirmation mail."""
+    """Take a consultation: requester, contact, case, consent record and confirmation mail.
+
+    The same consultation posted again from the web within a few minutes (same address, same
+    text: a double click, a reload, a second try after a slow answer) is the case taken the
+    first time: it is returned as it is, with no second case and no second mail.
+    """
     received_on = received_on or timezone.localdate()
     with transaction.atomic():
+        if channel == Case.Channel.WEB:
+            earlier = _recent_duplicate(email=email, description=description)
+            if earlier is not None:
+                return earlier
         organisation = Organisation(
             name=organisation_name.strip(),
             requester_type=requester_type,
@@ -352,6 +362,32 @@ def case_submit(
                 },
             )
     return case
+
+
+def _recent_duplicate(*, email: str, description: str) -> Case | None:
+    """A web consultation with this address and text taken in the last few minutes."""
+    email = email.strip().lower()
+    description = description.strip()
+    if not email:
+        return None
+    if connection.vendor == "postgresql":
+        # Two identical posts at the same moment: the second waits for the first to commit.
+        digest = hashlib.sha256(f"{email}\n{description}".encode()).digest()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+            )
+    since = timezone.now() - dt.timedelta(minutes=settings.DXCENTER_DUPLICATE_CONSULTATION_MINUTES)
+    return (
+        Case.objects.filter(
+            channel=Case.Channel.WEB,
+            contact__email=email,
+            description=description,
+            created_at__gte=since,
+        )
+        .order_by("created_at")
+        .first()
+    )
 
 
 def case_update(*, case: Case, by, **fields) -> Case:
