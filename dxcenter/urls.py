@@ -12,6 +12,9 @@ from dxcenter.common import otp_views
 from dxcenter.common import views as common_views
 from dxcenter.common.webhooks import webhook_urlpatterns
 
+# The site's own error pages (templates/404.html through Django's view, 500 through ours).
+handler500 = "dxcenter.common.views.server_error"
+
 urlpatterns = [
     path("admin/otp/", otp_views.admin_otp, name="admin_otp"),
     path("admin/", include(wagtailadmin_urls)),

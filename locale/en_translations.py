@@ -386,6 +386,15 @@ EN = {
     "この相談について相談者へ連絡することはお控えください。": "Please do not contact the requester about this consultation.",
     "{email} の不達を解除しました。止めていたメール{n}通を送ります。": "Bounce cleared for {email}. {n} held message(s) will be sent.",
     "%(email)s は不達として記録されているため、このアドレスにはメールを送りません。": "%(email)s is recorded as bouncing, so no mail is sent to it.",
+    "ページが見つかりません": "Page not found",
+    "お探しのページは、移動または削除されたか、アドレスが間違っている可能性があります。": "The page you are looking for may have moved or been removed, or the address may be mistyped.",
+    "トップページへ戻る": "Back to the home page",
+    "お問い合わせ": "Contact us",
+    "一時的なエラー": "Temporary error",
+    "一時的なエラーが発生しました": "A temporary error occurred",
+    "ご不便をおかけして申し訳ありません。しばらく時間をおいてから、もう一度お試しください。": "We are sorry for the inconvenience. Please wait a while and try again.",
+    "送信した内容が届いたかわからない場合は、お手数ですが下記までお問い合わせください。": "If you are not sure whether what you sent reached us, please contact us below.",
+    "共有されたファイルは、依頼を受諾すると表示されます。": "Shared files are shown once you accept this referral.",
 }
 
 if __name__ == "__main__":
