@@ -1,3 +1,4 @@
+import contextlib
 import time
 
 from django.core.cache import cache
@@ -53,10 +54,8 @@ def _center_contact(request) -> dict | None:
             return cache.get(CENTER_CONTACT_KEY)
         except Exception:
             return None
-    try:
+    with contextlib.suppress(Exception):
         cache.set(CENTER_CONTACT_KEY, contact, None)
-    except Exception:
-        pass
     return contact
 
 
