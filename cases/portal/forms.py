@@ -66,7 +66,9 @@ class ResolveForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("ファイル"),
-        help_text=_("PDF、画像（PNG・JPEG）、Office文書。10MBまで。"),
+        help_text=_(
+            "PDF、画像（PNG・JPEG）、Office文書（docx・xlsx・pptx）。10MBまで。ZIPなどの圧縮ファイル、実行ファイル、マクロや他のファイルを埋め込んだ文書は登録できません。"
+        ),
     )
 
 
