@@ -73,7 +73,8 @@ EXPECTED = {
     "anonymous": [302, 302, 302, 302, 302, 302, 302, 302],
     "other_member": [200, 404, 404, 404, 404, 404, 404, 404],
     "other_advisor": [200, 404, 404, 404, 404, 404, 404, 404],
-    "member": [200, 200, 302, 302, 302, 302, 302, 200],
+    # The company's referral is only offered here: its files come with accepting (issue 15).
+    "member": [200, 200, 302, 302, 302, 302, 302, 404],
     "advisor": [200, 404, 404, 404, 404, 404, 404, 404],
     "staff": [403, 404, 404, 404, 404, 404, 404, 404],
 }
