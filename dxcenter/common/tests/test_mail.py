@@ -262,3 +262,31 @@ def test_healthz_fails_when_the_scheduler_stopped_beating(client):
     assert response.status_code == 503
     assert response.json() == {"status": "error"}
     cache.delete(HEARTBEAT_KEY)
+
+
+@pytest.mark.django_db
+def test_plain_text_mail_is_plain_text_and_the_html_part_escapes(settings, tmp_path):
+    """`O'Brien & <Co>` reads as typed in the text body; the HTML body escapes it."""
+    from copy import deepcopy
+
+    from dxcenter.common.mail import render_message
+
+    folder = tmp_path / "mail" / "escape_probe"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text("{{ title }}")
+    (folder / "body.txt").write_text('{{ title }}\n{% include "mail/signature.txt" %}')
+    (folder / "body.html").write_text("<p>{{ title }}</p>")
+    templates = deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
+    settings.TEMPLATES = templates
+    message = OutboxMessage(
+        to_email="x@example.jp",
+        template="escape_probe",
+        context={"title": 'O\'Brien & <Co> "DX"'},
+        language="ja",
+    )
+    subject, body, html = render_message(message)
+    assert subject == 'O\'Brien & <Co> "DX"'
+    assert body.startswith('O\'Brien & <Co> "DX"\n')
+    assert "&#x27;" not in body and "&amp;" not in body
+    assert html == "<p>O&#x27;Brien &amp; &lt;Co&gt; &quot;DX&quot;</p>"
