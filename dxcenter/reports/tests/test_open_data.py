@@ -98,10 +98,11 @@ def case_in(day, town, **fields):
 @pytest.fixture
 def two_years(db):
     """FY2024 (closed) and FY2025 (current on 2025-06-15): 5 cases in one town, 1 in another."""
-    for year in (2024, 2025):
-        for _ in range(5):
-            case_in(dt.date(year, 5, 10), TOWNS[0])
-        case_in(dt.date(year, 5, 10), TOWNS[1])
+    with at(dt.date(2025, 6, 1)):
+        for year in (2024, 2025):
+            for _ in range(5):
+                case_in(dt.date(year, 5, 10), TOWNS[0])
+            case_in(dt.date(year, 5, 10), TOWNS[1])
 
 
 def get_json(url="/opendata/consultations.json", **query):
