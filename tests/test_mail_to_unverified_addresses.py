@@ -101,3 +101,17 @@ def test_every_seminar_mail_names_the_seminar_not_the_registrant(
         subject, body, _html = render_message(outbox)
         assert HOSTILE not in subject + body and "evil.example" not in body
         assert "DX入門セミナー" in subject + body
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_cancel_page_reached_from_the_mail_does_not_show_the_typed_name(client, prefix):
+    from events.services import CANCEL_SALT, registration_token
+
+    seminar = make_seminar(capacity_venue=5, title="DX入門セミナー")
+    client.post(seminar.url, {**FORM, "name": HOSTILE})
+    registration = Registration.objects.get()
+    token = registration_token(registration, CANCEL_SALT)
+    html = client.get(f"{prefix}/registration/cancel/{token}/").content.decode()
+    assert "DX入門セミナー" in html
+    assert HOSTILE not in html and "evil.example" not in html
+    assert ("Cancel your registration" if prefix else "お申込みをキャンセルします") in html
