@@ -18,19 +18,36 @@ from dxcenter.common.models import PurposeNotice
 from partners.models import Advisor, PartnerCompany
 
 from .exceptions import CaseError
-from .forms import CloseForm, ImportForm, NoteForm, StaffCaseForm, TransitionForm
+from .forms import (
+    CloseForm,
+    ConsentForm,
+    ImportForm,
+    NoteForm,
+    StaffCaseForm,
+    TransitionForm,
+)
 from .importing import ImportResult, cases_import, read_table
-from .models import Case
+from .models import Case, Note
 from .portal.forms import AttachmentForm
-from .selectors import assignee_suggestions, case_bouncing_emails, case_can_refer, case_timeline
+from .selectors import (
+    assignee_suggestions,
+    case_bouncing_emails,
+    case_can_refer,
+    case_consent_history,
+    case_referral_block,
+    case_timeline,
+)
 from .services import (
     attachment_add,
     case_allowed_transitions,
     case_assign,
     case_close,
+    case_contact_record,
     case_note_add,
     case_submit,
     case_transition,
+    consent_record,
+    consent_request_send,
 )
 
 
@@ -70,8 +87,11 @@ def case_page_context(request, case: Case) -> dict:
     return {
         "case": case,
         "contact": case.contact,
-        "consent": getattr(case, "consent", None),
+        "consent": case.consent,
+        "consents": case_consent_history(case),
         "can_refer": case_can_refer(case),
+        "referral_block": case_referral_block(case),
+        "consent_form": _consent_form(),
         "assignments": case.assignments.select_related("advisor", "company"),
         "notes": case.notes.select_related("author", "assignment"),
         "attachments": case.attachments.select_related(
@@ -80,10 +100,12 @@ def case_page_context(request, case: Case) -> dict:
         "attachment_form": AttachmentForm(),
         "timeline": case_timeline(case),
         "bouncing": case_bouncing_emails(case),
+        "can_clear_bounce": request.user.has_perm("common.delete_bouncedaddress"),
         "transition_choices": [(s, Case.Status(s).label) for s in allowed],
         "can_close": Case.Status.CLOSED in case_allowed_transitions(case),
         "can_change": request.user.has_perm("cases.change_case"),
         "note_form": NoteForm(),
+        "contact_kinds": Note.ContactKind.choices,
         "close_form": CloseForm(initial={"support_given": case.support_given}),
     }
 
@@ -114,18 +136,95 @@ def transition(request, pk):
     return redirect(_case_url(case))
 
 
+def _consent_form(data=None) -> ConsentForm:
+    from django.utils import timezone
+
+    return ConsentForm(
+        data,
+        initial={"given_at": timezone.localtime().replace(second=0, microsecond=0)},
+        # Its own ids: the assign and case pages have other "note" fields.
+        auto_id="id_consent_%s",
+    )
+
+
+def _back(request, case: Case) -> str:
+    """Back to the page the form was on: the assign page offers the consent form in place."""
+    if request.POST.get("next") == "assign":
+        return reverse("cases:assign", args=[case.pk])
+    return _case_url(case)
+
+
+@require_POST
+def record_consent(request, pk):
+    """Consent given later (phone, mail, visit, form), or its withdrawal."""
+    require_perm(request, "change_case")
+    case = get_object_or_404(Case, pk=pk)
+    form = _consent_form(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_back(request, case))
+    data = form.cleaned_data
+    try:
+        record = consent_record(
+            case=case,
+            by=request.user,
+            given=data["decision"] == "given",
+            method=data["method"],
+            given_at=data["given_at"],
+            note=data["note"],
+        )
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        if record.referral_consent:
+            messages.success(request, _("紹介への同意を記録しました。紹介できます。"))
+        elif record.withdrawal:
+            messages.success(
+                request,
+                _("同意の撤回を記録しました。紹介中の先には紹介の終了を知らせます。"),
+            )
+        else:
+            messages.success(request, _("同意なしを記録しました。"))
+    return redirect(_back(request, case))
+
+
+@require_POST
+def request_consent(request, pk):
+    """Mail the requester a signed link to give consent themselves."""
+    require_perm(request, "change_case")
+    case = get_object_or_404(Case, pk=pk)
+    try:
+        consent_request_send(case=case, by=request.user)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("同意のお願いをメールで送りました。"))
+    return redirect(_back(request, case))
+
+
 @require_POST
 def add_note(request, pk):
     require_perm(request, "change_case")
     case = get_object_or_404(Case, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid() and form.cleaned_data["body"].strip():
-        case_note_add(
-            case=case,
-            by=request.user,
-            body=form.cleaned_data["body"],
-            visibility=form.cleaned_data["visibility"],
-        )
+        if form.cleaned_data["contact"]:
+            # A call, a mail or a meeting with the requester: the first response.
+            case_contact_record(
+                case=case,
+                by=request.user,
+                kind=form.cleaned_data["contact"],
+                body=form.cleaned_data["body"],
+            )
+        else:
+            case_note_add(
+                case=case,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                visibility=form.cleaned_data["visibility"],
+            )
         messages.success(request, _("メモを追加しました。"))
     else:
         messages.error(request, _("メモの内容を入力してください。"))
@@ -181,7 +280,7 @@ def close(request, pk):
         else:
             messages.success(request, _("案件を完了にしました。相談者にアンケートを送ります。"))
     else:
-        messages.error(request, _("完了にするには対応内容を入力してください。"))
+        messages.error(request, _("完了にするには対応内容と結果を入力してください。"))
     return redirect(_case_url(case))
 
 
@@ -214,6 +313,9 @@ def assign(request, pk):
         {
             "case": case,
             "can_refer": can_refer,
+            "referral_block": case_referral_block(case),
+            "consent_form": _consent_form(),
+            "contact": case.contact,
             "suggestions": assignee_suggestions(case) if can_refer else [],
             "advisors": Advisor.objects.filter(is_active=True),
             "companies": PartnerCompany.objects.filter(is_active=True),

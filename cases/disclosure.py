@@ -75,9 +75,7 @@ def contacts_disclosed(email: str) -> list[dict]:
             ),
             "cases": [
                 case_disclosed(case)
-                for case in contact.cases.select_related("consent__notice", "survey").order_by(
-                    "received_on", "pk"
-                )
+                for case in contact.cases.select_related("survey").order_by("received_on", "pk")
             ],
         }
         for contact in _contacts(email)

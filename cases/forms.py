@@ -3,13 +3,14 @@ import unicodedata
 from crispy_forms.helper import FormHelper
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dxcenter.common.forms import HoneypotMixin
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import Category, RequesterType
 
-from .models import Case, Note
+from .models import Case, ConsentRecord, Note
 from .services import normalise_phone
 
 TEXT_LIMIT = 4000
@@ -204,7 +205,7 @@ class StaffCaseForm(forms.Form):
 class NoteForm(forms.ModelForm):
     class Meta:
         model = Note
-        fields = ["body", "visibility"]
+        fields = ["body", "visibility", "contact"]
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -217,9 +218,7 @@ class TransitionForm(forms.Form):
 
 class CloseForm(forms.Form):
     support_given = forms.CharField(label=_("対応内容"), widget=forms.Textarea(attrs={"rows": 3}))
-    outcome = forms.CharField(
-        label=_("結果"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    outcome = forms.CharField(label=_("結果"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CaseEditForm(forms.ModelForm):
@@ -234,7 +233,6 @@ class CaseEditForm(forms.ModelForm):
             "outcome",
             "is_report_example",
             "handled_by",
-            "first_responded_on",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -247,4 +245,47 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("ファイル（XLSX または CSV）"),
         help_text=_("1行目に見出し（受付日, 相談者区分, 団体名, …）を置いてください。"),
+    )
+
+
+class ConsentForm(forms.Form):
+    """Staff record consent given later (or its withdrawal): how, when, and a note."""
+
+    decision = forms.ChoiceField(
+        label=_("内容"),
+        choices=[("given", _("紹介への同意を得た")), ("withdrawn", _("同意の撤回・同意しない"))],
+    )
+    method = forms.ChoiceField(
+        label=_("方法"),
+        choices=[
+            (m.value, m.label)
+            for m in ConsentRecord.Method
+            if m not in (ConsentRecord.Method.WEB, ConsentRecord.Method.LINK)
+        ],
+    )
+    given_at = forms.DateTimeField(
+        label=_("日時"), help_text=_("相談者が意思を示した日時（例: 2025/04/01 10:30）")
+    )
+    note = forms.CharField(
+        label=_("メモ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("誰と、どのように確認したか"),
+    )
+
+    def clean_given_at(self):
+        value = self.cleaned_data["given_at"]
+        if value > timezone.now():
+            raise forms.ValidationError(_("未来の日時は記録できません。"))
+        return value
+
+
+class LinkConsentForm(forms.Form):
+    """The requester's consent through the mailed link."""
+
+    referral_consent = forms.BooleanField(
+        label=_(
+            "上の利用目的を確認し、相談内容と連絡先をみえDXアドバイザー・パートナーに提供することに同意します"
+        ),
+        error_messages={"required": _("同意いただける場合はチェックを入れてください。")},
     )

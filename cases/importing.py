@@ -32,6 +32,7 @@ COLUMNS = {
     "相談内容区分": "category",
     "相談内容": "description",
     "対応内容": "support",
+    "結果": "outcome",
     "担当": "assignee",
     "状況": "status",
 }
@@ -44,6 +45,16 @@ STATUS_ALIASES = {
     "完了": Case.Status.CLOSED,
     "取下げ": Case.Status.WITHDRAWN,
     "取り下げ": Case.Status.WITHDRAWN,
+}
+
+# How each recorded state is reached from 受付 through the life cycle.
+IMPORT_PATHS = {
+    Case.Status.NEW: [],
+    Case.Status.TRIAGE: [Case.Status.TRIAGE],
+    Case.Status.ASSIGNED: [Case.Status.TRIAGE, Case.Status.ASSIGNED],
+    Case.Status.IN_PROGRESS: [Case.Status.TRIAGE, Case.Status.IN_PROGRESS],
+    Case.Status.CLOSED: [Case.Status.TRIAGE, Case.Status.IN_PROGRESS, Case.Status.CLOSED],
+    Case.Status.WITHDRAWN: [Case.Status.WITHDRAWN],
 }
 
 
@@ -126,6 +137,7 @@ class _Row:
     category: str
     description: str
     support: str
+    outcome: str
     assignee_text: str
     advisor: Advisor | None
     company: PartnerCompany | None
@@ -179,6 +191,10 @@ def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
                 v=_norm(values.get("status"))
             )
         )
+    if status == Case.Status.CLOSED and not (
+        _norm(values.get("support")) and _norm(values.get("outcome"))
+    ):
+        problems.append(_("完了の記録には対応内容と結果が必要です"))
     organisation = _norm(values.get("organisation"))
     if not organisation:
         problems.append(_("団体名が空です"))
@@ -212,6 +228,7 @@ def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
             category=category,
             description=description,
             support=_norm(values.get("support")),
+            outcome=_norm(values.get("outcome")),
             assignee_text="" if (advisor or company) else assignee_text[:200],
             advisor=advisor,
             company=company,
@@ -260,7 +277,12 @@ def cases_import(
     of the file) is refused, so the same file imported twice does not double the statistics;
     ``allow_duplicates`` lets genuinely repeated consultations through.
     """
-    from .services import case_create, case_event_record, case_first_response_due
+    from .services import (
+        case_create,
+        case_event_record,
+        case_first_response_due,
+        case_transition,
+    )
 
     lookups = {
         "municipalities": {m.name: m for m in Municipality.objects.all()},
@@ -304,18 +326,29 @@ def cases_import(
                 category=row.category,
                 subject=row.description[:60],
                 description=row.description,
-                status=row.status,
-                support_given=row.support,
                 assignee_text=row.assignee_text,
+                # A past record beyond 受付 was answered: the record is the evidence of contact.
                 first_responded_on=row.received_on if row.status != Case.Status.NEW else None,
                 # A past record still at 受付 is due from the day of the import, not from a
                 # date years ago: it is work for staff now, not an old breach of the deadline.
                 first_response_due=case_first_response_due(timezone.localdate())
                 if row.status == Case.Status.NEW
                 else None,
-                closed_on=row.received_on if closed else None,
                 by=by,
             )
+            # The recorded state is reached through the life cycle like any other case; a past
+            # closure gets its survey record but no mail.
+            for step in IMPORT_PATHS[row.status]:
+                case = case_transition(
+                    case=case,
+                    to_status=step,
+                    by=by,
+                    comment=_("過去の記録から取込") if step == Case.Status.WITHDRAWN else "",
+                    support_given=row.support,
+                    outcome=row.outcome,
+                    on=row.received_on,
+                    notify=False,
+                )
             case_event_record(case=case, action="imported", by=by)
             if row.advisor or row.company:
                 Assignment.objects.create(

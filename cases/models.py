@@ -171,6 +171,11 @@ class Case(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def consent(self) -> "ConsentRecord | None":
+        """The latest recorded consent decision: referral is possible only while it says yes."""
+        return self.consents.order_by("-pk").select_related("notice").first()
+
+    @property
     def is_overdue(self) -> bool:
         return bool(
             self.is_open
@@ -181,27 +186,58 @@ class Case(models.Model):
 
 
 class ConsentRecord(models.Model):
-    """What the requester was shown and agreed to, when (APPI: recorded, separate consent)."""
+    """One step of the requester's referral consent: given, not given, or withdrawn.
 
-    case = models.OneToOneField(
-        Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="consent"
+    A case's consent is a history (APPI: recorded, separate consent): the latest record decides.
+    A case with no record at all (an imported past case) has not been asked.
+    """
+
+    class Method(models.TextChoices):
+        WEB = "web", _("ウェブフォーム")
+        PHONE = "phone", _("電話")
+        EMAIL = "email", _("メール")
+        VISIT = "visit", _("来所・訪問")
+        FORM = "form", _("書面")
+        LINK = "link", _("メールのリンク")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="consents"
     )
     notice = models.ForeignKey(
-        PurposeNotice, verbose_name=_("表示した通知"), on_delete=models.PROTECT, related_name="+"
+        PurposeNotice,
+        verbose_name=_("表示した通知"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     acknowledged_purpose = models.BooleanField(_("利用目的の確認"), default=False)
     referral_consent = models.BooleanField(_("アドバイザー・パートナーへの提供に同意"))
+    withdrawal = models.BooleanField(_("同意の撤回"), default=False)
+    given_at = models.DateTimeField(_("意思表示の日時"), default=timezone.now)
     recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
-    channel = models.CharField(_("取得方法"), max_length=20, default="web")
+    channel = models.CharField(
+        _("取得方法"), max_length=20, choices=Method.choices, default=Method.WEB
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("メモ"), blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        ordering = ["pk"]
         verbose_name = _("同意記録")
         verbose_name_plural = _("同意記録")
 
     def __str__(self):
-        return f"{self.case.reference} {self.notice.version}"
+        return f"{self.case.reference} {self.notice.version if self.notice else ''}".strip()
 
 
 class Assignment(models.Model):
@@ -212,6 +248,7 @@ class Assignment(models.Model):
         ACCEPTED = "accepted", _("受諾")
         DECLINED = "declined", _("辞退")
         DONE = "done", _("対応完了")
+        ENDED = "ended", _("紹介終了（同意撤回）")
 
     case = models.ForeignKey(
         Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="assignments"
@@ -299,8 +336,21 @@ class Note(models.Model):
         on_delete=models.SET_NULL,
         related_name="notes",
     )
+
+    class ContactKind(models.TextChoices):
+        CALL = "call", _("電話")
+        MAIL = "mail", _("メール送信")
+        MEETING = "meeting", _("面談・訪問")
+
     visibility = models.CharField(
         _("公開範囲"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    contact = models.CharField(
+        _("相談者との連絡"),
+        max_length=10,
+        choices=ContactKind.choices,
+        blank=True,
+        help_text=_("相談者と連絡したメモなら、その方法（初回対応として記録されます）"),
     )
     body = models.TextField(_("内容"))
     created_at = models.DateTimeField(_("記入日時"), auto_now_add=True)

@@ -44,8 +44,38 @@ def case_counts_for_staff_home() -> dict[str, int]:
 
 
 def case_can_refer(case: Case) -> bool:
-    """Referral needs the requester's recorded consent (APPI third-party provision)."""
-    return ConsentRecord.objects.filter(case=case, referral_consent=True).exists()
+    """Referral needs the requester's consent, and the latest record must say yes (APPI)."""
+    consent = case.consent
+    return bool(consent and consent.referral_consent)
+
+
+def case_referral_block(case: Case) -> str:
+    """Why the case cannot be referred now, in words staff can act on ("" when it can)."""
+    from django.utils.translation import gettext as _
+
+    from dxcenter.common.dates import format_date_ja
+
+    consent = case.consent
+    if consent is None:
+        return _(
+            "相談者にはまだ紹介への同意を確認していません（未確認）。"
+            "電話・メール・来所などで同意を得たら下で記録するか、同意のお願いをメールで送ってください。"
+        )
+    if consent.referral_consent:
+        return ""
+    when = format_date_ja(timezone.localtime(consent.given_at).date())
+    if consent.withdrawal:
+        return _("相談者が{date}に紹介への同意を撤回しました（{method}）。").format(
+            date=when, method=consent.get_channel_display()
+        )
+    return _(
+        "相談者は{date}の受付時に、アドバイザー・パートナーへの提供に同意していません。"
+        "後から同意を得たら下で記録するか、同意のお願いをメールで送ってください。"
+    ).format(date=when)
+
+
+def case_consent_history(case: Case) -> QuerySet[ConsentRecord]:
+    return case.consents.select_related("notice", "recorded_by").order_by("pk")
 
 
 @dataclass(frozen=True)
@@ -105,6 +135,12 @@ def _event_text(event: CaseEvent) -> str:
         "partner_note": _("紹介先が経過を記入"),
         "attachment": _("ファイルを追加"),
         "imported": _("過去の記録から取込"),
+        "contact": _("相談者と連絡"),
+        "consent_given": _("紹介への同意を記録"),
+        "consent_refused": _("紹介への同意なしを記録"),
+        "consent_withdrawn": _("紹介への同意の撤回を記録"),
+        "consent_requested": _("同意のお願いをメールで送信"),
+        "referral_ended": _("同意撤回により紹介を終了"),
     }
     return texts.get(event.action, event.action)
 
@@ -121,38 +157,82 @@ class Suggestion:
     reasons: list[str]
 
 
-CATEGORY_EXPERTISE = {
-    "training": {"skills"},
-    "information": {"cloud-accounting", "data", "ai"},
-    "problem_solving": {"efficiency", "data", "ai", "ec", "security", "smartphone"},
-}
+def _candidate_words(candidate) -> list[str]:
+    words = []
+    for area in candidate.expertise.all():
+        words.append(area.name)
+        words += [w for w in area.keywords.replace("、", ",").split(",") if w.strip()]
+    return words
+
+
+def _candidate_text(candidate, kind: str) -> str:
+    """What the candidate is known for: fields (twice: they are chosen words), then free text."""
+    fields = " ".join(_candidate_words(candidate))
+    if kind == "advisor":
+        own = f"{candidate.title} {candidate.affiliation} {candidate.profile}"
+    else:
+        own = candidate.description
+    return f"{fields} {fields} {own}"
 
 
 def assignee_suggestions(case: Case, limit: int = 8) -> list[Suggestion]:
-    """Rank active advisors and partners for a case, each with the reasons; staff decide."""
+    """Rank active advisors and partners by what the case is about, each with the reasons.
+
+    The case's subject and description are compared with each candidate's fields, profile and
+    the cases they accepted before (character bigrams, TF-IDF); referrals they accepted in the
+    same category and town count for them, referrals still open count against them. Nothing is
+    assigned automatically: staff read the reasons and decide.
+    """
     from django.db.models import Count
     from django.utils.translation import gettext as _
 
     from partners.models import Advisor, PartnerCompany
 
+    from . import matching
+
     text = f"{case.subject} {case.description}"
-    wanted = CATEGORY_EXPERTISE.get(case.category, set())
     open_states = [Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
+    taken_states = [Assignment.State.ACCEPTED, Assignment.State.DONE]
     stats = {}
     for field in ("advisor_id", "company_id"):
         rows = (
             Assignment.objects.filter(**{f"{field}__isnull": False})
+            .exclude(case=case)
             .values(field)
             .annotate(
                 open=Count("pk", filter=Q(state__in=open_states)),
                 answered=Count("pk", filter=Q(state__in=["accepted", "declined", "done"])),
-                accepted=Count("pk", filter=Q(state__in=["accepted", "done"])),
+                accepted=Count("pk", filter=Q(state__in=taken_states)),
+                same_category=Count(
+                    "pk", filter=Q(state__in=taken_states, case__category=case.category)
+                ),
+                # A case without a town matches no past town.
+                same_town=Count(
+                    "pk",
+                    filter=Q(
+                        state__in=taken_states,
+                        case__category=case.category,
+                        case__municipality=case.municipality_id,
+                        case__municipality__isnull=False,
+                    ),
+                ),
                 helpful=Count("pk", filter=Q(case__survey__helpful=True)),
                 surveyed=Count("pk", filter=Q(case__survey__helpful__isnull=False)),
             )
         )
         for row in rows:
             stats[(field, row[field])] = row
+    # What each candidate took on before tells what they are good at, beyond their fields.
+    history: dict[tuple[str, int], list[str]] = {}
+    past = (
+        Assignment.objects.filter(state__in=taken_states)
+        .exclude(case=case)
+        .values_list("advisor_id", "company_id", "case__subject")
+        .order_by("-created_at")[:2000]
+    )
+    for advisor_id, company_id, subject in past:
+        key = ("advisor_id", advisor_id) if advisor_id else ("company_id", company_id)
+        history.setdefault(key, []).append(subject)
     already = set(
         case.assignments.filter(state__in=open_states).values_list("advisor_id", "company_id")
     )
@@ -163,43 +243,55 @@ def assignee_suggestions(case: Case, limit: int = 8) -> list[Suggestion]:
         ("company", "company_id", c)
         for c in PartnerCompany.objects.filter(is_active=True).prefetch_related("expertise")
     ]
-    suggestions = []
-    for kind, field, candidate in candidates:
-        key = (candidate.pk, None) if kind == "advisor" else (None, candidate.pk)
-        if key in already:
-            continue
-        score, reasons = 0.0, []
-        areas = list(candidate.expertise.all())
-        matched_words = sorted(
-            {
-                word
-                for area in areas
-                for word in [area.name, *area.keywords.replace("、", ",").split(",")]
-                if word.strip() and word.strip() in text
-            }
+    candidates = [
+        c
+        for c in candidates
+        if ((c[2].pk, None) if c[0] == "advisor" else (None, c[2].pk)) not in already
+    ]
+    documents = [
+        matching.bigrams(
+            _candidate_text(candidate, kind)
+            + " "
+            + " ".join(history.get((field, candidate.pk), [])[:20])
         )
+        for kind, field, candidate in candidates
+    ]
+    vectors, idf = matching.tfidf_vectors(documents)
+    query = matching.weigh(matching.bigrams(text), idf)
+    suggestions = []
+    for (kind, field, candidate), vector in zip(candidates, vectors, strict=True):
+        score, reasons = 0.0, []
+        similarity, shared = matching.cosine(query, vector)
+        score += 10 * similarity
+        matched_words = matching.keyword_hits(text, _candidate_words(candidate))
         if matched_words:
-            score += 3 * len(matched_words)
+            score += 1.5 * min(len(matched_words), 3)
             reasons.append(
                 _("相談内容の語句が専門分野に一致: {words}").format(words="、".join(matched_words))
             )
-        category_areas = [a.name for a in areas if a.slug in wanted]
-        if category_areas:
-            score += 2
+        elif similarity >= 0.05:
             reasons.append(
-                _("相談内容区分に合う専門分野: {areas}").format(areas="、".join(category_areas))
+                _("相談内容が専門分野・経歴と近い（{score:.0%}）: {words}").format(
+                    score=similarity, words="、".join(shared)
+                )
             )
         row = stats.get((field, candidate.pk), {})
+        if row.get("same_town"):
+            score += 1.0 * min(row["same_town"], 3)
+            reasons.append(_("同じ市町・同じ区分の紹介を受諾 {n}件").format(n=row["same_town"]))
+        if row.get("same_category"):
+            score += 0.3 * min(row["same_category"], 5)
+            reasons.append(_("同じ相談内容区分の紹介を受諾 {n}件").format(n=row["same_category"]))
         open_load = row.get("open", 0)
-        score -= 0.5 * open_load
+        score -= 0.6 * open_load
         reasons.append(_("対応中の紹介 {n}件").format(n=open_load))
         if row.get("answered"):
             rate = row["accepted"] / row["answered"]
-            score += 2 * rate
+            score += 0.5 * rate
             reasons.append(_("受諾率 {rate:.0%}").format(rate=rate))
         if row.get("surveyed"):
             helpful = row["helpful"] / row["surveyed"]
-            score += 2 * helpful
+            score += 0.5 * helpful
             reasons.append(_("相談者の評価（役に立った） {rate:.0%}").format(rate=helpful))
         suggestions.append(Suggestion(candidate, kind, round(score, 2), reasons))
     suggestions.sort(key=lambda s: (-s.score, str(s.assignee)))

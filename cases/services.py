@@ -8,6 +8,7 @@ import jaconv
 import phonenumbers
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -152,8 +153,23 @@ def case_allowed_transitions(case: Case) -> list[str]:
     return [s for s in Status.values if s in TRANSITIONS[case.status]]
 
 
-def case_transition(*, case: Case, to_status: str, by, comment: str = "") -> Case:
-    """Move a case along its life cycle; anything the life cycle does not allow is refused."""
+def case_transition(
+    *,
+    case: Case,
+    to_status: str,
+    by,
+    comment: str = "",
+    support_given: str | None = None,
+    outcome: str | None = None,
+    on: dt.date | None = None,
+    notify: bool = True,
+) -> Case:
+    """Move a case along its life cycle: the one door every path (admin, import, portal) uses.
+
+    Closing needs 対応内容 and 結果, and always creates the requester's survey (mailed unless
+    ``notify`` is False, as for a past record being imported). Changing the status never counts
+    as the first response: only a recorded contact with the requester does (case_contact_record).
+    """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if to_status not in TRANSITIONS.get(case.status, set()):
@@ -165,12 +181,16 @@ def case_transition(*, case: Case, to_status: str, by, comment: str = "") -> Cas
             )
         if to_status == Status.WITHDRAWN and not comment.strip():
             raise InvalidTransition(_("取下げの理由を入力してください。"))
+        if support_given is not None and support_given.strip():
+            case.support_given = support_given.strip()
+        if outcome is not None and outcome.strip():
+            case.outcome = outcome.strip()
+        if to_status == Status.CLOSED and not (case.support_given.strip() and case.outcome.strip()):
+            raise InvalidTransition(_("完了にするには対応内容と結果を入力してください。"))
         previous = case.status
         case.status = to_status
-        if to_status in (Status.TRIAGE, Status.IN_PROGRESS) and case.first_responded_on is None:
-            case.first_responded_on = timezone.localdate()
         if to_status == Status.CLOSED and case.closed_on is None:
-            case.closed_on = timezone.localdate()
+            case.closed_on = on or timezone.localdate()
         case._change_reason = comment[:100]
         case.full_clean()
         case.save()
@@ -182,7 +202,67 @@ def case_transition(*, case: Case, to_status: str, by, comment: str = "") -> Cas
             from_status=previous,
             to_status=to_status,
         )
+        if to_status == Status.CLOSED:
+            _case_survey_create(case=case, notify=notify)
     return case
+
+
+def _case_survey_create(*, case: Case, notify: bool) -> CaseSurvey:
+    survey, created = CaseSurvey.objects.get_or_create(
+        case=case, defaults={"token": secrets.token_urlsafe(24)}
+    )
+    contact = case.contact
+    if created and notify and contact and contact.email:
+        language = case.language
+        outbox_add(
+            to=contact.email,
+            template="case_survey",
+            language=language,
+            related=case,
+            related_label=case.reference,
+            context={
+                "reference": case.reference,
+                "category": _label_in(case.get_category_display, language),
+                "survey_url": _absolute(
+                    f"/{'en/' if language == 'en' else ''}survey/case/{survey.token}/"
+                ),
+            },
+        )
+    return survey
+
+
+def case_first_response_record(*, case: Case, on: dt.date | None = None) -> None:
+    """The first contact with the requester is the first response (once)."""
+    Case.objects.filter(pk=case.pk, first_responded_on__isnull=True).update(
+        first_responded_on=on or timezone.localdate()
+    )
+    case.refresh_from_db(fields=["first_responded_on"])
+
+
+def case_contact_record(*, case: Case, by, kind: str, body: str, on: dt.date | None = None) -> Note:
+    """A contact with the requester (call, mail sent, meeting): a note, and the first response."""
+    if kind not in Note.ContactKind.values:
+        raise InvalidTransition(_("連絡の方法を選んでください。"))
+    if not body.strip():
+        raise InvalidTransition(_("メモの内容を入力してください。"))
+    with transaction.atomic():
+        note = Note(
+            case=case,
+            author=by,
+            body=body.strip(),
+            visibility=Note.Visibility.INTERNAL,
+            contact=kind,
+        )
+        note.full_clean()
+        note.save()
+        case_event_record(
+            case=case,
+            action="contact",
+            by=by,
+            comment=f"{Note.ContactKind(kind).label}: {note.body[:200]}",
+        )
+        case_first_response_record(case=case, on=on)
+    return note
 
 
 def case_submit(
@@ -245,7 +325,8 @@ def case_submit(
             notice=notice,
             acknowledged_purpose=True,
             referral_consent=referral_consent,
-            channel=channel,
+            channel=channel if channel in ConsentRecord.Method.values else "web",
+            recorded_by=by,
         )
         consent.full_clean()
         consent.save()
@@ -285,7 +366,6 @@ def case_update(*, case: Case, by, **fields) -> Case:
         "outcome",
         "is_report_example",
         "handled_by",
-        "first_responded_on",
     }
     unknown = set(fields) - allowed
     if unknown:
@@ -314,33 +394,15 @@ def case_note_add(
 
 
 def case_close(*, case: Case, by, support_given: str, outcome: str = "") -> Case:
-    """Close a case with the support given; the requester is asked about the support."""
-    with transaction.atomic():
-        case.support_given = support_given.strip() or case.support_given
-        case.outcome = outcome.strip() or case.outcome
-        if not case.support_given:
-            raise InvalidTransition(_("完了にするには対応内容を入力してください。"))
-        case.save(update_fields=["support_given", "outcome", "updated_at"])
-        case = case_transition(case=case, to_status=Status.CLOSED, by=by, comment=outcome)
-        contact = case.contact
-        if contact and contact.email and not hasattr(case, "survey"):
-            survey = CaseSurvey.objects.create(case=case, token=secrets.token_urlsafe(24))
-            language = case.language
-            outbox_add(
-                to=contact.email,
-                template="case_survey",
-                language=language,
-                related=case,
-                related_label=case.reference,
-                context={
-                    "reference": case.reference,
-                    "category": _label_in(case.get_category_display, language),
-                    "survey_url": _absolute(
-                        f"/{'en/' if language == 'en' else ''}survey/case/{survey.token}/"
-                    ),
-                },
-            )
-    return case
+    """Close a case with the support given and its result; the requester is asked about it."""
+    return case_transition(
+        case=case,
+        to_status=Status.CLOSED,
+        by=by,
+        comment=outcome,
+        support_given=support_given,
+        outcome=outcome,
+    )
 
 
 def _label_in(label, language: str) -> str:
@@ -588,3 +650,151 @@ def attachment_add(*, case: Case, uploaded, by, assignment: Assignment | None = 
         attachment.save()
         case_event_record(case=case, action="attachment", by=by, comment=attachment.original_name)
     return attachment
+
+
+# --- referral consent: a history ---
+
+CONSENT_LINK_SALT = "cases.consent.link"
+CONSENT_LINK_MAX_AGE = 60 * 60 * 24 * 30
+
+
+def consent_record(
+    *,
+    case: Case,
+    by,
+    given: bool,
+    method: str,
+    given_at: dt.datetime | None = None,
+    note: str = "",
+    notice: PurposeNotice | None = None,
+) -> ConsentRecord:
+    """Record the requester's referral consent given later, or its withdrawal.
+
+    A withdrawal ends every current referral: the assignees are told by mail and in the portal,
+    and no new referral is possible until consent is given again.
+    """
+    if method not in ConsentRecord.Method.values:
+        raise InvalidTransition(_("同意の取得方法を選んでください。"))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        previous = case.consent
+        was_given = bool(previous and previous.referral_consent)
+        record = ConsentRecord(
+            case=case,
+            notice=notice or PurposeNotice.current(PurposeNotice.Scope.CONSULTATION),
+            acknowledged_purpose=given or bool(previous and previous.acknowledged_purpose),
+            referral_consent=given,
+            withdrawal=was_given and not given,
+            given_at=given_at or timezone.now(),
+            channel=method,
+            recorded_by=by if getattr(by, "is_authenticated", False) else None,
+            note=note.strip(),
+        )
+        record.full_clean()
+        record.save()
+        action = (
+            "consent_given"
+            if given
+            else ("consent_withdrawn" if record.withdrawal else "consent_refused")
+        )
+        case_event_record(
+            case=case,
+            action=action,
+            by=record.recorded_by,
+            comment=" / ".join(p for p in [record.get_channel_display(), record.note] if p),
+        )
+        if record.withdrawal:
+            _referrals_end(case=case, by=record.recorded_by)
+    return record
+
+
+def _referrals_end(*, case: Case, by) -> None:
+    """Consent withdrawn: every offered or accepted referral ends, and its assignee is told."""
+    active = case.assignments.select_for_update().filter(
+        state__in=[Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
+    )
+    for assignment in active:
+        assignment.state = Assignment.State.ENDED
+        assignment.done_at = timezone.now()
+        assignment.save()
+        case_event_record(
+            case=case, action="referral_ended", by=by, comment=str(assignment.assignee)
+        )
+        for address in _assignee_email(assignment):
+            outbox_add(
+                to=address,
+                template="assignment_ended",
+                related=case,
+                related_label=case.reference,
+                context={
+                    "reference": case.reference,
+                    "subject": case.subject,
+                    "assignee": str(assignment.assignee),
+                    "portal_url": _absolute(f"/partner/assignments/{assignment.pk}/"),
+                },
+            )
+    if case.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+        case_transition(
+            case=case,
+            to_status=Status.TRIAGE,
+            by=by,
+            comment=_("相談者が紹介への同意を撤回しました。"),
+        )
+
+
+def consent_link_token(case: Case) -> str:
+    return signing.TimestampSigner(salt=CONSENT_LINK_SALT).sign(str(case.pk))
+
+
+def consent_link_case(token: str) -> Case | None:
+    """The case a consent link was sent for, or None when the link is forged or too old."""
+    try:
+        pk = signing.TimestampSigner(salt=CONSENT_LINK_SALT).unsign(
+            token, max_age=CONSENT_LINK_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    return Case.objects.filter(pk=pk).first()
+
+
+def consent_request_send(*, case: Case, by) -> None:
+    """Mail the requester a signed link to the purpose notice and the consent form.
+
+    The mail is a contact with the requester, so it counts as the first response.
+    """
+    contact = case.contact
+    if not (contact and contact.email):
+        raise InvalidTransition(_("相談者のメールアドレスがないため送れません。"))
+    if not case.is_open:
+        raise InvalidTransition(_("終了した相談には送れません。"))
+    language = case.language
+    with transaction.atomic():
+        outbox_add(
+            to=contact.email,
+            template="consent_request",
+            language=language,
+            related=case,
+            related_label=case.reference,
+            context={
+                "reference": case.reference,
+                "category": _label_in(case.get_category_display, language),
+                "consent_url": _absolute(
+                    f"/{'en/' if language == 'en' else ''}consent/case/{consent_link_token(case)}/"
+                ),
+            },
+        )
+        case_event_record(case=case, action="consent_requested", by=by, comment=contact.email)
+        case_first_response_record(case=case)
+
+
+def consent_give_by_link(*, case: Case, notice: PurposeNotice) -> ConsentRecord:
+    """The requester consents through the mailed link, having been shown `notice`."""
+    if not case.is_open:
+        raise InvalidTransition(_("このご相談は終了しています。"))
+    return consent_record(
+        case=case,
+        by=None,
+        given=True,
+        method=ConsentRecord.Method.LINK,
+        notice=notice,
+    )

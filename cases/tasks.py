@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from dxcenter.common.dates import format_date_ja
+from dxcenter.common.dates import add_business_days, format_date_ja
 from dxcenter.common.mail import outbox_add
 from dxcenter.common.scheduling import scheduled_job
 
@@ -16,7 +16,11 @@ from .services import _absolute, _assignee_email
 
 @scheduled_job("assignment_reminders")
 def assignment_reminders(now: dt.datetime) -> int:
-    """Remind assignees the day before the answer is due; alert staff once it has passed."""
+    """Remind assignees on the last business day before the answer is due; alert staff after.
+
+    The due date is counted in business days (holidays and 29 Dec–3 Jan excluded), so the
+    reminder goes on the business day before it: on Friday for a Monday deadline, not Sunday.
+    """
     today = timezone.localdate(now)
     sent = 0
     # An offer on a case staff closed or withdrew can no longer be answered: no reminder.
@@ -26,7 +30,7 @@ def assignment_reminders(now: dt.datetime) -> int:
         case__status__in=Case.OPEN_STATUSES,
     )
     for assignment in proposed.filter(
-        respond_by__lte=today + dt.timedelta(days=1), reminded_at=None
+        respond_by__lte=add_business_days(today, 1), reminded_at=None
     ):
         with transaction.atomic():
             context = {

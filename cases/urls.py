@@ -5,4 +5,5 @@ from . import views
 app_name = "cases_public"
 urlpatterns = [
     path("survey/case/<str:token>/", views.case_survey, name="survey"),
+    path("consent/case/<str:token>/", views.case_consent, name="consent"),
 ]

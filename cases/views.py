@@ -5,17 +5,21 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import rate_limited
+from dxcenter.common.ratelimit import public_post_limited, rate_limit_message
 
 from .exceptions import CaseError
-from .forms import CaseSurveyForm, IntakeForm
+from .forms import CaseSurveyForm, IntakeForm, LinkConsentForm
 from .models import Case, CaseSurvey
-from .services import case_submit, case_survey_answer
+from .services import (
+    case_submit,
+    case_survey_answer,
+    consent_give_by_link,
+    consent_link_case,
+)
 
 THANKS_SALT = "cases.consultation.thanks"
 THANKS_MAX_AGE = 60 * 60
@@ -45,14 +49,11 @@ def consultation(request, *, page):
     status = 200
     if request.method == "POST":
         form = IntakeForm(request.POST)
-        if rate_limited(request, "consultation"):
+        if public_post_limited(
+            request, form="consultation", identity=request.POST.get("email", "")
+        ):
             form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "短時間に多くの送信がありました。しばらく時間をおいてから、もう一度送信してください。"
-                ),
-            )
+            form.add_error(None, rate_limit_message())
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
@@ -98,11 +99,9 @@ def case_survey(request, token):
     status = 200
     if request.method == "POST":
         form = CaseSurveyForm(request.POST)
-        if rate_limited(request, "survey"):
+        if public_post_limited(request, form="case_survey", identity=token):
             form.is_valid()
-            form.add_error(
-                None, _("短時間に多くの送信がありました。しばらくしてからお試しください。")
-            )
+            form.add_error(None, rate_limit_message())
             status = 429
         elif form.is_valid():
             try:
@@ -123,4 +122,44 @@ def case_survey(request, token):
         form = CaseSurveyForm()
     return TemplateResponse(
         request, "cases/survey.html", {"form": form, "survey": survey}, status=status
+    )
+
+
+@never_cache
+@csrf_protect
+def case_consent(request, token):
+    """The requester's referral consent through the signed link staff mailed from the case.
+
+    The purpose notice is shown first; the consent is recorded with its version and the time.
+    """
+    case = consent_link_case(token)
+    if case is None:
+        raise Http404
+    notice = PurposeNotice.current(PurposeNotice.Scope.CONSULTATION)
+    consent = case.consent
+    if consent and consent.referral_consent:
+        return TemplateResponse(request, "cases/consent_done.html", {"case": case})
+    status = 200
+    form = LinkConsentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                consent_give_by_link(case=case, notice=notice)
+            except CaseError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                return HttpResponseRedirect(request.path)
+        else:
+            status = 400
+    return TemplateResponse(
+        request,
+        "cases/consent.html",
+        {
+            "form": form,
+            "case": case,
+            "notice": notice.text(get_language()) if notice else "",
+            "notice_version": notice.version if notice else "",
+        },
+        status=status,
     )

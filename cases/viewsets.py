@@ -239,6 +239,8 @@ class CaseViewSet(ModelViewSet):
             path("<int:pk>/note/", admin_views.add_note, name="note"),
             path("<int:pk>/close/", admin_views.close, name="close"),
             path("<int:pk>/assign/", admin_views.assign, name="assign"),
+            path("<int:pk>/consent/", admin_views.record_consent, name="consent"),
+            path("<int:pk>/consent/request/", admin_views.request_consent, name="consent_request"),
             path("<int:pk>/attachments/", admin_views.attachment_upload, name="attachment_upload"),
             path(
                 "<int:pk>/attachments/<int:attachment_pk>/",

@@ -5,14 +5,13 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from cms import cache as page_cache
 from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import rate_limited
+from dxcenter.common.ratelimit import public_post_limited, rate_limit_message
 
 from .exceptions import RegistrationError, TryAgain
 from .forms import RegistrationForm, SeminarSurveyForm
@@ -109,9 +108,9 @@ def register(request, pk):
         return _render_page(request, page, None, status=400, seminar=seminar)
     language = _language()
     form = RegistrationForm(request.POST, modes=seminar.modes())
-    if rate_limited(request, "registration"):
+    if public_post_limited(request, form="registration", identity=request.POST.get("email", "")):
         form.is_valid()
-        form.add_error(None, _("短時間に多くの送信がありました。しばらくしてからお試しください。"))
+        form.add_error(None, rate_limit_message())
         return _render_page(request, page, form, status=429, seminar=seminar)
     if not form.is_valid():
         return _render_page(request, page, form, status=400, seminar=seminar)
@@ -183,11 +182,9 @@ def survey(request, token):
     status = 200
     if request.method == "POST":
         form = SeminarSurveyForm(request.POST)
-        if rate_limited(request, "survey"):
+        if public_post_limited(request, form="seminar_survey", identity=token):
             form.is_valid()
-            form.add_error(
-                None, _("短時間に多くの送信がありました。しばらくしてからお試しください。")
-            )
+            form.add_error(None, rate_limit_message())
             status = 429
         elif form.is_valid():
             try:

@@ -24,6 +24,7 @@ HEADER = [
     "対応内容",
     "担当",
     "状況",
+    "結果",
 ]
 ROWS = [
     [
@@ -37,6 +38,7 @@ ROWS = [
         "紹介",
         "",
         "完了",
+        "導入済み",
     ],
     [
         "2021/7/1",
@@ -49,6 +51,7 @@ ROWS = [
         "セミナー",
         "青山 美咲",
         "完了",
+        "導入済み",
     ],
     [
         "令和3年8月2日",
@@ -61,8 +64,9 @@ ROWS = [
         "",
         "",
         "対応中",
+        "",
     ],
-    ["R4.3.31", " 市町 ", "志摩市企画課", "", "志摩市", "その他", "問合せ", "", "", "取下げ"],
+    ["R4.3.31", " 市町 ", "志摩市企画課", "", "志摩市", "その他", "問合せ", "", "", "取下げ", ""],
     [
         "R4.4.1",
         "県",
@@ -74,6 +78,7 @@ ROWS = [
         "支援",
         "",
         "完了",
+        "導入済み",
     ],
     [
         "2022-05-01",
@@ -86,6 +91,7 @@ ROWS = [
         "",
         "不明な担当",
         "受付",
+        "",
     ],
     [
         "H31.4.30",
@@ -98,6 +104,7 @@ ROWS = [
         "",
         "",
         "completed_bad",
+        "",
     ],
 ]
 
@@ -150,7 +157,30 @@ def test_a_workbook_with_bad_rows_is_refused_whole_naming_each_row():
     assert "相談者区分「企業」" in reasons[5]
     assert "所在市町「どこか町」" in reasons[6] and "相談内容区分「相談」" in reasons[6]
     assert "状況「completed_bad」" in reasons[7]
+    assert "完了の記録には対応内容と結果が必要です" in reasons[4]
     assert Case.objects.count() == 0
+
+
+def test_an_imported_closed_record_goes_through_the_life_cycle_without_mail():
+    from cases.models import CaseEvent, CaseSurvey
+
+    no_result = [*ROWS[0][:-1], ""]
+    result = cases_import(read_table(workbook([no_result]), "x.xlsx"), dry_run=True)
+    assert result.errors == [(2, "完了の記録には対応内容と結果が必要です")]
+
+    cases_import(read_table(workbook([ROWS[0]]), "x.xlsx"), dry_run=False)
+    case = Case.objects.get()
+    assert case.status == "closed" and case.closed_on == dt.date(2021, 6, 10)
+    assert case.outcome == "導入済み"
+    steps = CaseEvent.objects.filter(case=case, action="transition")
+    assert [(e.from_status, e.to_status) for e in steps] == [
+        ("new", "triage"),
+        ("triage", "in_progress"),
+        ("in_progress", "closed"),
+    ]
+    assert CaseSurvey.objects.filter(case=case).exists()
+    # Imported past cases have not been asked for referral consent.
+    assert case.consent is None
 
 
 def test_csv_in_shift_jis_and_utf8_with_bom(tmp_path):
@@ -173,6 +203,7 @@ def test_english_headers_are_accepted():
         "support",
         "assignee",
         "status",
+        "outcome",
     ]
     result = cases_import(read_table(workbook(ROWS[:1], header), "x.xlsx"), dry_run=True)
     assert result.ok and result.total == 1
@@ -237,7 +268,7 @@ def test_an_imported_open_record_is_due_from_the_import_not_overdue(client):
     from cases.selectors import overdue_q
 
     row = list(ROWS[0])
-    row[-1] = "受付"  # a past record nobody answered yet
+    row[-2] = "受付"  # a past record nobody answered yet
     cases_import(read_table(workbook([row]), "x.xlsx"), dry_run=False)
     case = Case.objects.get()
     assert case.first_response_due >= dt.date.today()

@@ -100,8 +100,8 @@ def test_the_honeypot_refuses_bots_and_keeps_nothing(client, site):
     assert Case.objects.count() == 0
 
 
-def test_rate_limit_per_ip(client, site, settings):
-    settings.DXCENTER_PUBLIC_POST_RATE = "2/600"
+def test_rate_limit_per_ip_and_address(client, site, settings):
+    settings.DXCENTER_PUBLIC_POST_RATE_IP = "2/600"
     for _ in range(2):
         assert client.post("/consultation/", {**VALID, "email": ""}).status_code == 400
     response = client.post("/consultation/", VALID)

@@ -408,7 +408,9 @@ def test_when_staff_withdraw_or_close_the_case_the_assignee_loses_the_personal_d
             case=world["case"], to_status="withdrawn", by=world["staff"], comment="取下げ"
         )
     else:
-        case_close(case=world["case"], by=world["staff"], support_given="センターで回答")
+        case_close(
+            case=world["case"], by=world["staff"], support_given="センターで回答", outcome="解決"
+        )
     client.force_login(world["member"])
 
     html = client.get(f"{base}/").content.decode()

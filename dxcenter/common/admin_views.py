@@ -120,3 +120,30 @@ def login_unlock_view(request):
     else:
         messages.info(request, _("解除するログイン制限はありませんでした。"))
     return redirect("login_lockouts")
+
+
+@require_POST
+def bounce_clear_view(request):
+    """Staff clear a hard bounce where the address appears (case page, mail log)."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.utils.translation import gettext as _
+
+    from .services import bounce_clear
+
+    if not request.user.has_perm("common.delete_bouncedaddress"):
+        raise PermissionDenied
+    email = request.POST.get("email", "")
+    held = bounce_clear(email=email, by=request.user)
+    messages.success(
+        request,
+        _("{email} の不達を解除しました。止めていたメール{n}通を送ります。").format(
+            email=email, n=held
+        ),
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "wagtailadmin_home"
+    return redirect(target)

@@ -1,7 +1,14 @@
-"""Cache-based rate limit for public POSTs (per client IP)."""
+"""Rate limits for public POSTs (django-ratelimit): per form, per IP and per e-mail address.
+
+One office, one gateway: many people register from the same IP within minutes, so the IP limit
+is generous (``PUBLIC_POST_RATE_IP``, 60 an hour) while one address may post only a few times
+(``PUBLIC_POST_RATE_EMAIL``, 5 an hour). Each form counts on its own.
+"""
+
+from django_ratelimit.core import get_usage
 
 from django.conf import settings
-from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 
 def client_ip(request) -> str:
@@ -22,21 +29,45 @@ def client_ip(request) -> str:
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
+    """ "5/600" → (5, 600): the count and the window in seconds (password_reset's own counter)."""
     count, seconds = rate.split("/")
     return int(count), int(seconds)
 
 
-def rate_limited(request, scope: str, rate: str | None = None) -> bool:
-    """Count this request; True when the IP went over `rate` ("5/600") for `scope`."""
+def _over(request, *, group: str, value: str, rate: str) -> bool:
+    usage = get_usage(
+        request, group=group, key=lambda _group, _request: value, rate=rate, increment=True
+    )
+    return bool(usage and usage["should_limit"])
+
+
+def public_post_limited(request, *, form: str, identity: str = "") -> bool:
+    """Count one POST of a public `form`; True when its IP or its address went over the limit.
+
+    ``identity`` is the e-mail address typed into the form (or the survey's token): the same
+    address posting again and again is stopped long before the office's shared IP would be.
+    """
     if not getattr(settings, "DXCENTER_RATE_LIMIT_ENABLED", True):
         return False
-    limit, window = parse_rate(rate or settings.DXCENTER_PUBLIC_POST_RATE)
-    key = f"rl:{scope}:{client_ip(request)}"
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return False
-    return count > limit
+    over = _over(
+        request,
+        group=f"public:{form}:ip",
+        value=client_ip(request),
+        rate=settings.DXCENTER_PUBLIC_POST_RATE_IP,
+    )
+    identity = (identity or "").strip().lower()
+    if identity:
+        over = (
+            _over(
+                request,
+                group=f"public:{form}:id",
+                value=identity,
+                rate=settings.DXCENTER_PUBLIC_POST_RATE_EMAIL,
+            )
+            or over
+        )
+    return over
+
+
+def rate_limit_message() -> str:
+    return _("短時間に多くの送信がありました。しばらく時間をおいてから、もう一度送信してください。")

@@ -1,9 +1,13 @@
 """Writes of the common room."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
-from .models import OutboxMessage
+from .models import BouncedAddress, OutboxMessage
+
+logger = logging.getLogger(__name__)
 
 
 class CannotResend(Exception):
@@ -53,3 +57,26 @@ def login_unlock(*, by, username: str = "", ip_address: str = "") -> int:
             label=f"ログイン制限の解除 {username or ip_address}",
         )
     return count
+
+
+def bounce_clear(*, email: str, by) -> int:
+    """Staff clear a hard bounce: the address is mailed again, starting with what was held."""
+    from .tasks import BOUNCE_HOLD, send_outbox_message
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        BouncedAddress.objects.filter(email=email).delete()
+        held = list(
+            OutboxMessage.objects.select_for_update().filter(
+                to_email__iexact=email, state=OutboxMessage.State.FAILED, last_error=BOUNCE_HOLD
+            )
+        )
+        for message in held:
+            message.state = OutboxMessage.State.QUEUED
+            message.next_attempt_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["state", "next_attempt_at", "last_error"])
+            pk, attempts = message.pk, message.attempts
+            transaction.on_commit(lambda pk=pk, a=attempts: send_outbox_message.enqueue(pk, a))
+        logger.info("bounce of %s cleared by %s; %d held message(s) queued", email, by, len(held))
+    return len(held)

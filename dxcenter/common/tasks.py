@@ -12,9 +12,12 @@ from django.utils import timezone
 from .mail import attachment_payloads, render_message
 from .models import OutboxMessage
 from .scheduling import due_today, scheduled_job
+from .selectors import is_bouncing
 from .views import HEARTBEAT_KEY
 
 logger = logging.getLogger(__name__)
+
+BOUNCE_HOLD = "bounced: 不達アドレスのため送信していません（不達を解除すると送信します）"
 
 # Waits between attempts on transient failures; after the last one the message is failed.
 RETRY_DELAYS = (
@@ -45,6 +48,13 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
             return "skipped"
         if after_attempts is not None and message.attempts != after_attempts:
             return "skipped"
+        if is_bouncing(message.to_email):
+            # A hard bounce: the address gets nothing until staff clear it (bounce_clear), which
+            # queues the held messages again.
+            message.state = OutboxMessage.State.FAILED
+            message.last_error = BOUNCE_HOLD
+            message.save(update_fields=["state", "last_error"])
+            return "held"
         try:
             subject, body, html = render_message(message, for_sending=True)
             attachments = attachment_payloads(message)

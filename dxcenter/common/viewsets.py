@@ -29,8 +29,19 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return super().user_has_permission(user, "view") or user.is_superuser
 
 
+class OutboxMessageInspectView(generic.InspectView):
+    def get_context_data(self, **kwargs):
+        from .selectors import is_bouncing
+
+        context = super().get_context_data(**kwargs)
+        context["bouncing"] = is_bouncing(self.object.to_email)
+        context["can_clear_bounce"] = self.request.user.has_perm("common.delete_bouncedaddress")
+        return context
+
+
 class OutboxMessageViewSet(ModelViewSet):
     model = OutboxMessage
+    inspect_view_class = OutboxMessageInspectView
     icon = "mail"
     menu_label = _("送信メール")
     menu_order = 900

@@ -11,6 +11,7 @@ from .admin_views import (
     UNLOCK_PERMISSION,
     DisclosureView,
     LoginLockoutsView,
+    bounce_clear_view,
     login_unlock_view,
 )
 from .models import CenterSettings, OutboxMessage, PersonalDataAccess, PurposeNotice
@@ -40,7 +41,10 @@ def register_access_log():
 
 @hooks.register("register_admin_urls")
 def register_disclosure_url():
-    return [path("disclosure/", DisclosureView.as_view(), name="disclosure")]
+    return [
+        path("disclosure/", DisclosureView.as_view(), name="disclosure"),
+        path("bounces/clear/", bounce_clear_view, name="bounce_clear"),
+    ]
 
 
 class DisclosureMenuItem(MenuItem):

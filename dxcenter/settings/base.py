@@ -278,7 +278,11 @@ DXCENTER_ACCESS_LOG_RETENTION_DAYS = int(env("ACCESS_LOG_RETENTION_DAYS", "400")
 # Page cache for anonymous visitors (cms.cache): purged on publish, else expires after this.
 DXCENTER_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 DXCENTER_PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
-DXCENTER_PUBLIC_POST_RATE = env("PUBLIC_POST_RATE", "5/600")  # requests / seconds per IP
+# Public form posts (django-ratelimit rates: "60/h", "5/10m", "5/600" = per 600 s), per form:
+# per client IP (generous: an office shares one gateway) and per e-mail address (or survey link).
+# PUBLIC_POST_RATE, the former single per-IP limit, is still read as the IP limit when set.
+DXCENTER_PUBLIC_POST_RATE_IP = env("PUBLIC_POST_RATE_IP", "") or env("PUBLIC_POST_RATE", "60/h")
+DXCENTER_PUBLIC_POST_RATE_EMAIL = env("PUBLIC_POST_RATE_EMAIL", "5/h")
 # Password-reset requests (both logins): per address asked for, and per client address.
 DXCENTER_PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", "3/3600")
 DXCENTER_PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", "10/3600")

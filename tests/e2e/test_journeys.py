@@ -106,6 +106,7 @@ def test_1_to_4_consultation_referral_partner_work_and_survey(journey):
     for text in ["紹介先が受諾", "紹介先が経過を記入", "紹介先が対応完了を報告"]:
         assert text in timeline
     staff.locator("#id_support_given").fill("パートナーによる導入支援。")
+    staff.locator("#id_outcome").fill("クラウド会計を導入。")
     staff.get_by_role("button", name="完了にする").click()
     journey.step(staff, "closed")
     survey_mail = [b for s, b in server.mails_to(requester) if "アンケート" in s]
