@@ -66,7 +66,7 @@ def test_consultation_mails_identify_the_request_without_echoing_it(
     staff = staff_user()
     case_transition(case=case, to_status=Case.Status.TRIAGE, by=staff)
     with django_capture_on_commit_callbacks(execute=True):
-        case_close(case=case, by=staff, support_given="ツールを紹介した")
+        case_close(case=case, by=staff, support_given="ツールを紹介した", outcome="解決")
     survey = mail.outbox[-1]
     assert "survey/case/" in survey.body
     assert_clean(survey, HOSTILE, "【重要】")
