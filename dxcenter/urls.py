@@ -10,12 +10,19 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.sitemaps import LocalizedSitemap
 from dxcenter.common import otp_views
 from dxcenter.common import views as common_views
+from dxcenter.reports.sitemaps import OpenDataSitemap
+from dxcenter.reports.urls import public_urlpatterns as open_data_urls
 
 urlpatterns = [
     path("admin/otp/", otp_views.admin_otp, name="admin_otp"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalizedSitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": LocalizedSitemap, "opendata": OpenDataSitemap}},
+        name="sitemap",
+    ),
     path("healthz", common_views.healthz, name="healthz"),
     path("", include("dxcenter.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -33,6 +40,7 @@ if settings.DEBUG:
 # Japanese unprefixed, English under /en/. Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
     path("partner/", include("cases.portal.urls")),
+    path("", include(open_data_urls)),
     path("", include("cases.urls")),
     path("", include("events.urls")),
     path("", include("cms.urls")),
