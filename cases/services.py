@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dxcenter.common.dates import add_business_days, fiscal_year_of, format_date_ja
@@ -223,8 +223,7 @@ def _case_survey_create(*, case: Case, notify: bool) -> CaseSurvey:
             related_label=case.reference,
             context={
                 "reference": case.reference,
-                "contact_name": contact.full_name,
-                "subject": case.subject,
+                "category": _label_in(case.get_category_display, language),
                 "survey_url": _absolute(
                     f"/{'en/' if language == 'en' else ''}survey/case/{survey.token}/"
                 ),
@@ -348,10 +347,12 @@ def case_submit(
                 language=language,
                 related=case,
                 related_label=case.reference,
+                # Nobody has verified this address: the mail identifies the request and
+                # repeats nothing the sender typed (name, subject), so the form cannot be used
+                # to send the center's mail with someone's own text to anyone.
                 context={
                     "reference": case.reference,
-                    "contact_name": contact.full_name,
-                    "subject": case.subject,
+                    "category": _label_in(case.get_category_display, language),
                     "received_on": format_date_ja(case.received_on)
                     if language == "ja"
                     else case.received_on.isoformat(),
@@ -438,6 +439,12 @@ def case_close(*, case: Case, by, support_given: str, outcome: str = "") -> Case
         support_given=support_given,
         outcome=outcome,
     )
+
+
+def _label_in(label, language: str) -> str:
+    """A choice label in the requester's language (the mail is rendered later)."""
+    with translation.override("en" if language == "en" else "ja"):
+        return str(label())
 
 
 def _absolute(path: str) -> str:
@@ -806,8 +813,7 @@ def consent_request_send(*, case: Case, by) -> None:
             related_label=case.reference,
             context={
                 "reference": case.reference,
-                "contact_name": contact.full_name,
-                "subject": case.subject,
+                "category": _label_in(case.get_category_display, language),
                 "consent_url": _absolute(
                     f"/{'en/' if language == 'en' else ''}consent/case/{consent_link_token(case)}/"
                 ),

@@ -1,7 +1,7 @@
 """The page cache: anonymous GETs of public pages served from the cache, purged on publish.
 
-A response is stored only when it is safe to give to anyone: the request carried no session,
-CSRF or messages cookie, and the response is a 200 that sets no cookie other than the CSRF one
+A response is stored only when it is safe to give to anyone: the request had no query string and
+carried no session, CSRF or messages cookie, and the response is a 200 that sets no cookie other than the CSRF one
 and does not say no-cache/no-store/private. Pages with a form (a seminar with its registration,
 the consultation page) are stored with their CSRF tokens replaced by a placeholder; each visitor
 served from the cache gets a fresh secret in their own cookie and a token for it in the form,
@@ -74,6 +74,10 @@ def _request_cacheable(request) -> bool:
         return False
     if request.path_info.startswith(SKIPPED_PREFIXES):
         return False
+    if request.META.get("QUERY_STRING"):
+        # A query string is whatever the link's author typed: a page that varies by it is
+        # never stored, and the stored plain page is never served for it.
+        return False
     cookies = request.COOKIES
     return not (
         settings.SESSION_COOKIE_NAME in cookies
@@ -92,7 +96,7 @@ def _response_cacheable(response) -> bool:
 
 
 def _key(request) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    digest = hashlib.sha256(request.path.encode()).hexdigest()[:32]
     return f"pagecache:{generation()}:{_language(request)}:{request.get_host()}:{digest}"
 
 

@@ -11,6 +11,8 @@ from cms.sitemaps import LocalizedSitemap
 from dxcenter.common import otp_views
 from dxcenter.common import views as common_views
 from dxcenter.common.webhooks import webhook_urlpatterns
+from dxcenter.reports.sitemaps import OpenDataSitemap
+from dxcenter.reports.urls import public_urlpatterns as open_data_urls
 
 # The site's own error pages (templates/404.html through Django's view, 500 through ours).
 handler500 = "dxcenter.common.views.server_error"
@@ -19,7 +21,12 @@ urlpatterns = [
     path("admin/otp/", otp_views.admin_otp, name="admin_otp"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalizedSitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": LocalizedSitemap, "opendata": OpenDataSitemap}},
+        name="sitemap",
+    ),
     path("healthz", common_views.healthz, name="healthz"),
     path("", include("dxcenter.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -39,6 +46,7 @@ if settings.DEBUG:
 # Japanese unprefixed, English under /en/. Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
     path("partner/", include("cases.portal.urls")),
+    path("", include(open_data_urls)),
     path("", include("cases.urls")),
     path("", include("events.urls")),
     path("", include("cms.urls")),

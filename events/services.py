@@ -70,8 +70,9 @@ def _mail_context(registration: Registration) -> dict:
     local_start = timezone.localtime(seminar.starts_at)
     local_end = timezone.localtime(seminar.ends_at)
     english = registration.language == "en"
+    # Nobody has verified the address: the mail names the seminar (staff wrote its title), never
+    # what the registrant typed (name, organisation, question).
     return {
-        "name": registration.name,
         "title": title,
         "date": local_start.date().isoformat() if english else format_date_ja(local_start.date()),
         "start": local_start.strftime("%H:%M"),

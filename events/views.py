@@ -3,7 +3,7 @@
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -39,10 +39,34 @@ def seminar_page(request, *, page):
         return register(request, pk=page.pk)
     seminar = canonical_seminar(page)
     form = RegistrationForm(modes=seminar.modes()) if seminar.registration_open() else None
-    return _render_page(request, page, form, seminar=seminar)
+    return _render_page(request, page, form, seminar=seminar, result=_pop_result(request, page))
 
 
-def _render_page(request, page, form, status=200, *, seminar):
+# The outcome of a registration travels to the page in the registrant's session, never in the
+# URL: a query parameter would let anyone put their own text inside the official notice.
+RESULT_SESSION_KEY = "events:registration_result"
+
+
+def _remember_result(request, page, registration) -> None:
+    request.session[RESULT_SESSION_KEY] = {
+        "page": page.pk,
+        "status": registration.status,
+        "position": waitlist_position(registration),
+    }
+
+
+def _pop_result(request, page) -> dict | None:
+    """The registration outcome for this page, shown once."""
+    if not hasattr(request, "session") or RESULT_SESSION_KEY not in request.session:
+        return None
+    result = request.session.get(RESULT_SESSION_KEY)
+    if not isinstance(result, dict) or result.get("page") != page.pk:
+        return None
+    del request.session[RESULT_SESSION_KEY]
+    return result
+
+
+def _render_page(request, page, form, status=200, *, seminar, result=None):
     """The page in the visitor's language; seats and attendance are the canonical seminar's."""
     language = _language()
     notice = PurposeNotice.current(PurposeNotice.Scope.SEMINAR)
@@ -58,13 +82,15 @@ def _render_page(request, page, form, status=200, *, seminar):
             "counts": seminar_counts(seminar),
             "cache_generation": page_cache.generation(),
             "attendance": seminar_attendance(seminar) if seminar.is_past else None,
-            "registered": request.GET.get("registered"),
-            "position": request.GET.get("n"),
+            "registered": result and result["status"],
+            "position": result and result["position"],
         },
         status=status,
     )
     if status == 503:
         response["Retry-After"] = "5"
+    elif result is not None:
+        add_never_cache_headers(response)  # the notice is this visitor's, shown once
     elif form is not None:
         # Seats left change with every registration: keep a cached copy for 30 seconds at most.
         patch_cache_control(response, max_age=30)
@@ -109,8 +135,8 @@ def register(request, pk):
     except RegistrationError as exc:
         form.add_error(None, str(exc))
         return _render_page(request, page, form, status=400, seminar=seminar)
-    position = waitlist_position(result) or ""
-    return HttpResponseRedirect(f"{page.url}?registered={result.status}&n={position}")
+    _remember_result(request, page, result)
+    return HttpResponseRedirect(page.url)
 
 
 def _registration(token, salt) -> Registration:

@@ -283,6 +283,8 @@ EN = {
     "辞退した日": "Declined on",
     "報告した日": "Reported on",
     "この相談は「%(status)s」となり、紹介は終了しました": "This consultation is now “%(status)s”; the referral has ended",
+    "オープンデータ": "Open data",
+    "このセミナーへのお申込みをキャンセルします。よろしいですか。": "Cancel your registration for this seminar?",
     "相談の内容、相談者の連絡先、共有された記録とファイルは、紹介を受けて対応している間だけ表示されます。": "The consultation, the requester’s contact details, shared notes and files are shown only while you work on the referral.",
     "パスワードを続けて間違えたため、このアカウント（または接続元）からのログインを30分間停止しています。時間をおいてから、もう一度お試しください。": "After repeated wrong passwords, sign-in to this account (or from this address) is locked for 30 minutes. Please try again later.",
     "二要素認証": "Two-factor authentication",

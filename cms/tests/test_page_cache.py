@@ -79,3 +79,24 @@ def test_seat_counts_are_kept_for_thirty_seconds_at_most(client, db):
     seminar = make_seminar(capacity_venue=5)
     response = client.get(seminar.url)
     assert "max-age=30" in response["Cache-Control"]
+
+
+def test_a_query_string_variant_is_neither_stored_nor_served_from_the_cache(site):
+    from django.core.cache import cache
+
+    from cms.cache import generation
+
+    seminar = make_seminar(capacity_venue=5)
+    forged = {"registered": "waitlisted", "n": "お電話ください 0120-000-000"}
+    first = Client().get(seminar.url, forged)
+    assert first.status_code == 200 and first.get("X-Page-Cache") is None
+    again = Client().get(seminar.url, forged)
+    assert again.get("X-Page-Cache") is None
+    assert "0120-000-000" not in again.content.decode()
+    # The plain page is stored, but the variant is still not served from it.
+    assert Client().get(seminar.url).get("X-Page-Cache") == "miss"
+    assert Client().get(seminar.url).get("X-Page-Cache") == "hit"
+    assert Client().get(seminar.url, {"utm_source": "mail"}).get("X-Page-Cache") is None
+    prefix = f"pagecache:{generation()}:"
+    stored = [k for k in cache._cache if prefix in k]  # the test cache is local memory
+    assert len(stored) == 1  # the plain page only

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import render_to_string, select_template
 from django.utils import translation
 
 from .models import OutboxMessage
@@ -112,14 +112,20 @@ def render_message(
         # Each message type has a file per language (body.ja.txt, body.en.txt), or one file
         # that translates itself with gettext (body.txt).
         subject = " ".join(
-            render_to_string([f"{base}/subject.{lang}.txt", f"{base}/subject.txt"], context).split()
+            render_text([f"{base}/subject.{lang}.txt", f"{base}/subject.txt"], context).split()
         )
-        body = render_to_string([f"{base}/body.{lang}.txt", f"{base}/body.txt"], context)
+        body = render_text([f"{base}/body.{lang}.txt", f"{base}/body.txt"], context)
         try:
             html = render_to_string([f"{base}/body.{lang}.html", f"{base}/body.html"], context)
         except TemplateDoesNotExist:
             html = None
     return subject, body, html
+
+
+def render_text(template_names: list[str], context: dict) -> str:
+    """Render a plain-text template without HTML escaping (`O'Brien` stays `O'Brien`)."""
+    template = select_template(template_names)
+    return template.template.render(Context(context, autoescape=False))
 
 
 # Attachments that are costly to build (calendar files, QR codes) are made when the message

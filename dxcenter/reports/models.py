@@ -26,3 +26,19 @@ class KpiTarget(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year} {self.get_key_display()} {self.target}"
+
+
+class OpenDataRelease(models.Model):
+    """One closed fiscal year's open-data figures, fixed when first published and never changed."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    released_on = models.DateField(_("公開日"))
+    rows = models.JSONField(_("公開データ"))
+
+    class Meta:
+        ordering = ["fiscal_year"]
+        verbose_name = _("オープンデータ公開版")
+        verbose_name_plural = _("オープンデータ公開版")
+
+    def __str__(self):
+        return f"{self.fiscal_year} ({self.released_on})"

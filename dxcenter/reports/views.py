@@ -1,13 +1,14 @@
 """The statistics dashboard (admin) and the open data files (public)."""
 
-import datetime as dt
+import csv
+import io
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.cache import cache_page
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from cases.admin_views import admin_render
@@ -16,6 +17,7 @@ from dxcenter.common.dates import fiscal_year_label, fiscal_year_of
 from dxcenter.common.params import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, int_param
 
 from .charts import bar_chart_svg
+from .opendata import GRACE_DAYS, SUPPRESS_BELOW, open_data_releases_publish
 from .render import _labels, to_csv, to_pdf, to_xlsx
 from .report import yearly_report
 
@@ -113,92 +115,101 @@ def download(request, fiscal_year: int, fmt: str):
 
 # --- open data ---
 
-SUPPRESS_BELOW = 3
 COLUMNS = [
-    ("fiscal_year", "年度（4月〜翌年3月、西暦の開始年）"),
+    (
+        "fiscal_year",
+        "年度（4月〜翌年3月、西暦の開始年）",
+        "Fiscal year (April to March), by the calendar year it starts in",
+    ),
     (
         "dimension",
-        "集計区分: requester_type（相談者区分）, category（相談内容区分）, municipality（所在市町）",
+        "集計区分: total（合計）, requester_type（相談者区分）, category（相談内容区分）, municipality（所在市町）",
+        "What is counted: total, requester_type, category, municipality",
     ),
-    ("code", "区分のコード（市町は全国地方公共団体コード）"),
-    ("label", "区分の名称"),
-    ("count", "相談件数。市町別で3件未満のセルは秘匿（空欄）"),
+    (
+        "code",
+        "区分のコード（市町は全国地方公共団体コード、不明は unknown）",
+        "The code (municipalities: the national local government code; unknown for none recorded)",
+    ),
+    ("label", "区分の名称（日本語）", "The name (Japanese)"),
+    (
+        "count",
+        "相談件数。市町別の空欄は秘匿（0〜2件、または他のセルを守るための秘匿）",
+        "Consultations. A blank municipality cell is suppressed (0 to 2, or blanked to protect another cell)",
+    ),
 ]
+LICENSE = {
+    "name": "CC BY 4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
+    "url_en": "https://creativecommons.org/licenses/by/4.0/deed.en",
+}
 
 
-def open_data_rows() -> list[dict]:
-    """Counts per fiscal year by requester type, category and municipality, small cells hidden."""
-    labels = _labels()
-    out = []
-    for dimension, field in [
-        ("requester_type", "requester_type"),
-        ("category", "category"),
-        ("municipality", "municipality_id"),
-    ]:
-        found = {
-            (fy, code): n
-            for fy, code, n in Case.objects.values_list("fiscal_year", field)
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-        years = sorted({fy for fy, _ in found})
-        codes = list(labels[dimension])
-        if dimension == "municipality":
-            codes = [c for c in codes if c != "unknown"]
-        for fy in years:
-            for code in codes:
-                n = found.get((fy, code), 0)
-                suppressed = dimension == "municipality" and 0 < n < SUPPRESS_BELOW
-                out.append(
-                    {
-                        "fiscal_year": fy,
-                        "dimension": dimension,
-                        "code": code,
-                        "label": labels[dimension][code],
-                        "count": None if suppressed else n,
-                    }
-                )
-    return out
+def open_data_rows(releases) -> list[dict]:
+    """The published rows of every release, oldest year first."""
+    return [row for release in releases for row in release.rows]
 
 
-def open_data_metadata() -> dict:
-    updated = Case.objects.aggregate(m=Max("updated_at"))["m"]
+def open_data_metadata(releases) -> dict:
+    released = max((r.released_on for r in releases), default=None)
     return {
         "title": "みえDXセンター 相談件数（年度別・相談者区分別・相談内容区分別・市町別）",
         "publisher": "三重県 デジタル社会推進局",
-        "license": "CC BY 4.0",
-        "license_url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
-        "last_updated": (updated or dt.datetime(2021, 4, 1, tzinfo=dt.UTC)).date().isoformat(),
-        "suppression": f"市町別で{SUPPRESS_BELOW}件未満のセルは個人の特定を防ぐため秘匿しています。",
-        "columns": [{"name": n, "description": d} for n, d in COLUMNS],
+        "license": LICENSE["name"],
+        "license_url": LICENSE["url"],
+        "last_updated": released.isoformat() if released else None,
+        "fiscal_years": [
+            {"fiscal_year": r.fiscal_year, "released_on": r.released_on.isoformat()}
+            for r in releases
+        ],
+        "suppression": (
+            f"締まった年度のみ公開し、公開後は変更しません。市町別で{SUPPRESS_BELOW}件未満（0件を含む）の"
+            "セルは空欄です。空欄が1つだけになる場合は次に小さい市町も、空欄がある年度は"
+            "「不明」も空欄にします。年度をまたぐ累計は公開しません。"
+        ),
+        "columns": [{"name": n, "description": d} for n, d, _en in COLUMNS],
+        "documentation": "/opendata/",
     }
 
 
 @require_GET
-@cache_page(60 * 10)
 def open_data_json(request):
+    """Every released year as JSON; the query string changes nothing."""
+    releases = open_data_releases_publish()
     return JsonResponse(
-        {"metadata": open_data_metadata(), "data": open_data_rows()},
+        {"metadata": open_data_metadata(releases), "data": open_data_rows(releases)},
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
 
 
 @require_GET
-@cache_page(60 * 10)
 def open_data_csv(request):
-    import csv
-    import io
-
-    meta = open_data_metadata()
+    """Every released year as plain UTF-8 CSV (no BOM); the query string changes nothing."""
+    releases = open_data_releases_publish()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c for c, _ in COLUMNS])
-    for row in open_data_rows():
-        writer.writerow(["" if row[c] is None else row[c] for c, _ in COLUMNS])
-    response = HttpResponse(
-        buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-    )
+    writer.writerow([c for c, _ja, _en in COLUMNS])
+    for row in open_data_rows(releases):
+        writer.writerow(["" if row[c] is None else row[c] for c, _ja, _en in COLUMNS])
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = 'inline; filename="consultations.csv"'
-    response["X-Dataset-Title"] = meta["title"].encode("utf-8").decode("latin-1")
     response["Link"] = '</opendata/consultations.json>; rel="describedby"'
     return response
+
+
+@require_GET
+def open_data_page(request):
+    """The public page that documents the files, their licence, columns and suppression rule."""
+    releases = open_data_releases_publish()
+    english = get_language() == "en"
+    return TemplateResponse(
+        request,
+        "reports/open_data.html",
+        {
+            "releases": releases,
+            "columns": [(n, en if english else ja) for n, ja, en in COLUMNS],
+            "license": LICENSE,
+            "suppress_below": SUPPRESS_BELOW,
+            "grace_days": GRACE_DAYS,
+        },
+    )
