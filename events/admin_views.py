@@ -152,9 +152,9 @@ def registration_action(request, pk, action):
         elif action == "cancel":
             promoted = registration_cancel(registration=registration, by=request.user)
             messages.success(request, _("キャンセルしました。"))
-            if promoted:
+            for person in promoted:
                 messages.info(
-                    request, _("{name} 様が繰り上げになりました。").format(name=promoted.name)
+                    request, _("{name} 様が繰り上げになりました。").format(name=person.name)
                 )
         elif action == "move":
             registration_move(

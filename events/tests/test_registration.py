@@ -76,7 +76,7 @@ def test_cancel_promotes_the_first_waiting_and_tells_them(django_capture_on_comm
         first = register(seminar=seminar, email="first@example.jp")
         waiting = register(seminar=seminar, email="waiting@example.jp")
         later = register(seminar=seminar, email="later@example.jp")
-        promoted = registration_cancel(registration=first)
+        (promoted,) = registration_cancel(registration=first)
     assert promoted.pk == waiting.pk
     waiting.refresh_from_db()
     later.refresh_from_db()
