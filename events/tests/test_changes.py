@@ -97,7 +97,9 @@ def test_cancelling_the_seminar_removes_it_from_calendars(
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {"a@example.jp", "jane@example.com", "w@example.jp"}
     assert "開催を中止します" in by_address["a@example.jp"].subject
-    assert by_address["jane@example.com"].subject.startswith("[Mie DX Center] The seminar is cancel")
+    assert by_address["jane@example.com"].subject.startswith(
+        "[Mie DX Center] The seminar is cancel"
+    )
     calendar = _ics(by_address["a@example.jp"])
     assert str(calendar["METHOD"]) == "CANCEL"
     event = calendar.walk("VEVENT")[0]
@@ -110,10 +112,12 @@ def test_no_mail_about_changes_once_the_seminar_has_started(django_capture_on_co
     seminar = make_seminar(days=2, capacity_venue=2)
     _people(seminar)
     mail.outbox.clear()
-    with time_machine.travel(seminar.starts_at + dt.timedelta(hours=3), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            seminar.ends_at += dt.timedelta(hours=1)  # staff correct the record afterwards
-            seminar.save_revision().publish()
+    with (
+        time_machine.travel(seminar.starts_at + dt.timedelta(hours=3), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        seminar.ends_at += dt.timedelta(hours=1)  # staff correct the record afterwards
+        seminar.save_revision().publish()
     assert mail.outbox == []
 
 
