@@ -221,6 +221,9 @@ def registration_create(
     try:
         with transaction.atomic():
             seminar = _lock_seminar(seminar)
+            # People already waiting come first: a seat left free (capacity raised outside a
+            # publish, say) goes to them, not to whoever registers next.
+            _fill_seats(seminar, now)
             if (
                 Registration.objects.filter(seminar=seminar, email=email)
                 .exclude(status=Registration.Status.CANCELLED)
@@ -350,7 +353,7 @@ def registration_move(*, registration: Registration, mode: str, by=None) -> Regi
         registration.mode = mode
         registration.save(update_fields=["mode"])
         confirmed = registration.status == Registration.Status.CONFIRMED
-        if registration.status != Registration.Status.CANCELLED:
+        if registration.status != Registration.Status.CANCELLED and not seminar_started(seminar):
             _send(
                 registration,
                 "seminar_moved",

@@ -5,6 +5,19 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+FIELDS = ("starts_at", "ends_at", "format", "venue_name", "venue_address", "online_url")
+
+
+def record_what_registrants_were_told(apps, schema_editor):
+    """Existing seminars start from their published state, so the next change is mailed."""
+    SeminarPage = apps.get_model("events", "SeminarPage")
+    SeminarSchedule = apps.get_model("events", "SeminarSchedule")
+    SeminarSchedule.objects.bulk_create(
+        SeminarSchedule(seminar_id=page.pk, **{f: getattr(page, f) for f in FIELDS})
+        for page in SeminarPage.objects.all()
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,4 +50,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'セミナーの日程通知',
             },
         ),
+        migrations.RunPython(record_what_registrants_were_told, migrations.RunPython.noop),
     ]

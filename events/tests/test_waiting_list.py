@@ -114,3 +114,14 @@ def test_the_cancel_link_works_until_the_start(client):
         assert client.get(path).status_code == 200
         assert client.post(path).status_code == 302
     assert _statuses([person]) == ["cancelled"]
+
+
+def test_a_seat_left_free_goes_to_the_waiting_not_to_the_next_registrant():
+    seminar = make_seminar(capacity_venue=1)
+    _, waiting = _fill(seminar, 1, 1)
+    type(seminar).objects.filter(pk=seminar.pk).update(capacity_venue=2)  # no publish
+    newcomer = registration_create(
+        seminar=seminar, name="新規", email="new@example.jp", mode="venue"
+    )
+    assert _statuses(waiting) == ["confirmed"]
+    assert newcomer.status == "waitlisted"
