@@ -300,12 +300,6 @@ def _fill_seats(seminar: SeminarPage, now: dt.datetime | None = None) -> list[Re
     return promoted
 
 
-def waitlist_promote(*, seminar: SeminarPage, now: dt.datetime | None = None) -> list[Registration]:
-    """Fill every free seat of the seminar from its waiting list (after staff raise capacity)."""
-    with transaction.atomic():
-        return _fill_seats(_lock_seminar(seminar), now)
-
-
 def seminar_started(seminar: SeminarPage, now: dt.datetime | None = None) -> bool:
     """Whether the (canonical) seminar has begun: cancel links and promotion stop then."""
     from .selectors import canonical_seminar
@@ -316,7 +310,7 @@ def seminar_started(seminar: SeminarPage, now: dt.datetime | None = None) -> boo
 def registration_cancel(
     *, registration: Registration, by=None, now: dt.datetime | None = None
 ) -> list[Registration]:
-    """Cancel, and give the freed seat to the first person waiting; returns who was promoted.
+    """Cancel, and fill the freed seat from the waiting list; returns who was promoted.
 
     The registrant's own link stops working once the seminar has started (`by` is None);
     staff may still remove someone then, but nobody is promoted.
