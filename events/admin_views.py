@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cases.admin_views import admin_render
 from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.models import PurposeNotice
 from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 
 from .exceptions import RegistrationError
@@ -81,6 +82,7 @@ def seminar_roster(request, pk):
             "counts": seminar_counts(seminar),
             "attendance": seminar_attendance(seminar),
             "walk_in_form": WalkInForm(),
+            "walk_in_notice": PurposeNotice.current(PurposeNotice.Scope.SEMINAR),
             "survey_summary": survey_summary,
             "comments": surveys.exclude(comment="").values_list("comment", flat=True)[:50],
             "page_title": _("受付名簿: {title}").format(title=seminar.title),
@@ -152,9 +154,9 @@ def registration_action(request, pk, action):
         elif action == "cancel":
             promoted = registration_cancel(registration=registration, by=request.user)
             messages.success(request, _("キャンセルしました。"))
-            if promoted:
+            for person in promoted:
                 messages.info(
-                    request, _("{name} 様が繰り上げになりました。").format(name=promoted.name)
+                    request, _("{name} 様が繰り上げになりました。").format(name=person.name)
                 )
         elif action == "move":
             registration_move(
@@ -174,7 +176,9 @@ def walk_in(request, pk):
     seminar = get_object_or_404(SeminarPage, pk=pk)
     form = WalkInForm(request.POST)
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
         try:
+            # Like any registrant, a walk-in is shown the notice in force and consents to it.
             registration_create(
                 seminar=seminar,
                 mode=Registration.Mode.VENUE
@@ -182,14 +186,18 @@ def walk_in(request, pk):
                 else Registration.Mode.ONLINE,
                 walk_in=True,
                 by=request.user,
-                **form.cleaned_data,
+                notice=PurposeNotice.current(PurposeNotice.Scope.SEMINAR),
+                **data,
             )
         except RegistrationError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("当日受付として登録しました。"))
     else:
-        messages.error(request, _("氏名とメールアドレスを入力してください。"))
+        messages.error(
+            request,
+            _("氏名とメールアドレスを入力し、ご本人の同意を確認してください。"),
+        )
     return redirect(_roster_url(seminar.pk))
 
 

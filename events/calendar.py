@@ -26,16 +26,31 @@ def _tokyo_timezone() -> Timezone:
     return timezone
 
 
-def registration_ics(registration) -> bytes:
-    """An ICS with the seminar's Asia/Tokyo times and where to go (or the online URL)."""
+def registration_ics(registration, *, cancel: bool = False) -> bytes:
+    """An ICS with the seminar's Asia/Tokyo times and where to go (or the online URL).
+
+    Every file for a registration has the same UID; SEQUENCE is the number of changes staff
+    published since, so a calendar replaces its entry; `cancel` removes it (METHOD:CANCEL).
+    """
+    from .models import SeminarSchedule
+
     seminar = registration.seminar
+    sequence = (
+        SeminarSchedule.objects.filter(seminar_id=seminar.pk)
+        .values_list("sequence", flat=True)
+        .first()
+        or 0
+    )
     calendar = Calendar()
     calendar.add("prodid", "-//Mie DX Center//Seminars//JA")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancel else "PUBLISH")
     calendar.add_component(_tokyo_timezone())
     event = Event()
     event.add("uid", f"seminar-{seminar.pk}-registration-{registration.pk}@dx-center")
+    event.add("sequence", sequence)
+    if cancel:
+        event.add("status", "CANCELLED")
     event.add("summary", seminar.title)
     # Local times with TZID=Asia/Tokyo (the database gives UTC, which would be written as Z).
     event.add("dtstart", seminar.starts_at.astimezone(TOKYO))

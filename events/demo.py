@@ -168,6 +168,12 @@ RELATIVE = [
     # Held seminars 20 to 400 days back: the previous fiscal year always has one.
     (-400, "県内事業者のためのDX入門", ["上野 さくら"], [], 60, 100, 30, "held"),
 ]
+# Seminars ahead are announced in English too; past ones stay in Japanese only.
+ENGLISH_TITLES = {
+    "生成AIを業務に活かす第一歩": "First steps with generative AI at work",
+    "シニア向けスマホ教室の開き方": "How to run a smartphone class for older people",
+    "中小企業のためのクラウド会計入門": "Cloud accounting for small businesses",
+}
 PEOPLE = [
     ("伊藤 陽菜", "イトウ ヒナ"),
     ("山本 大翔", "ヤマモト ヒロト"),
@@ -225,8 +231,23 @@ def seed_relative(index: SeminarIndexPage, now: dt.datetime | None = None) -> in
         page.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
         page.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
         page.save_revision().publish()
+        if role != "held":
+            _english_copy(page, ENGLISH_TITLES[title])
         _registrations(page, people, rng, held=role == "held")
     return len(RELATIVE)
+
+
+def _english_copy(page: SeminarPage, title: str) -> None:
+    english = Locale.objects.filter(language_code="en").first()
+    if english is None or not page.get_parent().has_translation(english):
+        return
+    translated = page.copy_for_translation(english)
+    translated.title = title
+    translated.summary = (
+        f"Case studies and one-to-one advice on the theme “{title}” (held in Japanese)."
+    )
+    translated.target_audience = "Businesses, citizen groups and municipal staff in Mie Prefecture"
+    translated.save_revision().publish()
 
 
 def _registrations(page: SeminarPage, people: int, rng: random.Random, *, held: bool) -> None:

@@ -19,3 +19,11 @@ class TryAgain(RegistrationError):
 
 class InvalidRegistrationChange(RegistrationError):
     pass
+
+
+class CancellationClosed(RegistrationError):
+    """The seminar has started: the registrant's cancel link no longer applies."""
+
+
+class SurveyClosed(RegistrationError):
+    """The survey is for attendees, and only until its closing date."""

@@ -107,3 +107,7 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(label=_("メールアドレス"))
     organisation = forms.CharField(label=_("所属"), max_length=200, required=False)
     requester_type = forms.ChoiceField(label=_("区分"), choices=RequesterType.choices)
+    consent = forms.BooleanField(
+        label=_("ご本人が「個人情報の取扱いについて」を確認し、同意しました"),
+        error_messages={"required": _("個人情報の取扱いへの同意が必要です。")},
+    )

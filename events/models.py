@@ -91,6 +91,11 @@ class SeminarPage(JapaneseSearchMixin, Page):
         verbose_name=_("資料"),
         blank=True,
     )
+    is_cancelled = models.BooleanField(
+        _("開催中止"),
+        default=False,
+        help_text=_("公開すると、申込者全員に中止のメールと予定表の取消しを送ります。"),
+    )
     recorded_attendance = models.PositiveIntegerField(
         _("参加者数（記録）"),
         null=True,
@@ -109,6 +114,7 @@ class SeminarPage(JapaneseSearchMixin, Page):
                 FieldPanel("venue_address"),
                 FieldPanel("online_url"),
                 FieldRowPanel([FieldPanel("capacity_venue"), FieldPanel("capacity_online")]),
+                FieldPanel("is_cancelled"),
             ],
             heading=_("日時・会場"),
         ),
@@ -162,6 +168,8 @@ class SeminarPage(JapaneseSearchMixin, Page):
 
     def registration_open(self, now=None) -> bool:
         now = now or timezone.now()
+        if self.is_cancelled:
+            return False
         if self.registration_opens_at and now < self.registration_opens_at:
             return False
         if self.registration_closes_at and now > self.registration_closes_at:
@@ -290,3 +298,45 @@ class SeminarSurvey(models.Model):
 
     def __str__(self):
         return f"{self.registration} {self.satisfaction}"
+
+
+class SeminarSchedule(models.Model):
+    """What registrants were last told about a seminar's date and place, outside page revisions.
+
+    Publishing a seminar page compares the page with this record: a change is mailed to every
+    registrant with a calendar file whose SEQUENCE is `sequence` (RFC 5545: a higher one
+    replaces the entry with the same UID).
+    """
+
+    seminar = models.OneToOneField(
+        SeminarPage,
+        verbose_name=_("セミナー"),
+        on_delete=models.CASCADE,
+        related_name="schedule",
+    )
+    starts_at = models.DateTimeField(_("開始日時"))
+    ends_at = models.DateTimeField(_("終了日時"))
+    format = models.CharField(_("開催形式"), max_length=10)
+    venue_name = models.CharField(_("会場名"), max_length=200, blank=True)
+    venue_address = models.CharField(_("会場住所"), max_length=200, blank=True)
+    online_url = models.URLField(_("オンライン参加URL"), blank=True)
+    is_cancelled = models.BooleanField(_("開催中止"), default=False)
+    sequence = models.PositiveIntegerField(_("予定表の版"), default=0)
+    changed_at = models.DateTimeField(_("最終通知日時"), default=timezone.now)
+
+    FIELDS = (
+        "starts_at",
+        "ends_at",
+        "format",
+        "venue_name",
+        "venue_address",
+        "online_url",
+        "is_cancelled",
+    )
+
+    class Meta:
+        verbose_name = _("セミナーの日程通知")
+        verbose_name_plural = _("セミナーの日程通知")
+
+    def __str__(self):
+        return f"{self.seminar_id} #{self.sequence}"

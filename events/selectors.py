@@ -68,8 +68,23 @@ def seminar_attendance(seminar: SeminarPage) -> int:
 
 
 def seminar_index(index) -> dict:
-    """Upcoming and past seminars under an index page, with attendance for past ones."""
+    """Upcoming and past seminars under an index page, with attendance for past ones.
+
+    A translated index (the English one) lists every seminar: its translation where one is
+    live, else the page in the default language, marked `other_language` for a language note.
+    """
+    from .models import SeminarIndexPage
+
     now = timezone.now()
+    default = default_locale_id()
+    original = index
+    if index.locale_id != default:
+        original = (
+            SeminarIndexPage.objects.filter(
+                translation_key=index.translation_key, locale_id=default
+            ).first()
+            or index
+        )
     # A translated index lists translated pages: attendance is the canonical seminar's.
     checked_in = (
         Registration.objects.filter(
@@ -84,8 +99,7 @@ def seminar_index(index) -> dict:
         translation_key=OuterRef("translation_key"), locale_id=default_locale_id()
     )
     seminars = (
-        SeminarPage.objects.live()
-        .child_of(index)
+        (SeminarPage.objects.live().child_of(index) | SeminarPage.objects.live().child_of(original))
         .annotate(
             checked_in=Coalesce(Subquery(checked_in), 0),
             canonical_recorded=Case(
@@ -99,8 +113,14 @@ def seminar_index(index) -> dict:
         )
         .order_by("canonical_starts")
     )
+    chosen = {}
     for seminar in seminars:
         seminar.starts_at, seminar.ends_at = seminar.canonical_starts, seminar.canonical_ends
+        seminar.other_language = seminar.locale_id != index.locale_id
+        current = chosen.get(seminar.translation_key)
+        if current is None or (current.other_language and not seminar.other_language):
+            chosen[seminar.translation_key] = seminar
+    seminars = sorted(chosen.values(), key=lambda s: (s.starts_at, s.pk))
     upcoming = [s for s in seminars if s.ends_at >= now]
     past = [s for s in seminars if s.ends_at < now]
     for seminar in past:

@@ -1,6 +1,7 @@
 """Every write of the events app: registration under a row lock, cancellation, check-in."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import segno
 
@@ -10,6 +11,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dxcenter.common.dates import format_date_ja
 from dxcenter.common.mail import Attachment, outbox_add, register_attachment_builder
@@ -17,12 +19,14 @@ from dxcenter.common.models import Municipality, PurposeNotice
 
 from .calendar import registration_ics
 from .exceptions import (
+    CancellationClosed,
     DuplicateRegistration,
     InvalidRegistrationChange,
     RegistrationClosed,
+    SurveyClosed,
     TryAgain,
 )
-from .models import Registration, SeminarPage, SeminarSurvey
+from .models import Registration, SeminarPage, SeminarSchedule, SeminarSurvey
 
 CANCEL_SALT = "events.registration.cancel"
 SURVEY_SALT = "events.registration.survey"
@@ -87,11 +91,20 @@ def _mail_context(registration: Registration) -> dict:
     }
 
 
-def _send(registration: Registration, template: str, *, ics: bool = False, qr: bool = False):
+def _send(
+    registration: Registration,
+    template: str,
+    *,
+    ics: bool = False,
+    qr: bool = False,
+    extra: Callable[[], dict] | None = None,
+):
     """Queue a mail; the calendar file and QR code are built when it is sent (see below)."""
     # Labels (the attendance mode) in the registrant's language, whoever made the change.
     with translation.override(registration.language):
         context = _mail_context(registration)
+        if extra is not None:
+            context.update(extra())
     context["registration_id"] = registration.pk
     context["attach_ics"] = ics
     context["attach_qr"] = qr
@@ -116,9 +129,8 @@ def registration_mail_attachments(context: dict) -> list[Attachment]:
         return []
     attachments = []
     if context.get("attach_ics"):
-        attachments.append(
-            Attachment("seminar.ics", registration_ics(registration), "text/calendar")
-        )
+        ics = registration_ics(registration, cancel=context.get("ics_cancel", False))
+        attachments.append(Attachment("seminar.ics", ics, "text/calendar"))
     if context.get("attach_qr"):
         code = segno.make(context["checkin_url"], error="m")
         attachments.append(Attachment("checkin-qr.png", _qr_png(code), "image/png"))
@@ -133,7 +145,14 @@ def _qr_png(code) -> bytes:
     return buffer.getvalue()
 
 
-for _template in ("seminar_confirmed", "seminar_promoted", "seminar_reminder", "seminar_moved"):
+for _template in (
+    "seminar_confirmed",
+    "seminar_promoted",
+    "seminar_reminder",
+    "seminar_moved",
+    "seminar_changed",
+    "seminar_cancelled",
+):
     register_attachment_builder(_template, registration_mail_attachments)
 
 
@@ -202,6 +221,9 @@ def registration_create(
     try:
         with transaction.atomic():
             seminar = _lock_seminar(seminar)
+            # People already waiting come first: a seat left free (capacity raised outside a
+            # publish, say) goes to them, not to whoever registers next.
+            _fill_seats(seminar, now)
             if (
                 Registration.objects.filter(seminar=seminar, email=email)
                 .exclude(status=Registration.Status.CANCELLED)
@@ -245,39 +267,68 @@ def registration_create(
     return registration
 
 
-def _promote_first_waiting(seminar: SeminarPage, mode: str) -> Registration | None:
-    if not _has_room(seminar, mode):
-        return None
-    first = (
-        Registration.objects.filter(
+def _fill_seats(seminar: SeminarPage, now: dt.datetime | None = None) -> list[Registration]:
+    """Give every free seat to the people waiting for it, in waiting order, and tell them.
+
+    The caller holds the seminar's row lock (`_lock_seminar`), so counting and confirming cannot
+    interleave with a registration or another cancellation. Once the seminar has started nobody
+    is promoted: a seat freed during or after the seminar is of no use to anyone.
+    """
+    now = now or timezone.now()
+    if seminar.is_cancelled or now >= seminar.starts_at:
+        return []
+    promoted = []
+    for mode in seminar.modes():
+        waiting = Registration.objects.filter(
             seminar=seminar, mode=mode, status=Registration.Status.WAITLISTED
-        )
-        .order_by("created_at", "pk")
-        .first()
-    )
-    if first is None:
-        return None
-    first.status = Registration.Status.CONFIRMED
-    first.promoted_at = timezone.now()
-    first.save(update_fields=["status", "promoted_at"])
-    _send(first, "seminar_promoted", ics=True, qr=True)
-    return first
+        ).order_by("created_at", "pk")
+        capacity = seminar.capacity_for(mode)
+        if capacity is not None:
+            confirmed = Registration.objects.filter(
+                seminar=seminar, mode=mode, status=Registration.Status.CONFIRMED
+            ).count()
+            free = capacity - confirmed
+            if free <= 0:
+                continue
+            waiting = waiting[:free]
+        for registration in waiting:
+            registration.status = Registration.Status.CONFIRMED
+            registration.promoted_at = now
+            registration.save(update_fields=["status", "promoted_at"])
+            _send(registration, "seminar_promoted", ics=True, qr=True)
+            promoted.append(registration)
+    return promoted
 
 
-def registration_cancel(*, registration: Registration, by=None) -> Registration | None:
-    """Cancel; the first person waiting for the same mode is promoted and told by mail."""
+def seminar_started(seminar: SeminarPage, now: dt.datetime | None = None) -> bool:
+    """Whether the (canonical) seminar has begun: cancel links and promotion stop then."""
+    from .selectors import canonical_seminar
+
+    return (now or timezone.now()) >= canonical_seminar(seminar).starts_at
+
+
+def registration_cancel(
+    *, registration: Registration, by=None, now: dt.datetime | None = None
+) -> list[Registration]:
+    """Cancel, and fill the freed seat from the waiting list; returns who was promoted.
+
+    The registrant's own link stops working once the seminar has started (`by` is None);
+    staff may still remove someone then, but nobody is promoted.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         seminar = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
-            return None
-        was_confirmed = registration.status == Registration.Status.CONFIRMED
+            return []
+        if by is None and now >= seminar.starts_at:
+            raise CancellationClosed(
+                _("このセミナーは既に始まっているため、キャンセルの受付は終了しました。")
+            )
         registration.status = Registration.Status.CANCELLED
-        registration.cancelled_at = timezone.now()
+        registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
-        if was_confirmed:
-            return _promote_first_waiting(seminar, registration.mode)
-    return None
+        return _fill_seats(seminar, now)
 
 
 def registration_move(*, registration: Registration, mode: str, by=None) -> Registration:
@@ -293,20 +344,105 @@ def registration_move(*, registration: Registration, mode: str, by=None) -> Regi
             raise InvalidRegistrationChange(_("この参加方法には変更できません。"))
         if registration.status == Registration.Status.CONFIRMED and not _has_room(seminar, mode):
             raise InvalidRegistrationChange(_("変更先の定員に空きがありません。"))
-        old_mode = registration.mode
         registration.mode = mode
         registration.save(update_fields=["mode"])
         confirmed = registration.status == Registration.Status.CONFIRMED
-        if registration.status != Registration.Status.CANCELLED:
+        if registration.status != Registration.Status.CANCELLED and not seminar_started(seminar):
             _send(
                 registration,
                 "seminar_moved",
                 ics=confirmed,
                 qr=confirmed and mode == Registration.Mode.VENUE,
             )
-        if confirmed:
-            _promote_first_waiting(seminar, old_mode)
+        _fill_seats(seminar)
     return registration
+
+
+_CHANGE_LABELS = {
+    "starts_at": _lazy("日時"),
+    "ends_at": _lazy("日時"),
+    "format": _lazy("開催形式"),
+    "venue_name": _lazy("会場"),
+    "venue_address": _lazy("会場"),
+    "online_url": _lazy("オンライン参加URL"),
+}
+# Who a change concerns: a venue's address means nothing to someone attending online.
+_CHANGE_MODES = {
+    "venue_name": {Registration.Mode.VENUE},
+    "venue_address": {Registration.Mode.VENUE},
+    "online_url": {Registration.Mode.ONLINE},
+}
+
+
+def seminar_published(*, seminar: SeminarPage, now: dt.datetime | None = None) -> dict:
+    """After staff publish a seminar page: tell registrants what changed, then fill free seats.
+
+    The published page is compared with what registrants were last told (`SeminarSchedule`).
+    A change of date, time, format, venue or online URL, or the seminar's cancellation, is
+    mailed to every registrant it concerns (confirmed and waiting) in their language, with a
+    calendar file that replaces the earlier one (same UID, higher SEQUENCE; METHOD:CANCEL for
+    a cancellation). Nothing is mailed once the seminar, as registrants knew it, has started.
+    Translations share the canonical seminar's date and seats, so only its publication counts.
+    """
+    from .selectors import canonical_seminar
+
+    now = now or timezone.now()
+    if canonical_seminar(seminar).pk != seminar.pk:
+        return {"changed": [], "told": 0, "promoted": []}
+    with transaction.atomic():
+        seminar = _lock_seminar(seminar)
+        current = {field: getattr(seminar, field) for field in SeminarSchedule.FIELDS}
+        schedule = SeminarSchedule.objects.select_for_update().filter(seminar=seminar).first()
+        if schedule is None:
+            SeminarSchedule.objects.create(seminar=seminar, changed_at=now, **current)
+            return {"changed": [], "told": 0, "promoted": _fill_seats(seminar, now)}
+        changed = [f for f in SeminarSchedule.FIELDS if getattr(schedule, f) != current[f]]
+        told = 0
+        if changed:
+            was_ahead = now < schedule.starts_at
+            for field, value in current.items():
+                setattr(schedule, field, value)
+            schedule.sequence += 1
+            schedule.changed_at = now
+            schedule.save()
+            if was_ahead:
+                told = _announce_change(seminar, changed)
+        return {"changed": changed, "told": told, "promoted": _fill_seats(seminar, now)}
+
+
+def _announce_change(seminar: SeminarPage, changed: list[str]) -> int:
+    cancelled = seminar.is_cancelled
+    people = Registration.objects.filter(seminar=seminar).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    told = 0
+    for registration in people.select_related("seminar"):
+        concerning = [
+            f
+            for f in changed
+            if f in _CHANGE_LABELS
+            and registration.mode in _CHANGE_MODES.get(f, {registration.mode})
+        ]
+        # A cancellation (or its withdrawal) concerns everyone; a new venue, only the venue's.
+        if not concerning and "is_cancelled" not in changed:
+            continue
+        confirmed = registration.status == Registration.Status.CONFIRMED
+        if cancelled:
+            _send(
+                registration, "seminar_cancelled", ics=confirmed, extra=lambda: {"ics_cancel": True}
+            )
+        else:
+            _send(
+                registration,
+                "seminar_changed",
+                ics=confirmed,
+                qr=confirmed and registration.mode == Registration.Mode.VENUE,
+                extra=lambda concerning=concerning: {
+                    "changes": list(dict.fromkeys(str(_CHANGE_LABELS[f]) for f in concerning))
+                },
+            )
+        told += 1
+    return told
 
 
 def registration_check_in(*, registration: Registration, by) -> Registration:
@@ -320,10 +456,36 @@ def registration_check_in(*, registration: Registration, by) -> Registration:
     return registration
 
 
+SURVEY_OPEN_DAYS = 30
+
+
+def survey_closes_at(seminar: SeminarPage) -> dt.datetime:
+    """The survey link works until this long after the seminar ends."""
+    return seminar.ends_at + dt.timedelta(days=SURVEY_OPEN_DAYS)
+
+
+def survey_refusal(registration: Registration, now: dt.datetime | None = None) -> str | None:
+    """Why this registrant may not answer the survey (now), or None if they may."""
+    now = now or timezone.now()
+    if registration.status == Registration.Status.CANCELLED or registration.checked_in_at is None:
+        return _("このアンケートは、セミナーに参加された方にお願いしています。")
+    if now > survey_closes_at(registration.seminar):
+        return _("このアンケートの受付は終了しました。ご協力ありがとうございました。")
+    return None
+
+
 def seminar_survey_answer(
-    *, registration: Registration, satisfaction: int, useful_for_dx: bool, comment: str = ""
+    *,
+    registration: Registration,
+    satisfaction: int,
+    useful_for_dx: bool,
+    comment: str = "",
+    now: dt.datetime | None = None,
 ) -> SeminarSurvey:
-    """Record a participant's answer once."""
+    """Record an attendee's answer once, while the survey is open."""
+    refusal = survey_refusal(registration, now)
+    if refusal:
+        raise SurveyClosed(refusal)
     if hasattr(registration, "survey"):
         raise InvalidRegistrationChange(_("このアンケートには既にご回答いただいています。"))
     survey = SeminarSurvey(

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
@@ -23,7 +24,9 @@ from .services import (
     registration_cancel,
     registration_create,
     registration_from_token,
+    seminar_started,
     seminar_survey_answer,
+    survey_refusal,
 )
 
 
@@ -150,18 +153,45 @@ def _registration(token, salt) -> Registration:
 @csrf_protect
 def cancel(request, token):
     registration = _registration(token, CANCEL_SALT)
+    seminar = canonical_seminar(registration.seminar)
+    if registration.status != Registration.Status.CANCELLED:
+        if seminar.is_cancelled:
+            return _link_closed(
+                request,
+                registration,
+                _("このセミナーは開催を中止しました。キャンセルのお手続きは不要です。"),
+            )
+        if seminar_started(seminar):
+            return _link_closed(
+                request,
+                registration,
+                _(
+                    "このセミナーは既に始まっているため、このリンクからはキャンセルできません。"
+                    "ご用件はセンターまでお問い合わせください。"
+                ),
+            )
     if request.method == "POST" and registration.status != Registration.Status.CANCELLED:
         try:
             registration_cancel(registration=registration)
-        except TryAgain as exc:
+        except RegistrationError as exc:
             return TemplateResponse(
                 request,
                 "events/cancel.html",
                 {**_registration_context(registration), "error": str(exc)},
-                status=503,
+                status=503 if isinstance(exc, TryAgain) else 400,
             )
         return HttpResponseRedirect(request.path)
     return TemplateResponse(request, "events/cancel.html", _registration_context(registration))
+
+
+def _link_closed(request, registration, message, status=410):
+    """A link from a mail that no longer applies: say why, in the registrant's language."""
+    return TemplateResponse(
+        request,
+        "events/link_closed.html",
+        {**_registration_context(registration), "message": message},
+        status=status,
+    )
 
 
 def _registration_context(registration: Registration) -> dict:
@@ -177,6 +207,9 @@ def _registration_context(registration: Registration) -> dict:
 @csrf_protect
 def survey(request, token):
     registration = _registration(token, SURVEY_SALT)
+    refusal = survey_refusal(registration)
+    if refusal:
+        return _link_closed(request, registration, refusal)
     if hasattr(registration, "survey"):
         return TemplateResponse(request, "events/survey_done.html", {"registration": registration})
     status = 200

@@ -398,6 +398,19 @@ EN = {
     "ご不便をおかけして申し訳ありません。しばらく時間をおいてから、もう一度お試しください。": "We are sorry for the inconvenience. Please wait a while and try again.",
     "送信した内容が届いたかわからない場合は、お手数ですが下記までお問い合わせください。": "If you are not sure whether what you sent reached us, please contact us below.",
     "共有されたファイルは、依頼を受諾すると表示されます。": "Shared files are shown once you accept this referral.",
+    "すべて": "All",
+    "セミナーの一覧へ": "All seminars",
+    "%(n)s社": ("%(n)s company", "%(n)s companies"),
+    "該当するアドバイザーはいません。": "No advisors match.",
+    "該当するパートナーはいません。": "No partners match.",
+    "（日本語のページ）": "(page in Japanese)",
+    "オンライン参加URL": "Online meeting URL",
+    "このセミナーは開催を中止しました。お申込みの方にはメールでお知らせしています。": "This seminar has been cancelled. Everyone registered has been told by e-mail.",
+    "このセミナーは開催を中止しました。キャンセルのお手続きは不要です。": "This seminar has been cancelled. You do not need to cancel your registration.",
+    "このセミナーは既に始まっているため、このリンクからはキャンセルできません。ご用件はセンターまでお問い合わせください。": "The seminar has already started, so this link can no longer cancel your registration. Please contact the center if you need anything.",
+    "このセミナーは既に始まっているため、キャンセルの受付は終了しました。": "The seminar has already started, so it can no longer be cancelled.",
+    "このアンケートは、セミナーに参加された方にお願いしています。": "This survey is for people who attended the seminar.",
+    "このアンケートの受付は終了しました。ご協力ありがとうございました。": "This survey has closed. Thank you for your interest.",
 }
 
 if __name__ == "__main__":
@@ -409,14 +422,17 @@ if __name__ == "__main__":
     po = polib.pofile(str(path))
     done = 0
     for entry in po:
-        if entry.msgid in EN:
-            entry.msgstr = EN[entry.msgid]
-            entry.flags = [f for f in entry.flags if f != "fuzzy"]
-            done += 1
-        elif entry.msgid_plural and entry.msgid in EN:
-            entry.msgstr_plural = {0: EN[entry.msgid], 1: EN[entry.msgid]}
-    for entry in po:
-        if entry.msgid_plural and entry.msgid in EN:
-            entry.msgstr_plural = {0: EN[entry.msgid], 1: EN[entry.msgid]}
+        if entry.msgid not in EN:
+            continue
+        english = EN[entry.msgid]
+        # A pair is (singular, plural) for messages with a count; one string serves both.
+        singular, plural = english if isinstance(english, tuple) else (english, english)
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: singular, 1: plural}
+        else:
+            entry.msgstr = singular
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        entry.previous_msgid = entry.previous_msgid_plural = None
+        done += 1
     po.save(str(path))
     print(f"translated {done} of {len(po)}")

@@ -169,6 +169,9 @@ def attendee(db):
     SeminarPage.objects.filter(pk=seminar.pk).update(
         starts_at=past, ends_at=past + dt.timedelta(hours=2)
     )
+    # The survey is for people who came.
+    registration.checked_in_at = past
+    registration.save(update_fields=["checked_in_at"])
     return registration
 
 

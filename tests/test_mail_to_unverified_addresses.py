@@ -31,6 +31,8 @@ SEMINAR_TEMPLATES = [
     "seminar_reminder",
     "seminar_thanks",
     "seminar_moved",
+    "seminar_changed",
+    "seminar_cancelled",
 ]
 
 

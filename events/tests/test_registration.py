@@ -76,7 +76,7 @@ def test_cancel_promotes_the_first_waiting_and_tells_them(django_capture_on_comm
         first = register(seminar=seminar, email="first@example.jp")
         waiting = register(seminar=seminar, email="waiting@example.jp")
         later = register(seminar=seminar, email="later@example.jp")
-        promoted = registration_cancel(registration=first)
+        (promoted,) = registration_cancel(registration=first)
     assert promoted.pk == waiting.pk
     waiting.refresh_from_db()
     later.refresh_from_db()
@@ -179,6 +179,21 @@ def test_staff_check_in_and_attendance_on_the_past_page(client, django_capture_o
         f"/admin/seminars/{seminar.pk}/walk-in/",
         {"name": "当日 参加", "email": "walkin@example.jp", "requester_type": "citizen_group"},
     )
+    # Without the person's consent to the notice shown on the roster, nobody is registered.
+    assert not Registration.objects.filter(email="walkin@example.jp").exists()
+    assert "個人情報の取扱いについて" in roster.content.decode()
+    client.post(
+        f"/admin/seminars/{seminar.pk}/walk-in/",
+        {
+            "name": "当日 参加",
+            "email": "walkin@example.jp",
+            "requester_type": "citizen_group",
+            "consent": "on",
+        },
+    )
+    walk_in = Registration.objects.get(email="walkin@example.jp")
+    assert walk_in.is_walk_in and walk_in.notice.scope == "seminar"
+    assert walk_in.consented_at is not None
     assert Registration.objects.filter(checked_in_at__isnull=False).count() == 3
 
     # After the seminar, the public page shows the attendance.

@@ -60,7 +60,7 @@ def test_the_english_page_shares_seats_waiting_list_and_duplicates_with_the_japa
 
     # A cancellation on the Japanese side promotes the English registrant, in English.
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = registration_cancel(registration=people[0])
+        (promoted,) = registration_cancel(registration=people[0])
     assert promoted.email == "john@example.jp"
     assert mail.outbox[-1].subject.startswith("[Mie DX Center] A place is free")
 
