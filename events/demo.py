@@ -211,7 +211,7 @@ def seed_relative(index: SeminarIndexPage, now: dt.datetime | None = None) -> in
         starts = dt.datetime.combine(day, dt.time(14, 0), TOKYO)
         page = SeminarPage(
             title=title,
-            slug=f"seminar-{day:%Y%m%d}",
+            slug=_free_slug(index, f"seminar-{day:%Y%m%d}"),
             summary=f"「{title}」をテーマに、事例紹介と個別相談会を行います。",
             starts_at=starts,
             ends_at=starts + dt.timedelta(hours=2),
@@ -248,6 +248,16 @@ def _english_copy(page: SeminarPage, title: str) -> None:
     )
     translated.target_audience = "Businesses, citizen groups and municipal staff in Mie Prefecture"
     translated.save_revision().publish()
+
+
+def _free_slug(index: SeminarIndexPage, slug: str) -> str:
+    """A demo rebuilt weeks later may put a new seminar on the day of an old one."""
+    taken = set(index.get_children().values_list("slug", flat=True))
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
 
 
 def _registrations(page: SeminarPage, people: int, rng: random.Random, *, held: bool) -> None:

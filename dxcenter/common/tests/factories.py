@@ -111,7 +111,11 @@ def seminar_with_people(*, days: int, people: list[tuple[str, str]], title: str)
         )
         registration_check_in(registration=registration, by=None)
         seminar_survey_answer(
-            registration=registration, satisfaction=4, useful_for_dx=True, comment=f"{name}の感想"
+            registration=registration,
+            satisfaction=4,
+            useful_for_dx=True,
+            comment=f"{name}の感想",
+            now=seminar.ends_at + dt.timedelta(days=1),
         )
         registrations.append(registration)
     return seminar, registrations
