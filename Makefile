@@ -50,15 +50,16 @@ test: install messages
 	$(MAKE) test-clock
 
 test-sqlite: install
-	$(BIN)/python -m pytest -p randomly $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p randomly --durations=10 $(PYTEST_ARGS)
 
 test-postgres: install
-	./scripts/with_postgres.sh $(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS)
+	./scripts/with_postgres.sh $(BIN)/python -m pytest -p no:randomly --durations=10 $(PYTEST_ARGS)
 
 test-clock: install
 	@clock="$(CLOCK)"; [ -n "$$clock" ] || clock=$$($(BIN)/python scripts/pick_clock.py); \
 	  echo "clock leg: TEST_CLOCK=$$clock"; \
-	  $(BIN)/python -m pytest -p no:randomly --ignore=tests/e2e --clock="$$clock" $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -p no:randomly --ignore=tests/e2e -m "not not_clock" --clock="$$clock" \
+	    --durations=10 $(PYTEST_ARGS)
 
 # The README's pictures, taken by browser journeys 1–3 from the current code.
 screenshots: install messages
