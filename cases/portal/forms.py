@@ -67,7 +67,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("ファイル"),
         help_text=_(
-            "PDF、画像（PNG・JPEG）、Office文書（docx・xlsx・pptx）。10MBまで。ZIPなどの圧縮ファイル、実行ファイル、マクロや他のファイルを埋め込んだ文書は登録できません。"
+            "PDF、画像（PNG・JPEG）、Office文書（docx・xlsx・pptx）。10MBまで。ZIPなどの圧縮ファイル、実行ファイル、マクロを含む文書、Office文書以外のファイルを埋め込んだ文書は登録できません（グラフのデータなど、埋め込まれたOffice文書は登録できます）。拡張子は中身と同じ種類にしてください。"
         ),
     )
 
