@@ -15,6 +15,8 @@ from django.db import DataError
 from django.http import Http404, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .redact import redact_emails
+
 logger = logging.getLogger(__name__)
 
 # Third-party views known to fail on a form field or a session key that is missing: a request
@@ -65,6 +67,6 @@ class BadInputMiddleware:
         if isinstance(exc, InvalidPage):
             raise Http404(str(exc)) from exc
         if is_bad_input(request, exc):
-            logger.warning("bad input on %s: %r", request.path, exc)
+            logger.warning("bad input on %s: %s", request.path, redact_emails(repr(exc)))
             raise BadRequest(str(exc)) from exc
         return None

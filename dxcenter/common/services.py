@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import BouncedAddress, OutboxMessage
+from .redact import mask_email
 
 logger = logging.getLogger(__name__)
 
@@ -78,5 +79,10 @@ def bounce_clear(*, email: str, by) -> int:
             message.save(update_fields=["state", "next_attempt_at", "last_error"])
             pk, attempts = message.pk, message.attempts
             transaction.on_commit(lambda pk=pk, a=attempts: send_outbox_message.enqueue(pk, a))
-        logger.info("bounce of %s cleared by %s; %d held message(s) queued", email, by, len(held))
+        logger.info(
+            "bounce of %s cleared by user %s; held message(s) %s queued",
+            mask_email(email),
+            getattr(by, "pk", None),
+            [message.pk for message in held],
+        )
     return len(held)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .mail import attachment_payloads, render_message
 from .models import OutboxMessage
+from .redact import redact_emails
 from .scheduling import due_today, scheduled_job
 from .selectors import is_bouncing
 from .views import HEARTBEAT_KEY
@@ -86,7 +87,9 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
             else:
                 message.next_attempt_at = timezone.now() + RETRY_DELAYS[message.attempts - 1]
             message.save()
-            logger.warning("mail %s attempt %s failed: %s", message.pk, message.attempts, exc)
+            logger.warning(
+                "mail %s attempt %s failed: %s", message.pk, message.attempts, redact_emails(exc)
+            )
             if message.state == OutboxMessage.State.QUEUED:
                 retry_at, attempts = message.next_attempt_at, message.attempts
                 transaction.on_commit(lambda: _enqueue_retry(message.pk, retry_at, attempts))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from .models import BouncedAddress, OutboxMessage, ProcessedWebhookEvent
+from .redact import redact_emails
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def _guarded(view):
         try:
             return view(request, *args, **kwargs)
         except (AnymailAPIError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            logger.warning("malformed %s webhook: %r", request.path, exc)
+            logger.warning("malformed %s webhook: %s", request.path, redact_emails(repr(exc)))
             return HttpResponseBadRequest("malformed webhook body")
 
     return guarded
