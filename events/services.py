@@ -352,6 +352,8 @@ def registration_move(*, registration: Registration, mode: str, by=None) -> Regi
     with transaction.atomic():
         seminar = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if seminar.is_cancelled:  # the mail would speak of a seminar that will not take place
+            raise InvalidRegistrationChange(_("このセミナーは開催を中止しました。"))
         if mode not in seminar.modes() or mode == registration.mode:
             raise InvalidRegistrationChange(_("この参加方法には変更できません。"))
         if registration.status == Registration.Status.CONFIRMED and not _has_room(seminar, mode):

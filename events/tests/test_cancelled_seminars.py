@@ -124,8 +124,27 @@ def test_staff_cannot_register_a_walk_in_for_a_cancelled_seminar(client):
         )
     client.force_login(staff_user())
     roster = client.get(f"/admin/seminars/{seminar.pk}/roster/").content.decode()
-    assert "登録して受付" not in roster
+    assert "登録して受付" not in roster and "開催を中止しました" in roster
     assert not Registration.objects.filter(seminar=seminar).exists()
+    listing = client.get("/admin/seminars/").content.decode()
+    assert re.search(rf"{re.escape(seminar.title)}</a>\s*<[^>]*>開催中止", listing)
+
+
+def test_staff_moving_someone_in_a_cancelled_seminar_is_refused_and_mails_nobody(
+    django_capture_on_commit_callbacks,
+):
+    from events.exceptions import InvalidRegistrationChange
+
+    seminar = make_seminar(format="hybrid", capacity_venue=5, capacity_online=5)
+    person = registration_create(
+        seminar=seminar, name="参加 者", email="p@example.jp", mode="venue"
+    )
+    _cancel(seminar)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidRegistrationChange):
+        registration_move(registration=person, mode="online")
+    person.refresh_from_db()
+    assert person.mode == "venue" and mail.outbox == []
 
 
 def test_the_cancellation_is_mailed_once_and_its_withdrawal_says_the_seminar_is_on(
