@@ -1,6 +1,7 @@
 """Reads of the public site: what each page lists, menus, breadcrumbs, search."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wagtail.models import Locale, Page
@@ -19,6 +20,7 @@ def _home_path(page: Page) -> str:
 def home_sections(home: Page) -> dict:
     """Upcoming seminars, latest news and featured case studies for the home page."""
     from events.models import SeminarPage
+    from events.selectors import default_locale_id
 
     from .models import CaseStudyPage, NewsPage
 
@@ -26,9 +28,17 @@ def home_sections(home: Page) -> dict:
     # Seminars are often published in Japanese only: show the visitor's language where it
     # exists, else the original, one entry per seminar.
     seminars = {}
+    # A cancelled seminar stays listed, marked: staff cancel the page in the default locale,
+    # whose flag a translation shows even before it is re-synced.
+    canonical = SeminarPage.objects.filter(
+        translation_key=OuterRef("translation_key"), locale_id=default_locale_id()
+    )
     for seminar in (
         SeminarPage.objects.live()
         .filter(starts_at__gt=now)
+        .annotate(
+            cancelled=Coalesce(Subquery(canonical.values("is_cancelled")[:1]), "is_cancelled")
+        )
         .order_by("starts_at")
         .only("id", "title", "url_path", "locale_id", "translation_key", "starts_at", "format")
         .select_related("locale")[:12]

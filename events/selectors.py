@@ -70,6 +70,9 @@ def seminar_attendance(seminar: SeminarPage) -> int:
 def seminar_index(index) -> dict:
     """Upcoming and past seminars under an index page, with attendance for past ones.
 
+    A cancelled seminar stays listed (people look for it), with `is_cancelled` set from the
+    canonical page for the template's 「開催中止」 mark.
+
     A translated index (the English one) lists every seminar: its translation where one is
     live, else the page in the default language, marked `other_language` for a language note.
     """
@@ -110,12 +113,17 @@ def seminar_index(index) -> dict:
             # staff move the seminar.
             canonical_starts=Coalesce(Subquery(canonical.values("starts_at")[:1]), "starts_at"),
             canonical_ends=Coalesce(Subquery(canonical.values("ends_at")[:1]), "ends_at"),
+            # So is a cancellation: staff cancel the canonical page.
+            canonical_cancelled=Coalesce(
+                Subquery(canonical.values("is_cancelled")[:1]), "is_cancelled"
+            ),
         )
         .order_by("canonical_starts")
     )
     chosen = {}
     for seminar in seminars:
         seminar.starts_at, seminar.ends_at = seminar.canonical_starts, seminar.canonical_ends
+        seminar.is_cancelled = seminar.canonical_cancelled
         seminar.other_language = seminar.locale_id != index.locale_id
         current = chosen.get(seminar.translation_key)
         if current is None or (current.other_language and not seminar.other_language):

@@ -128,10 +128,14 @@ def registration_mail_attachments(context: dict) -> list[Attachment]:
     if registration is None:
         return []
     attachments = []
-    if context.get("attach_ics"):
-        ics = registration_ics(registration, cancel=context.get("ics_cancel", False))
+    cancel = context.get("ics_cancel", False)
+    # A mail queued before staff cancelled the seminar (a reminder, say) leaves the outbox
+    # afterwards: a calendar file or check-in code in it would put the seminar back on.
+    on = cancel or not registration.seminar.is_cancelled
+    if context.get("attach_ics") and on:
+        ics = registration_ics(registration, cancel=cancel)
         attachments.append(Attachment("seminar.ics", ics, "text/calendar"))
-    if context.get("attach_qr"):
+    if context.get("attach_qr") and on and not cancel:
         code = segno.make(context["checkin_url"], error="m")
         attachments.append(Attachment("checkin-qr.png", _qr_png(code), "image/png"))
     return attachments
@@ -216,11 +220,15 @@ def registration_create(
     email = email.strip().lower()
     if mode not in seminar.modes():
         raise InvalidRegistrationChange(_("この参加方法は選べません。"))
+    if seminar.is_cancelled:
+        raise RegistrationClosed(_("このセミナーは開催を中止しました。"))
     if not walk_in and not seminar.registration_open(now):
         raise RegistrationClosed(_("このセミナーの申込受付は終了しました。"))
     try:
         with transaction.atomic():
             seminar = _lock_seminar(seminar)
+            if seminar.is_cancelled:  # cancelled while this request waited for the lock
+                raise RegistrationClosed(_("このセミナーは開催を中止しました。"))
             # People already waiting come first: a seat left free (capacity raised outside a
             # publish, say) goes to them, not to whoever registers next.
             _fill_seats(seminar, now)
@@ -267,12 +275,15 @@ def registration_create(
     return registration
 
 
-def _fill_seats(seminar: SeminarPage, now: dt.datetime | None = None) -> list[Registration]:
+def _fill_seats(
+    seminar: SeminarPage, now: dt.datetime | None = None, *, quiet: set[int] = frozenset()
+) -> list[Registration]:
     """Give every free seat to the people waiting for it, in waiting order, and tell them.
 
     The caller holds the seminar's row lock (`_lock_seminar`), so counting and confirming cannot
     interleave with a registration or another cancellation. Once the seminar has started nobody
-    is promoted: a seat freed during or after the seminar is of no use to anyone.
+    is promoted: a seat freed during or after the seminar is of no use to anyone. People in
+    `quiet` are promoted without the mail: the caller sends them one that says everything.
     """
     now = now or timezone.now()
     if seminar.is_cancelled or now >= seminar.starts_at:
@@ -295,7 +306,8 @@ def _fill_seats(seminar: SeminarPage, now: dt.datetime | None = None) -> list[Re
             registration.status = Registration.Status.CONFIRMED
             registration.promoted_at = now
             registration.save(update_fields=["status", "promoted_at"])
-            _send(registration, "seminar_promoted", ics=True, qr=True)
+            if registration.pk not in quiet:
+                _send(registration, "seminar_promoted", ics=True, qr=True)
             promoted.append(registration)
     return promoted
 
@@ -340,12 +352,18 @@ def registration_move(*, registration: Registration, mode: str, by=None) -> Regi
     with transaction.atomic():
         seminar = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if seminar.is_cancelled:  # the mail would speak of a seminar that will not take place
+            raise InvalidRegistrationChange(_("このセミナーは開催を中止しました。"))
         if mode not in seminar.modes() or mode == registration.mode:
             raise InvalidRegistrationChange(_("この参加方法には変更できません。"))
         if registration.status == Registration.Status.CONFIRMED and not _has_room(seminar, mode):
             raise InvalidRegistrationChange(_("変更先の定員に空きがありません。"))
         registration.mode = mode
         registration.save(update_fields=["mode"])
+        # Seats first, then one mail with the person's final state: someone waiting who is
+        # moved to a free seat hears "moved, and confirmed", not "still waiting" then "promoted".
+        promoted = _fill_seats(seminar, quiet={registration.pk})
+        registration.refresh_from_db()
         confirmed = registration.status == Registration.Status.CONFIRMED
         if registration.status != Registration.Status.CANCELLED and not seminar_started(seminar):
             _send(
@@ -353,8 +371,8 @@ def registration_move(*, registration: Registration, mode: str, by=None) -> Regi
                 "seminar_moved",
                 ics=confirmed,
                 qr=confirmed and mode == Registration.Mode.VENUE,
+                extra=lambda: {"promoted": any(p.pk == registration.pk for p in promoted)},
             )
-        _fill_seats(seminar)
     return registration
 
 
@@ -397,6 +415,11 @@ def seminar_published(*, seminar: SeminarPage, now: dt.datetime | None = None) -
             SeminarSchedule.objects.create(seminar=seminar, changed_at=now, **current)
             return {"changed": [], "told": 0, "promoted": _fill_seats(seminar, now)}
         changed = [f for f in SeminarSchedule.FIELDS if getattr(schedule, f) != current[f]]
+        if seminar.is_cancelled and "is_cancelled" not in changed:
+            # Registrants were told of the cancellation once; edits of the cancelled seminar
+            # stay untold (the schedule keeps what they know) until it is reinstated, when
+            # they are listed with it.
+            changed = []
         told = 0
         if changed:
             was_ahead = now < schedule.starts_at
@@ -411,7 +434,15 @@ def seminar_published(*, seminar: SeminarPage, now: dt.datetime | None = None) -
 
 
 def _announce_change(seminar: SeminarPage, changed: list[str]) -> int:
+    """Mail each registrant a change that concerns them, once.
+
+    A cancellation goes to everyone, once (`seminar_published` keeps later edits of the
+    cancelled seminar untold). Its withdrawal goes to everyone too: the seminar takes place
+    after all, as it now stands (listing what else changed meanwhile), with a fresh calendar
+    file that replaces the cancellation.
+    """
     cancelled = seminar.is_cancelled
+    reinstated = "is_cancelled" in changed and not cancelled
     people = Registration.objects.filter(seminar=seminar).exclude(
         status=Registration.Status.CANCELLED
     )
@@ -438,7 +469,8 @@ def _announce_change(seminar: SeminarPage, changed: list[str]) -> int:
                 ics=confirmed,
                 qr=confirmed and registration.mode == Registration.Mode.VENUE,
                 extra=lambda concerning=concerning: {
-                    "changes": list(dict.fromkeys(str(_CHANGE_LABELS[f]) for f in concerning))
+                    "changes": list(dict.fromkeys(str(_CHANGE_LABELS[f]) for f in concerning)),
+                    "reinstated": reinstated,
                 },
             )
         told += 1
@@ -500,10 +532,11 @@ def seminar_survey_answer(
 
 
 def seminar_reminders_send(now: dt.datetime) -> int:
-    """The day before: remind every confirmed person once."""
+    """The day before: remind every confirmed person once; never of a cancelled seminar."""
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
     due = Registration.objects.filter(
         status=Registration.Status.CONFIRMED,
+        seminar__is_cancelled=False,
         reminded_at__isnull=True,
         seminar__starts_at__date=tomorrow,
     ).select_related("seminar")
@@ -518,8 +551,11 @@ def seminar_reminders_send(now: dt.datetime) -> int:
 
 
 def seminar_thanks_send(now: dt.datetime) -> int:
-    """After the seminar: thank the people who came and ask for the survey, once."""
+    """After the seminar: thank the people who came and ask for the survey, once.
+
+    Not for a cancelled seminar (someone checked in before staff cancelled it)."""
     due = Registration.objects.filter(
+        seminar__is_cancelled=False,
         checked_in_at__isnull=False,
         thanked_at__isnull=True,
         seminar__ends_at__lte=now,

@@ -11,7 +11,8 @@ def seminar_statistics(fiscal_year: int) -> list[dict]:
     """Seminars held in the fiscal year: registered, attended and survey satisfaction.
 
     Each published seminar once: translations share the canonical page's registrations and
-    drafts (never published, or withdrawn) are left out.
+    drafts (never published, or withdrawn) and cancelled seminars are left out: the report
+    to the assembly counts seminars held.
     """
     import datetime as dt
     from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ def seminar_statistics(fiscal_year: int) -> list[dict]:
     seminars = (
         canonical_seminars()
         .live()
+        .filter(is_cancelled=False)
         .filter(
             starts_at__gte=dt.datetime.combine(start, dt.time.min, tokyo),
             starts_at__lte=dt.datetime.combine(end, dt.time.max, tokyo),

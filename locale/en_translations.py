@@ -412,6 +412,8 @@ EN = {
     "このセミナーは既に始まっているため、キャンセルの受付は終了しました。": "The seminar has already started, so it can no longer be cancelled.",
     "このアンケートは、セミナーに参加された方にお願いしています。": "This survey is for people who attended the seminar.",
     "このアンケートの受付は終了しました。ご協力ありがとうございました。": "This survey has closed. Thank you for your interest.",
+    "開催中止": "Cancelled",
+    "このセミナーは開催を中止しました。": "This seminar has been cancelled.",
 }
 
 if __name__ == "__main__":
