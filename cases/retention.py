@@ -1,8 +1,8 @@
 """Retention of case personal data: anonymised N fiscal years after the case ended.
 
 What goes: the contact person (names, kana, email, phone), the organisation's name, free text
-that may name people (subject, description, notes, referral notes, timeline comments, survey comments),
-attachments, and the address and content of the mails about the case. What stays: every code,
+that may name people (subject, description, notes, referral notes, consent notes, timeline
+comments, survey comments), attachments, and the address and content of the mails about the case. What stays: every code,
 date, state and count the statistics read, and the text of cases staff chose as examples for
 the yearly report (published text, written without personal data).
 """
@@ -19,7 +19,17 @@ from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
 from dxcenter.common.models import OutboxMessage
 from dxcenter.common.retention import REMOVED, blank_filled, history_of, retention_policy
 
-from .models import Assignment, Attachment, Case, CaseEvent, CaseSurvey, Contact, Note, Organisation
+from .models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseSurvey,
+    ConsentRecord,
+    Contact,
+    Note,
+    Organisation,
+)
 
 Status = Case.Status
 
@@ -79,6 +89,8 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
     for model, fields in (
         (Note, ["body"]),
         (Assignment, ["note", "decline_reason", "summary"]),
+        # Staff's note on a consent step often names who called and from which number.
+        (ConsentRecord, ["note"]),
     ):
         pks = list(model.objects.filter(case_id__in=case_ids).values_list("pk", flat=True))
         blank_filled(model.objects.filter(pk__in=pks), *fields)

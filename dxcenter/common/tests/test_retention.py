@@ -7,7 +7,17 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.models import Assignment, Attachment, Case, CaseEvent, CaseSurvey, Contact, Note
+from cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseSurvey,
+    ConsentRecord,
+    Contact,
+    Note,
+)
+from cases.services import consent_record
 from cases.tests.factories import ContactFactory, staff_user
 from dxcenter.common.dates import fiscal_year_of
 from dxcenter.common.models import OutboxMessage
@@ -230,3 +240,25 @@ def test_run_scheduled_applies_retention_once_a_day(history, capsys):
     assert Case.objects.filter(anonymised_at__isnull=False).count() == 5
     call_command("run_scheduled", "--only", "apply_retention")
     assert "apply_retention: done" in capsys.readouterr().out
+
+
+def test_retention_blanks_the_consent_notes_and_their_history(history):
+    staff = staff_user()
+    old = history["old"]["closed"]
+    kept = history["recent"]["shared"]
+    for case in (old, kept):
+        consent_record(
+            case=case,
+            by=staff,
+            given=False,
+            method="phone",
+            note="山田太郎様 090-1234-5678 から電話で撤回",
+        )
+    call_command("apply_retention", "--today", TODAY.isoformat())
+
+    assert {c.note for c in ConsentRecord.objects.filter(case=old)} <= {"", REMOVED}
+    assert REMOVED in {c.note for c in ConsentRecord.objects.filter(case=old)}
+    assert not ConsentRecord.history.filter(case_id=old.pk, note__contains="090").exists()
+    # The decisions themselves stay: the consent history is still readable as yes, then no.
+    assert [c.referral_consent for c in ConsentRecord.objects.filter(case=old)] == [True, False]
+    assert ConsentRecord.objects.filter(case=kept, note__contains="090").exists()
