@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dxcenter.common.disclosure import disclosure_section, field_values, notice_values
 
-from .models import Case, Contact
+from .models import Case, ConsentRecord, Contact
 
 
 def _contacts(email: str):
@@ -19,9 +19,20 @@ def _subjects(email: str):
         yield from contact.cases.all()
 
 
+def _consent_disclosed(record: ConsentRecord) -> dict:
+    user = record.recorded_by
+    return {
+        **notice_values(record.notice),
+        **field_values(record, "acknowledged_purpose", "referral_consent", "withdrawal"),
+        "method": record.get_channel_display(),
+        **field_values(record, "given_at", "recorded_at"),
+        "recorded_by": user and (user.get_full_name() or user.get_username()),
+        "consent_note": record.note,
+    }
+
+
 def case_disclosed(case: Case) -> dict:
     """A case with its consent, referrals, notes (shared and internal), files and survey."""
-    consent = getattr(case, "consent", None)
     survey = getattr(case, "survey", None)
     return {
         **field_values(
@@ -38,11 +49,11 @@ def case_disclosed(case: Case) -> dict:
             "outcome",
             "closed_on",
         ),
-        "consent": consent
-        and {
-            **notice_values(consent.notice),
-            **field_values(consent, "acknowledged_purpose", "referral_consent", "recorded_at"),
-        },
+        # Every step, not only the latest: when and how consent was given, refused or withdrawn.
+        "consents": [
+            _consent_disclosed(record)
+            for record in case.consents.select_related("notice", "recorded_by").order_by("pk")
+        ],
         "assignments": [
             {
                 "assignee": str(a.assignee),

@@ -4,6 +4,8 @@
 EN = {
     "完了にするには対応内容を入力してください。": "Enter the support given before closing.",
     "相談者区分": "Type of requester",
+    "同意記録": "Consent records",
+    "メモ": "Note",
     "事業者名・団体名": "Business or organisation name",
     "県・市町の場合は部署名までご記入ください。": "Municipalities: please include the department.",
     "業種": "Industry",

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from cases.services import consent_record
 from cases.tests.factories import ContactFactory, UserFactory, staff_user
 from dxcenter.common.disclosure import disclosure_export
 from dxcenter.common.models import PersonalDataAccess
@@ -56,11 +57,9 @@ def test_export_holds_the_persons_case_registration_and_mail_and_nobody_elses(pe
     assert case["category"] == "課題解決のための相談"
     assert {n["visibility"] for n in case["notes"]} == {"職員のみ", "紹介先と共有"}
     assert case["assignments"][0]["assignee"] == "青山 美咲"
-    assert (
-        case["consent"]["notice_version"]
-        and "個人情報を利用します" in case["consent"]["notice_text"]
-    )
-    assert case["consent"]["referral_consent"] is True
+    [consent] = case["consents"]
+    assert consent["notice_version"] and "個人情報を利用します" in consent["notice_text"]
+    assert consent["referral_consent"] is True
     assert case["survey"]["satisfaction"] == 5 and "助かりました" in case["survey"]["comment"]
     [registration] = data["registrations"]
     assert registration["seminar"] == "開示テストのセミナー"
@@ -148,3 +147,27 @@ def test_admin_page_is_for_managers_and_logs_every_download(client, people):
     assert json.loads(response.content)["contacts"] == []
     entry = PersonalDataAccess.objects.get(user=superuser)
     assert entry.subject is None and "nobody@example.jp" in entry.subject_label
+
+
+def test_export_holds_the_whole_consent_history(people):
+    staff = staff_user()
+    case = people["case"]
+    consent_record(
+        case=case,
+        by=staff,
+        given=False,
+        method="phone",
+        note="電話で撤回の申し出",
+        given_at=timezone.now() - dt.timedelta(days=2),
+    )
+    consent_record(case=case, by=staff, given=True, method="visit", note="来所時に再度同意")
+
+    [contact] = disclosure_export("kaiji.taro@example.jp")["contacts"]
+    consents = contact["cases"][0]["consents"]
+    assert [c["referral_consent"] for c in consents] == [True, False, True]
+    assert [c["withdrawal"] for c in consents] == [False, True, False]
+    assert [c["method"] for c in consents] == ["ウェブフォーム", "電話", "来所・訪問"]
+    assert [c["consent_note"] for c in consents][1:] == ["電話で撤回の申し出", "来所時に再度同意"]
+    assert consents[1]["recorded_by"] and consents[0]["recorded_by"] is None
+    assert consents[1]["given_at"] < consents[1]["recorded_at"]
+    assert all(c["notice_version"] for c in consents)
