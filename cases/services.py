@@ -746,8 +746,10 @@ def consent_record(
 
 def _referrals_end(*, case: Case, by) -> None:
     """Consent withdrawn: every offered or accepted referral ends, and its assignee is told."""
-    active = case.assignments.select_for_update().filter(
-        state__in=[Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
+    active = list(
+        case.assignments.select_for_update().filter(
+            state__in=[Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
+        )
     )
     for assignment in active:
         assignment.state = Assignment.State.ENDED
@@ -769,7 +771,12 @@ def _referrals_end(*, case: Case, by) -> None:
                     "portal_url": _absolute(f"/partner/assignments/{assignment.pk}/"),
                 },
             )
-    if case.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+    # Back to triage only when a referral is what ended: a case staff handle themselves stays.
+    ended = len(active)
+    still_active = case.assignments.filter(
+        state__in=[Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
+    ).exists()
+    if ended and not still_active and case.status in (Status.ASSIGNED, Status.IN_PROGRESS):
         case_transition(
             case=case,
             to_status=Status.TRIAGE,

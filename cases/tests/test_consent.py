@@ -11,7 +11,7 @@ from django.core import mail
 
 from cases.exceptions import ReferralNotConsented
 from cases.models import Assignment, Case, ConsentRecord
-from cases.services import case_assign, case_transition, consent_record
+from cases.services import assignment_decline, case_assign, case_transition, consent_record
 from cms import demo
 from dxcenter.common.models import OutboxMessage, PurposeNotice
 from partners.models import Membership, PartnerCompany
@@ -197,3 +197,18 @@ def test_the_consent_page_and_the_mail_are_in_english_for_an_english_requester(
     path = re.search(r"/en/consent/case/\S+/", mail.outbox[-1].body).group(0)
     html = client.get(path).content.decode()
     assert "Consent to a referral to an expert" in html and "I agree" in html
+
+
+def test_a_withdrawal_leaves_a_case_staff_handle_themselves_where_it_is(company):
+    staff = staff_user()
+    case = make_case(status=Case.Status.TRIAGE)
+    # An earlier referral that was declined: nothing is current when consent is withdrawn.
+    assignment = case_assign(case=case, assignee=company, by=staff)
+    assignment_decline(assignment=assignment, by=staff, reason="対応できる担当者がいない")
+    case_transition(case=case, to_status=Case.Status.IN_PROGRESS, by=staff)
+
+    consent_record(case=case, by=staff, given=False, method="phone")
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS
+    assert not case.events.filter(action="referral_ended").exists()
+    assert not case.events.filter(to_status=Case.Status.TRIAGE, from_status="in_progress").exists()
