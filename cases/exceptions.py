@@ -15,3 +15,7 @@ class ReferralNotConsented(CaseError):
 
 class NotAssignedToYou(CaseError):
     pass
+
+
+class ConsentLinkSuperseded(CaseError):
+    """A consent decision was recorded after the consent link was mailed."""

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import secrets
 import unicodedata
+from dataclasses import dataclass
 
 import jaconv
 import phonenumbers
@@ -20,7 +21,7 @@ from dxcenter.common.mail import outbox_add
 from dxcenter.common.models import Municipality, PurposeNotice
 from partners.models import Advisor, PartnerCompany
 
-from .exceptions import InvalidTransition, ReferralNotConsented
+from .exceptions import ConsentLinkSuperseded, InvalidTransition, ReferralNotConsented
 from .models import (
     Assignment,
     Case,
@@ -694,6 +695,13 @@ CONSENT_LINK_SALT = "cases.consent.link"
 CONSENT_LINK_MAX_AGE = 60 * 60 * 24 * 30
 
 
+def consent_link_superseded_message() -> str:
+    return _(
+        "このリンクは使えなくなりました。お送りした後に、同意について別のお申し出を記録しています。"
+        "お手数ですが、みえDXセンターまでご連絡ください。"
+    )
+
+
 def consent_record(
     *,
     case: Case,
@@ -786,18 +794,41 @@ def _referrals_end(*, case: Case, by) -> None:
 
 
 def consent_link_token(case: Case) -> str:
-    return signing.TimestampSigner(salt=CONSENT_LINK_SALT).sign(str(case.pk))
+    """Signs the case and its latest consent record: a later decision makes the link stale."""
+    latest = case.consents.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return signing.TimestampSigner(salt=CONSENT_LINK_SALT).sign(f"{case.pk}:{latest}")
 
 
-def consent_link_case(token: str) -> Case | None:
+@dataclass(frozen=True)
+class ConsentLink:
+    case: Case
+    record_pk: int | None  # the latest consent record when the link was mailed
+
+    @property
+    def superseded(self) -> bool:
+        """A consent decision was recorded after the link was mailed (e.g. withdrawn by phone)."""
+        return consent_link_superseded(self.case, self.record_pk)
+
+
+def consent_link_superseded(case: Case, record_pk: int | None) -> bool:
+    if record_pk is None:  # a link mailed before links named the record: no longer trusted
+        return True
+    return case.consents.filter(pk__gt=record_pk).exists()
+
+
+def consent_link_case(token: str) -> ConsentLink | None:
     """The case a consent link was sent for, or None when the link is forged or too old."""
     try:
-        pk = signing.TimestampSigner(salt=CONSENT_LINK_SALT).unsign(
+        value = signing.TimestampSigner(salt=CONSENT_LINK_SALT).unsign(
             token, max_age=CONSENT_LINK_MAX_AGE
         )
     except signing.BadSignature:
         return None
-    return Case.objects.filter(pk=pk).first()
+    pk, _sep, record = value.partition(":")
+    case = Case.objects.filter(pk=pk).first()
+    if case is None:
+        return None
+    return ConsentLink(case=case, record_pk=int(record) if record else None)
 
 
 def consent_request_send(*, case: Case, by) -> None:
@@ -830,14 +861,22 @@ def consent_request_send(*, case: Case, by) -> None:
         case_first_response_record(case=case)
 
 
-def consent_give_by_link(*, case: Case, notice: PurposeNotice) -> ConsentRecord:
-    """The requester consents through the mailed link, having been shown `notice`."""
-    if not case.is_open:
-        raise InvalidTransition(_("このご相談は終了しています。"))
-    return consent_record(
-        case=case,
-        by=None,
-        given=True,
-        method=ConsentRecord.Method.LINK,
-        notice=notice,
-    )
+def consent_give_by_link(*, link: ConsentLink, notice: PurposeNotice) -> ConsentRecord:
+    """The requester consents through the mailed link, having been shown `notice`.
+
+    Refused once any consent decision was recorded after the link was mailed: a requester who
+    withdrew or refused by phone must not re-grant consent with an older mail.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=link.case.pk)
+        if consent_link_superseded(case, link.record_pk):
+            raise ConsentLinkSuperseded(consent_link_superseded_message())
+        if not case.is_open:
+            raise InvalidTransition(_("このご相談は終了しています。"))
+        return consent_record(
+            case=case,
+            by=None,
+            given=True,
+            method=ConsentRecord.Method.LINK,
+            notice=notice,
+        )

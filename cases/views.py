@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 from dxcenter.common.models import PurposeNotice
 from dxcenter.common.ratelimit import public_post_limited, rate_limit_message
 
-from .exceptions import CaseError
+from .exceptions import CaseError, ConsentLinkSuperseded
 from .forms import CaseSurveyForm, IntakeForm, LinkConsentForm
 from .models import Case, CaseSurvey
 from .services import (
@@ -19,6 +19,7 @@ from .services import (
     case_survey_answer,
     consent_give_by_link,
     consent_link_case,
+    consent_link_superseded_message,
 )
 
 THANKS_SALT = "cases.consultation.thanks"
@@ -132,19 +133,35 @@ def case_consent(request, token):
 
     The purpose notice is shown first; the consent is recorded with its version and the time.
     """
-    case = consent_link_case(token)
-    if case is None:
+    link = consent_link_case(token)
+    if link is None:
         raise Http404
+    case = link.case
     notice = PurposeNotice.current(PurposeNotice.Scope.CONSULTATION)
     consent = case.consent
     if consent and consent.referral_consent:
         return TemplateResponse(request, "cases/consent_done.html", {"case": case})
+    if link.superseded:
+        # Withdrawn or refused after the mail went out: the old link must not re-grant consent.
+        return TemplateResponse(
+            request,
+            "cases/consent_superseded.html",
+            {"case": case, "message": consent_link_superseded_message()},
+            status=410,
+        )
     status = 200
     form = LinkConsentForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                consent_give_by_link(case=case, notice=notice)
+                consent_give_by_link(link=link, notice=notice)
+            except ConsentLinkSuperseded as exc:
+                return TemplateResponse(
+                    request,
+                    "cases/consent_superseded.html",
+                    {"case": case, "message": str(exc)},
+                    status=410,
+                )
             except CaseError as exc:
                 form.add_error(None, str(exc))
                 status = 400

@@ -6,6 +6,8 @@ EN = {
     "相談者区分": "Type of requester",
     "同意記録": "Consent records",
     "メモ": "Note",
+    "このリンクは使えません": "This link cannot be used",
+    "このリンクは使えなくなりました。お送りした後に、同意について別のお申し出を記録しています。お手数ですが、みえDXセンターまでご連絡ください。": "This link can no longer be used: after we sent it, we recorded a different decision of yours about consent. Please contact the Mie DX Center.",
     "事業者名・団体名": "Business or organisation name",
     "県・市町の場合は部署名までご記入ください。": "Municipalities: please include the department.",
     "業種": "Industry",

@@ -212,3 +212,43 @@ def test_a_withdrawal_leaves_a_case_staff_handle_themselves_where_it_is(company)
     assert case.status == Case.Status.IN_PROGRESS
     assert not case.events.filter(action="referral_ended").exists()
     assert not case.events.filter(to_status=Case.Status.TRIAGE, from_status="in_progress").exists()
+
+
+def test_a_consent_link_no_longer_grants_once_a_later_decision_is_recorded(
+    client, site, django_capture_on_commit_callbacks
+):
+    from cases.services import consent_request_send
+
+    staff = staff_user()
+    case = make_case(consent=False, status=Case.Status.TRIAGE)
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_request_send(case=case, by=staff)
+    path = re.search(r"/consent/case/\S+/", mail.outbox[-1].body).group(0)
+    assert client.post(path, {"referral_consent": "on"}).status_code == 302
+    assert case.consent.referral_consent
+
+    # The requester then withdraws by phone; the old mail's link must not give consent back.
+    consent_record(case=case, by=staff, given=False, method="phone", note="電話で撤回")
+    page = client.get(path)
+    assert page.status_code == 410
+    assert "このリンクは使えなくなりました" in page.content.decode()
+    assert client.post(path, {"referral_consent": "on"}).status_code == 410
+    assert not case.consent.referral_consent and case.consent.withdrawal
+    assert case.consents.count() == 3
+
+
+def test_a_consent_link_sent_before_a_refusal_by_phone_is_refused_in_english(
+    client, site, django_capture_on_commit_callbacks
+):
+    from cases.services import consent_request_send
+
+    staff = staff_user()
+    case = make_case(consent=False, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_request_send(case=case, by=staff)
+    path = re.search(r"/en/consent/case/\S+/", mail.outbox[-1].body).group(0)
+    consent_record(case=case, by=staff, given=False, method="phone")
+    response = client.post(path, {"referral_consent": "on"})
+    assert response.status_code == 410
+    assert "This link can no longer be used" in response.content.decode()
+    assert case.consents.count() == 2 and not case.consent.referral_consent
