@@ -444,7 +444,9 @@ class CaseSurvey(models.Model):
         Case, verbose_name=_("相談案件"), on_delete=models.CASCADE, related_name="survey"
     )
     token = models.CharField(_("回答用トークン"), max_length=64, unique=True)
-    sent_at = models.DateTimeField(_("送信日時"), default=timezone.now)
+    # Empty when no mail went out (an imported closure, a contact without e-mail): such a
+    # survey cannot be answered by its token.
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
     answered_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
     helpful = models.BooleanField(_("支援は役に立ったか"), null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("満足度（5段階）"), null=True, blank=True)

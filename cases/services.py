@@ -230,6 +230,8 @@ def _case_survey_create(*, case: Case, notify: bool) -> CaseSurvey:
                 ),
             },
         )
+        survey.sent_at = timezone.now()
+        survey.save(update_fields=["sent_at"])
     return survey
 
 
@@ -455,7 +457,9 @@ def _absolute(path: str) -> str:
 def case_survey_answer(
     *, survey: CaseSurvey, helpful: bool, satisfaction: int, comment: str = ""
 ) -> CaseSurvey:
-    """Record the requester's answer; a survey is answered once."""
+    """Record the requester's answer; a survey is answered once, and only if it was mailed."""
+    if survey.sent_at is None:
+        raise InvalidTransition(_("このアンケートはお送りしていません。"))
     if survey.answered_at is not None:
         raise InvalidTransition(_("このアンケートには既にご回答いただいています。"))
     survey.helpful = helpful

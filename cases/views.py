@@ -94,7 +94,10 @@ def consultation(request, *, page):
 @csrf_protect
 def case_survey(request, token):
     """The requester's survey after closure, reached from the mail."""
-    survey = get_object_or_404(CaseSurvey.objects.select_related("case"), token=token)
+    # Only a survey that was mailed can be answered: imported closures have a token nobody got.
+    survey = get_object_or_404(
+        CaseSurvey.objects.select_related("case"), token=token, sent_at__isnull=False
+    )
     if survey.answered_at:
         return TemplateResponse(request, "cases/survey_done.html", {"survey": survey})
     status = 200

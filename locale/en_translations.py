@@ -6,6 +6,7 @@ EN = {
     "相談者区分": "Type of requester",
     "同意記録": "Consent records",
     "メモ": "Note",
+    "このアンケートはお送りしていません。": "This survey was not sent to you.",
     "このリンクは使えません": "This link cannot be used",
     "このリンクは使えなくなりました。お送りした後に、同意について別のお申し出を記録しています。お手数ですが、みえDXセンターまでご連絡ください。": "This link can no longer be used: after we sent it, we recorded a different decision of yours about consent. Please contact the Mie DX Center.",
     "事業者名・団体名": "Business or organisation name",

@@ -252,3 +252,32 @@ def test_staff_see_download_and_add_files_on_the_case(client, settings, tmp_path
     # A file on another case is not reachable through this one.
     other = make_case()
     assert client.get(f"/admin/cases/{other.pk}/attachments/{file.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("how", ["imported", "no_email"])
+def test_a_survey_nobody_was_mailed_is_not_recorded_as_sent_nor_answerable(
+    client, django_capture_on_commit_callbacks, how
+):
+    staff = staff_user()
+    case = make_case()
+    if how == "no_email":
+        case.contact.email = ""
+        case.contact.save()
+    case_transition(case=case, to_status=Case.Status.TRIAGE, by=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(
+            case=case,
+            to_status=Case.Status.CLOSED,
+            by=staff,
+            support_given="電話で助言",
+            outcome="解決",
+            notify=how != "imported",
+        )
+    assert not mail.outbox
+    survey = CaseSurvey.objects.get(case=case)
+    assert survey.sent_at is None
+    assert client.get(f"/survey/case/{survey.token}/").status_code == 404
+    response = client.post(f"/survey/case/{survey.token}/", {"helpful": "1", "satisfaction": "5"})
+    assert response.status_code == 404
+    survey.refresh_from_db()
+    assert survey.answered_at is None
