@@ -110,6 +110,7 @@ def to_xlsx(report: dict) -> bytes:
                 ("相談件数", cases["total"]),
                 ("累計相談件数", report["cumulative"]["total"]),
                 ("初回対応済み（件）", first["responded"]),
+                ("初回対応の記録なしで完了・期限超過（件）", first["late_without_response"]),
                 ("初回対応までの営業日（中央値）", first["median_business_days"]),
                 ("期限内の初回対応率", first["within_deadline_rate"]),
                 ("支援に対する貢献度", report["satisfaction"]["contribution_rate"]),
