@@ -570,7 +570,14 @@ def assignment_refusal(assignment: Assignment, *, states) -> str | None:
 
 
 def _locked_assignment(assignment: Assignment, *, states: set[str]) -> Assignment:
-    """The assignment, locked, if it is in one of `states` and its case is still open."""
+    """The assignment, locked, if it is in one of `states` and its case is still open.
+
+    Lock order, the same in every service: the case row first, then its assignments
+    (consent_record and case_assign do so too). Taking them the other way round here would
+    deadlock on PostgreSQL against a withdrawal recorded at the same moment.
+    """
+    case_pk = Assignment.objects.values_list("case_id", flat=True).get(pk=assignment.pk)
+    Case.objects.select_for_update().only("pk").get(pk=case_pk)
     locked = Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
     refusal = assignment_refusal(locked, states=states)
     if refusal:
