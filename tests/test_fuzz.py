@@ -138,7 +138,11 @@ def case_survey(db):
     from cases.tests.test_intake import VALID
 
     Client().post("/consultation/", VALID)
-    return CaseSurvey.objects.create(case=Case.objects.get(), token="fuzz-case-survey-token")
+    from django.utils import timezone
+
+    return CaseSurvey.objects.create(
+        case=Case.objects.get(), token="fuzz-case-survey-token", sent_at=timezone.now()
+    )
 
 
 @FUZZ

@@ -3,6 +3,8 @@ every partner portal URL × anonymous, staff and the kinds of assignee (further 
 
 import pytest
 
+from django.utils import timezone
+
 from cases.models import CaseSurvey
 from partners.models import Membership, PartnerCompany
 
@@ -87,7 +89,7 @@ def login(client, role):
 @pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[m[1] for m in MATRIX])
 def test_case_url_permissions(client, role, method, url, expected):
     case = make_case()
-    survey = CaseSurvey.objects.create(case=case, token="tok-123")
+    survey = CaseSurvey.objects.create(case=case, token="tok-123", sent_at=timezone.now())
     login(client, role)
     target = url.format(pk=case.pk, token=survey.token)
     response = getattr(client, method)(target)
