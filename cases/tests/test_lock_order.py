@@ -71,3 +71,54 @@ def test_a_withdrawal_locks_the_case_before_the_assignments():
     staff, case, _assignment = referred_case()
     tables = first_locks(lambda: consent_record(case=case, by=staff, given=False, method="phone"))
     assert tables.index("cases_case") < tables.index("cases_assignment"), tables
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_withdrawal_while_the_partner_accepts_ends_the_referral_without_a_deadlock():
+    import threading
+    import time
+
+    from django.db import transaction
+
+    from cases.exceptions import InvalidTransition
+
+    staff, case, assignment = referred_case()
+    case_locked = threading.Event()
+    outcome = {}
+
+    def staff_records_the_withdrawal():
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().get(pk=case.pk)
+                case_locked.set()
+                time.sleep(1.5)  # the partner's accept starts meanwhile
+                consent_record(case=case, by=staff, given=False, method="phone")
+            outcome["withdrawal"] = "done"
+        except Exception as exc:  # a deadlock surfaces here or in the other thread
+            outcome["withdrawal"] = exc
+        finally:
+            connection.close()
+
+    def partner_accepts():
+        case_locked.wait(10)
+        try:
+            assignment_accept(assignment=assignment, by=staff)
+            outcome["accept"] = "done"
+        except Exception as exc:
+            outcome["accept"] = exc
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=staff_records_the_withdrawal),
+        threading.Thread(target=partner_accepts),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcome["withdrawal"] == "done", outcome
+    # The accept waited for the withdrawal and was then refused: the referral had ended.
+    assert isinstance(outcome["accept"], InvalidTransition), outcome
+    assignment.refresh_from_db()
+    assert assignment.state == "ended"
