@@ -209,27 +209,31 @@ def case_transition(
     return case
 
 
+def _mail_requester_link(case: Case, template: str, url_key: str, path: str) -> None:
+    """Mail the requester a link, naming the request only by reference and category: the
+    address was typed on a public form and nobody has verified it."""
+    language = case.language
+    outbox_add(
+        to=case.contact.email,
+        template=template,
+        language=language,
+        related=case,
+        related_label=case.reference,
+        context={
+            "reference": case.reference,
+            "category": _label_in(case.get_category_display, language),
+            url_key: _absolute(f"/{'en/' if language == 'en' else ''}{path}"),
+        },
+    )
+
+
 def _case_survey_create(*, case: Case, notify: bool) -> CaseSurvey:
     survey, created = CaseSurvey.objects.get_or_create(
         case=case, defaults={"token": secrets.token_urlsafe(24)}
     )
     contact = case.contact
     if created and notify and contact and contact.email:
-        language = case.language
-        outbox_add(
-            to=contact.email,
-            template="case_survey",
-            language=language,
-            related=case,
-            related_label=case.reference,
-            context={
-                "reference": case.reference,
-                "category": _label_in(case.get_category_display, language),
-                "survey_url": _absolute(
-                    f"/{'en/' if language == 'en' else ''}survey/case/{survey.token}/"
-                ),
-            },
-        )
+        _mail_requester_link(case, "case_survey", "survey_url", f"survey/case/{survey.token}/")
         survey.sent_at = timezone.now()
         survey.save(update_fields=["sent_at"])
     return survey
@@ -852,21 +856,9 @@ def consent_request_send(*, case: Case, by) -> None:
         raise InvalidTransition(_("相談者のメールアドレスがないため送れません。"))
     if not case.is_open:
         raise InvalidTransition(_("終了した相談には送れません。"))
-    language = case.language
     with transaction.atomic():
-        outbox_add(
-            to=contact.email,
-            template="consent_request",
-            language=language,
-            related=case,
-            related_label=case.reference,
-            context={
-                "reference": case.reference,
-                "category": _label_in(case.get_category_display, language),
-                "consent_url": _absolute(
-                    f"/{'en/' if language == 'en' else ''}consent/case/{consent_link_token(case)}/"
-                ),
-            },
+        _mail_requester_link(
+            case, "consent_request", "consent_url", f"consent/case/{consent_link_token(case)}/"
         )
         case_event_record(case=case, action="consent_requested", by=by, comment=contact.email)
         case_first_response_record(case=case)
