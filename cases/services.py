@@ -490,6 +490,25 @@ def _assignee_email(assignment: Assignment) -> list[str]:
     return [e for e in emails if e]
 
 
+def assignee_mail(*, assignment: Assignment, template: str, **context) -> None:
+    """Mail every address of an assignee about its referral (the portal link included)."""
+    case = assignment.case
+    for address in _assignee_email(assignment):
+        outbox_add(
+            to=address,
+            template=template,
+            related=case,
+            related_label=case.reference,
+            context={
+                "reference": case.reference,
+                "subject": case.subject,
+                "assignee": str(assignment.assignee),
+                "portal_url": _absolute(f"/partner/assignments/{assignment.pk}/"),
+                **context,
+            },
+        )
+
+
 def _staff_mail(*, template: str, assignment: Assignment, context: dict) -> None:
     outbox_add(
         to=settings.STAFF_NOTIFICATION_EMAIL,
@@ -542,21 +561,12 @@ def case_assign(
         case_event_record(case=case, action="assigned", by=by, comment=str(assignee))
         if case.status == Status.TRIAGE:
             case_transition(case=case, to_status=Status.ASSIGNED, by=by, comment=str(assignee))
-        for address in _assignee_email(assignment):
-            outbox_add(
-                to=address,
-                template="assignment_new",
-                related=case,
-                related_label=case.reference,
-                context={
-                    "reference": case.reference,
-                    "subject": case.subject,
-                    "assignee": str(assignee),
-                    "respond_by": format_date_ja(assignment.respond_by),
-                    "note": assignment.note,
-                    "portal_url": _absolute(f"/partner/assignments/{assignment.pk}/"),
-                },
-            )
+        assignee_mail(
+            assignment=assignment,
+            template="assignment_new",
+            respond_by=format_date_ja(assignment.respond_by),
+            note=assignment.note,
+        )
     return assignment
 
 
@@ -781,19 +791,7 @@ def _referrals_end(*, case: Case, by) -> None:
         case_event_record(
             case=case, action="referral_ended", by=by, comment=str(assignment.assignee)
         )
-        for address in _assignee_email(assignment):
-            outbox_add(
-                to=address,
-                template="assignment_ended",
-                related=case,
-                related_label=case.reference,
-                context={
-                    "reference": case.reference,
-                    "subject": case.subject,
-                    "assignee": str(assignment.assignee),
-                    "portal_url": _absolute(f"/partner/assignments/{assignment.pk}/"),
-                },
-            )
+        assignee_mail(assignment=assignment, template="assignment_ended")
     # Back to triage only when a referral is what ended: a case staff handle themselves stays.
     ended = len(active)
     still_active = case.assignments.filter(

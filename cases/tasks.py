@@ -11,7 +11,7 @@ from dxcenter.common.mail import outbox_add
 from dxcenter.common.scheduling import scheduled_job
 
 from .models import Assignment, Case
-from .services import _absolute, _assignee_email
+from .services import assignee_mail
 
 
 @scheduled_job("assignment_reminders")
@@ -33,21 +33,11 @@ def assignment_reminders(now: dt.datetime) -> int:
         respond_by__lte=add_business_days(today, 1), reminded_at=None
     ):
         with transaction.atomic():
-            context = {
-                "reference": assignment.case.reference,
-                "subject": assignment.case.subject,
-                "assignee": str(assignment.assignee),
-                "respond_by": format_date_ja(assignment.respond_by),
-                "portal_url": _absolute(f"/partner/assignments/{assignment.pk}/"),
-            }
-            for address in _assignee_email(assignment):
-                outbox_add(
-                    to=address,
-                    template="assignment_reminder",
-                    context=context,
-                    related=assignment.case,
-                    related_label=assignment.case.reference,
-                )
+            assignee_mail(
+                assignment=assignment,
+                template="assignment_reminder",
+                respond_by=format_date_ja(assignment.respond_by),
+            )
             assignment.reminded_at = now
             assignment.save(update_fields=["reminded_at"])
             sent += 1
