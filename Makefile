@@ -40,10 +40,12 @@ run: demo
 	@trap 'kill $$(cat .worker.pid) $$(cat .scheduler.pid) 2>/dev/null; rm -f .worker.pid .scheduler.pid' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The import layers first (a second: a wrong-way import fails here, naming its line), then
 # SQLite in a random order (the seed is printed: replay with PYTEST_ARGS="-p randomly
 # --randomly-seed=N"), PostgreSQL in file order, then the unit suite once more with the clock
 # moved to a day chosen by scripts/pick_clock.py (printed: replay with CLOCK=…).
 test: install messages
+	$(BIN)/lint-imports
 	./scripts/system_packages.sh
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
@@ -69,6 +71,7 @@ screenshots: install messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install

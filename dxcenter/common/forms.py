@@ -46,3 +46,10 @@ class OutboxPasswordResetMixin:
         from .password_reset import password_reset_request
 
         password_reset_request(request, self.cleaned_data["email"], self.reset_audience)
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    """A municipality by its name alone (the model's ``__str__``)."""
+
+    def label_from_instance(self, obj):
+        return str(obj)
