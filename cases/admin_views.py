@@ -28,6 +28,7 @@ from .forms import (
 from .importing import ImportResult, cases_import, read_table
 from .models import Case, Note
 from .portal.forms import AttachmentForm
+from .portal.views import attachment_response
 from .selectors import (
     assignee_suggestions,
     case_bouncing_emails,
@@ -227,7 +228,6 @@ def attachment_upload(request, pk):
 
 def attachment_download(request, pk, attachment_pk):
     """Staff open any file on the case; the download is logged like the case page."""
-    from .portal.views import attachment_response
 
     require_perm(request, "view_case")
     case = get_object_or_404(Case, pk=pk)

@@ -328,51 +328,57 @@ def cases_import(
         return result
     with transaction.atomic():
         for row in sorted(parsed, key=lambda r: r.received_on):
-            organisation = organisation_create(
-                name=row.organisation,
-                requester_type=row.requester_type,
-                industry=row.industry,
-                municipality=row.municipality,
-            )
-            closed = row.status == Case.Status.CLOSED
-            case = case_create(
-                organisation=organisation,
-                received_on=row.received_on,
-                channel=Case.Channel.IMPORT,
-                category=row.category,
-                subject=row.description[:60],
-                description=row.description,
-                assignee_text=row.assignee_text,
-                # A past record beyond 受付 was answered: the record is the evidence of contact.
-                first_responded_on=row.received_on if row.status != Case.Status.NEW else None,
-                # A past record still at 受付 is due from the day of the import, not from a
-                # date years ago: it is work for staff now, not an old breach of the deadline.
-                first_response_due=case_first_response_due(timezone.localdate())
-                if row.status == Case.Status.NEW
-                else None,
-                by=by,
-            )
-            # The recorded state is reached through the life cycle like any other case; a past
-            # closure gets its survey record but no mail.
-            for step in IMPORT_PATHS[row.status]:
-                case = case_transition(
-                    case=case,
-                    to_status=step,
-                    by=by,
-                    comment=_("過去の記録から取込") if step == Case.Status.WITHDRAWN else "",
-                    support_given=row.support,
-                    outcome=row.outcome,
-                    on=row.received_on,
-                    notify=False,
-                )
-            case_event_record(case=case, action="imported", by=by)
-            if row.advisor or row.company:
-                assignment_import(
-                    case=case,
-                    advisor=row.advisor,
-                    company=row.company,
-                    closed=closed,
-                    summary=row.support,
-                    by=by,
-                )
+            _import_row(row, by=by)
     return result
+
+
+def _import_row(row: _Row, *, by) -> Case:
+    """One past record as a case, through the same services as a new one (no mail)."""
+    organisation = organisation_create(
+        name=row.organisation,
+        requester_type=row.requester_type,
+        industry=row.industry,
+        municipality=row.municipality,
+    )
+    closed = row.status == Case.Status.CLOSED
+    case = case_create(
+        organisation=organisation,
+        received_on=row.received_on,
+        channel=Case.Channel.IMPORT,
+        category=row.category,
+        subject=row.description[:60],
+        description=row.description,
+        assignee_text=row.assignee_text,
+        # A past record beyond 受付 was answered: the record is the evidence of contact.
+        first_responded_on=row.received_on if row.status != Case.Status.NEW else None,
+        # A past record still at 受付 is due from the day of the import, not from a
+        # date years ago: it is work for staff now, not an old breach of the deadline.
+        first_response_due=case_first_response_due(timezone.localdate())
+        if row.status == Case.Status.NEW
+        else None,
+        by=by,
+    )
+    # The recorded state is reached through the life cycle like any other case; a past
+    # closure gets its survey record but no mail.
+    for step in IMPORT_PATHS[row.status]:
+        case = case_transition(
+            case=case,
+            to_status=step,
+            by=by,
+            comment=_("過去の記録から取込") if step == Case.Status.WITHDRAWN else "",
+            support_given=row.support,
+            outcome=row.outcome,
+            on=row.received_on,
+            notify=False,
+        )
+    case_event_record(case=case, action="imported", by=by)
+    if row.advisor or row.company:
+        assignment_import(
+            case=case,
+            advisor=row.advisor,
+            company=row.company,
+            closed=closed,
+            summary=row.support,
+            by=by,
+        )
+    return case

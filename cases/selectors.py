@@ -117,7 +117,6 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 
 def _event_text(event: CaseEvent) -> str:
-
     labels = dict(Case.Status.choices)
     if event.action == "transition":
         return _("状況を変更: {old} → {new}").format(

@@ -68,7 +68,6 @@ def _links(registration: Registration) -> dict:
 
 
 def _mail_context(registration: Registration) -> dict:
-
     seminar = registration.seminar
     title = seminar_in_language(seminar, registration.language).title
     local_start = timezone.localtime(seminar.starts_at)
@@ -142,7 +141,6 @@ def registration_mail_attachments(context: dict) -> list[Attachment]:
 
 
 def _qr_png(code) -> bytes:
-
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=6)
     return buffer.getvalue()

@@ -201,7 +201,6 @@ def _link_closed(request, registration, message, status=410):
 
 
 def _registration_context(registration: Registration) -> dict:
-
     return {
         "registration": registration,
         "seminar_title": seminar_in_language(registration.seminar, _language()).title,

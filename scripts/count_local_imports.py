@@ -26,9 +26,20 @@ def local_imports(path: Path):
     found = []
 
     def commented(node) -> bool:
-        here = lines[node.lineno - 1]
-        above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
-        return "#" in here or above.startswith("#")
+        """A comment on the line, or above it and the imports just before it."""
+        if "#" in lines[node.lineno - 1]:
+            return True
+        number = node.lineno - 2
+        while number >= 0:
+            above = lines[number].strip()
+            if above.startswith("#"):
+                return True
+            if not above or not (
+                above.startswith(("from ", "import ", ")")) or above.endswith(",")
+            ):
+                return False
+            number -= 1
+        return False
 
     def first_party(node) -> bool:
         if isinstance(node, ast.ImportFrom):

@@ -8,8 +8,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dxcenter.common.dates import format_date_ja
-from dxcenter.common.mail import outbox_add
 from dxcenter.common.models import Municipality, PurposeNotice
 from dxcenter.common.text import normalise_kana, normalise_phone
 
@@ -20,7 +18,7 @@ from ..models import (
     Organisation,
 )
 from .lifecycle import case_create
-from .mails import _label_in
+from .mails import date_in, requester_mail
 
 # What a consultation form (public or staff entry) hands to case_submit, under the same names.
 INTAKE_FIELDS = (
@@ -88,17 +86,15 @@ def case_submit(
         )
         organisation.full_clean()
         organisation.save()
-        contact = Contact(
+        contact = _contact_create(
             organisation=organisation,
-            family_name=family_name.strip(),
-            given_name=given_name.strip(),
-            family_name_kana=normalise_kana(family_name_kana),
-            given_name_kana=normalise_kana(given_name_kana),
-            email=email.strip().lower(),
-            phone=normalise_phone(phone),
+            family_name=family_name,
+            given_name=given_name,
+            family_name_kana=family_name_kana,
+            given_name_kana=given_name_kana,
+            email=email,
+            phone=phone,
         )
-        contact.full_clean()
-        contact.save()
         case = case_create(
             organisation=organisation,
             contact=contact,
@@ -121,28 +117,35 @@ def case_submit(
         consent.full_clean()
         consent.save()
         if contact.email:
-            outbox_add(
-                to=contact.email,
-                template="case_received",
-                language=language,
-                related=case,
-                related_label=case.reference,
-                # Nobody has verified this address: the mail identifies the request and
-                # repeats nothing the sender typed (name, subject), so the form cannot be used
-                # to send the center's mail with someone's own text to anyone.
-                context={
-                    "reference": case.reference,
-                    "category": _label_in(case.get_category_display, language),
-                    "received_on": format_date_ja(case.received_on)
-                    if language == "ja"
-                    else case.received_on.isoformat(),
-                    "due_date": format_date_ja(case.first_response_due)
-                    if language == "ja"
-                    else case.first_response_due.isoformat(),
-                    "referral_consent": referral_consent,
-                },
-            )
+            _received_mail(case=case, referral_consent=referral_consent)
     return case
+
+
+def _contact_create(*, organisation: Organisation, **typed) -> Contact:
+    """The requester's contact person, with kana and phone in one form whatever was typed."""
+    contact = Contact(
+        organisation=organisation,
+        family_name=typed["family_name"].strip(),
+        given_name=typed["given_name"].strip(),
+        family_name_kana=normalise_kana(typed["family_name_kana"]),
+        given_name_kana=normalise_kana(typed["given_name_kana"]),
+        email=typed["email"].strip().lower(),
+        phone=normalise_phone(typed["phone"]),
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def _received_mail(*, case: Case, referral_consent: bool) -> None:
+    """Confirm receipt to the address typed on the form."""
+    requester_mail(
+        case=case,
+        template="case_received",
+        received_on=date_in(case.received_on, case.language),
+        due_date=date_in(case.first_response_due, case.language),
+        referral_consent=referral_consent,
+    )
 
 
 def _recent_duplicate(*, email: str, description: str) -> Case | None:

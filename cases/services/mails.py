@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.utils import translation
 
+from dxcenter.common.dates import format_date_ja
 from dxcenter.common.links import absolute_url
 from dxcenter.common.mail import outbox_add
 
@@ -12,11 +13,10 @@ from ..models import (
 )
 
 
-def _mail_requester_link(
-    case: Case, template: str, url_key: str, viewname: str, token: str
-) -> None:
-    """Mail the requester a link, naming the request only by reference and category: the
-    address was typed on a public form and nobody has verified it."""
+def requester_mail(*, case: Case, template: str, **context) -> None:
+    """Mail the requester, naming the request only by reference and category: the address was
+    typed on a public form and nobody has verified it, so the mail repeats nothing the sender
+    typed (name, subject) and the form cannot send the center's mail with someone's text."""
     language = case.language
     outbox_add(
         to=case.contact.email,
@@ -27,9 +27,22 @@ def _mail_requester_link(
         context={
             "reference": case.reference,
             "category": _label_in(case.get_category_display, language),
-            url_key: absolute_url(viewname, args=[token], language=language),
+            **context,
         },
     )
+
+
+def _mail_requester_link(
+    case: Case, template: str, url_key: str, viewname: str, token: str
+) -> None:
+    """Mail the requester a link (survey, consent request) in their language."""
+    url = absolute_url(viewname, args=[token], language=case.language)
+    requester_mail(case=case, template=template, **{url_key: url})
+
+
+def date_in(day, language: str) -> str:
+    """A date as the reader's language writes it: 令和8年4月1日 or 2026-04-01."""
+    return format_date_ja(day) if language == "ja" else day.isoformat()
 
 
 def _label_in(label, language: str) -> str:

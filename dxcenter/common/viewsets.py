@@ -18,6 +18,7 @@ from .access_log import personal_data_access_log
 from .admin_views import Forbidden403Mixin
 from .models import OutboxMessage, PersonalDataAccess, PurposeNotice
 from .notices import notice_in_use
+from .selectors import is_bouncing
 from .services import CannotResend, outbox_resend
 from .spreadsheets import SafeSpreadsheetExportMixin
 
@@ -33,8 +34,6 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
 class OutboxMessageInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
-        from .selectors import is_bouncing
-
         context = super().get_context_data(**kwargs)
         context["bouncing"] = is_bouncing(self.object.to_email)
         context["can_clear_bounce"] = self.request.user.has_perm("common.delete_bouncedaddress")
