@@ -26,12 +26,8 @@ def case_list_for_staff() -> QuerySet[Case]:
 
 
 def overdue_q(today=None) -> Q:
-    today = today or timezone.localdate()
-    return Q(
-        status__in=Case.OPEN_STATUSES,
-        first_responded_on__isnull=True,
-        first_response_due__lt=today,
-    )
+    """The cases past their first-response date (the rule is ``Case.overdue_q``)."""
+    return Case.overdue_q(today)
 
 
 def case_counts_for_staff_home() -> dict[str, int]:
