@@ -40,13 +40,15 @@ run: demo
 	@trap 'kill $$(cat .worker.pid) $$(cat .scheduler.pid) 2>/dev/null; rm -f .worker.pid .scheduler.pid' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Two legs. SQLite: the whole suite (browser journeys included) in a random order; the seed is
+# The import layers first (a second: a wrong-way import fails here, naming its line). Then two
+# legs. SQLite: the whole suite (browser journeys included) in a random order; the seed is
 # printed (replay with PYTEST_ARGS="-p randomly --randomly-seed=N"). PostgreSQL: the suite
 # without the browser, in file order, with the clock moved to a moment scripts/pick_clock.py draws
 # (fiscal-year edges, year-end closure, holidays, 29 February...; printed: replay with CLOCK=…),
 # then the tests that run subprocesses (they cannot follow the moved clock) on today's clock.
 # `make test-clock` runs the unit suite on SQLite with a moved clock, for a quick local replay.
 test: install messages
+	$(BIN)/lint-imports
 	./scripts/system_packages.sh
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
@@ -75,6 +77,7 @@ screenshots: install messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
