@@ -5,6 +5,7 @@ import hashlib
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -64,7 +65,7 @@ def case_submit(
     language: str = "ja",
     channel: str = Case.Channel.WEB,
     received_on: dt.date | None = None,
-    by=None,
+    by: User | None = None,
 ) -> Case:
     """Take a consultation: requester, contact, case, consent record and confirmation mail.
 

@@ -24,7 +24,7 @@ from .mails import _staff_mail, assignee_mail
 
 
 def case_assign(
-    *, case: Case, assignee: Advisor | PartnerCompany, by, note: str = ""
+    *, case: Case, assignee: Advisor | PartnerCompany, by: User | None, note: str = ""
 ) -> Assignment:
     """Refer a case to an advisor or partner and queue the notification."""
     with transaction.atomic():
@@ -83,7 +83,7 @@ def _locked_assignment(assignment: Assignment, *, states: set[str]) -> Assignmen
     return locked
 
 
-def assignment_accept(*, assignment: Assignment, by) -> Assignment:
+def assignment_accept(*, assignment: Assignment, by: User | None) -> Assignment:
     """The assignee takes the case on; the case is in progress."""
     with transaction.atomic():
         assignment = _locked_assignment(assignment, states={Assignment.State.PROPOSED})
@@ -98,7 +98,7 @@ def assignment_accept(*, assignment: Assignment, by) -> Assignment:
     return assignment
 
 
-def assignment_decline(*, assignment: Assignment, by, reason: str) -> Assignment:
+def assignment_decline(*, assignment: Assignment, by: User | None, reason: str) -> Assignment:
     """The assignee declines with a reason; without another referral the case returns to triage."""
     if not reason.strip():
         raise InvalidTransition(_("辞退の理由を入力してください。"))
@@ -125,7 +125,7 @@ def assignment_decline(*, assignment: Assignment, by, reason: str) -> Assignment
     return assignment
 
 
-def assignment_note_add(*, assignment: Assignment, by, body: str) -> Note:
+def assignment_note_add(*, assignment: Assignment, by: User | None, body: str) -> Note:
     """A progress note from the assignee, shared with staff."""
     if not body.strip():
         raise InvalidTransition(_("内容を入力してください。"))
@@ -146,7 +146,7 @@ def assignment_note_add(*, assignment: Assignment, by, body: str) -> Note:
     return note
 
 
-def assignment_resolve(*, assignment: Assignment, by, summary: str) -> Assignment:
+def assignment_resolve(*, assignment: Assignment, by: User | None, summary: str) -> Assignment:
     """The assignee reports the support given; staff then close the case."""
     if not summary.strip():
         raise InvalidTransition(_("支援内容を入力してください。"))
