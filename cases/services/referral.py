@@ -24,9 +24,14 @@ from .mails import _staff_mail, assignee_mail
 
 
 def case_assign(
-    *, case: Case, assignee: Advisor | PartnerCompany, by: User | None, note: str = ""
+    *,
+    case: Case,
+    assignee: Advisor | PartnerCompany,
+    by: User | None,
+    note: str = "",
+    notify: bool = True,
 ) -> Assignment:
-    """Refer a case to an advisor or partner and queue the notification."""
+    """Refer a case to an advisor or partner and queue the notification (unless ``notify``)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if not case_can_refer(case):
@@ -58,12 +63,13 @@ def case_assign(
         case_event_record(case=case, action="assigned", by=by, comment=str(assignee))
         if case.status == Status.TRIAGE:
             case_transition(case=case, to_status=Status.ASSIGNED, by=by, comment=str(assignee))
-        assignee_mail(
-            assignment=assignment,
-            template="assignment_new",
-            respond_by=format_date_ja(assignment.respond_by),
-            note=assignment.note,
-        )
+        if notify:
+            assignee_mail(
+                assignment=assignment,
+                template="assignment_new",
+                respond_by=format_date_ja(assignment.respond_by),
+                note=assignment.note,
+            )
     return assignment
 
 
@@ -83,8 +89,10 @@ def _locked_assignment(assignment: Assignment, *, states: set[str]) -> Assignmen
     return locked
 
 
-def assignment_accept(*, assignment: Assignment, by: User | None) -> Assignment:
-    """The assignee takes the case on; the case is in progress."""
+def assignment_accept(
+    *, assignment: Assignment, by: User | None, notify: bool = True
+) -> Assignment:
+    """The assignee takes the case on; the case is in progress (staff told unless ``notify``)."""
     with transaction.atomic():
         assignment = _locked_assignment(assignment, states={Assignment.State.PROPOSED})
         assignment.state = Assignment.State.ACCEPTED
@@ -94,7 +102,8 @@ def assignment_accept(*, assignment: Assignment, by: User | None) -> Assignment:
         case_event_record(case=case, action="accepted", by=by, comment=str(assignment.assignee))
         if case.status == Status.ASSIGNED:
             case_transition(case=case, to_status=Status.IN_PROGRESS, by=by)
-        _staff_mail(template="assignment_accepted", assignment=assignment, context={})
+        if notify:
+            _staff_mail(template="assignment_accepted", assignment=assignment, context={})
     return assignment
 
 
