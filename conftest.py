@@ -82,9 +82,10 @@ def on_postgres() -> bool:
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and the page cache live in the cache: each test starts with it empty."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
 
 

@@ -1,21 +1,23 @@
 """Reads of the events app."""
 
-from django.core.cache import cache
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wagtail.models import Locale
 
+from dxcenter.common import page_cache
+
 from .models import Registration, SeminarIndexPage, SeminarPage
 
 
 def default_locale_id() -> int:
-    """The default locale's id, asked of the database once an hour, not on every page view."""
-    pk = cache.get("default-locale-id")
+    """The default locale's id, asked of the database once an hour, not on every page view
+    (kept in the page cache: files shared by the workers, no SQL)."""
+    pk = page_cache.store().get("default-locale-id")
     if pk is None:
         pk = Locale.get_default().pk
-        cache.set("default-locale-id", pk, 3600)
+        page_cache.store().set("default-locale-id", pk, 3600)
     return pk
 
 

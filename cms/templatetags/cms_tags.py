@@ -1,13 +1,12 @@
 """Site chrome for the public templates: menu, breadcrumbs, footer links, meta tags."""
 
 from django import template
-from django.core.cache import cache
 from django.utils import translation
 
 from wagtail.models import Locale, Page
 
 from cms import selectors
-from cms.cache import fragment_key, generation
+from cms.cache import fragment_key, generation, store
 from cms.models import FooterLinks
 from dxcenter.common.templatetags.dx import other_language_url
 
@@ -39,7 +38,7 @@ def main_menu(context):
     language = translation.get_language()
     home_path = _home_path(page)
     key = fragment_key("menu", _host(request), language, home_path or "-")
-    items = cache.get(key)
+    items = store().get(key)
     if items is None:
         home = Page(path=home_path, depth=selectors.HOME_DEPTH) if home_path else None
         if home is None:
@@ -48,7 +47,7 @@ def main_menu(context):
         if home is not None:
             for item in selectors.menu_pages(home.path):
                 items.append({"title": item.title, "url": item.get_url(request), "path": item.path})
-        cache.set(key, items, FRAGMENT_SECONDS)
+        store().set(key, items, FRAGMENT_SECONDS)
     current_path = page.path if isinstance(page, Page) else None
     menu = []
     for index, item in enumerate(items):
@@ -72,12 +71,12 @@ def breadcrumbs(context):
     if not isinstance(page, Page) or page.depth <= selectors.HOME_DEPTH:
         return {"crumbs": [], "page": page}
     key = fragment_key("crumbs", _host(request), translation.get_language(), page.pk)
-    crumbs = cache.get(key)
+    crumbs = store().get(key)
     if crumbs is None:
         crumbs = [
             {"title": p.title, "url": p.get_url(request)} for p in selectors.breadcrumb_pages(page)
         ]
-        cache.set(key, crumbs, FRAGMENT_SECONDS)
+        store().set(key, crumbs, FRAGMENT_SECONDS)
     return {"crumbs": crumbs, "page": page}
 
 
@@ -88,7 +87,7 @@ def footer_links(context) -> list[dict]:
     request = context.get("request")
     language = translation.get_language()
     key = fragment_key("footer", _host(request), language)
-    links = cache.get(key)
+    links = store().get(key)
     if links is not None:
         return links
     links = []
@@ -105,7 +104,7 @@ def footer_links(context) -> list[dict]:
                 links.append({"title": label or target.title, "url": target.get_url(request)})
             elif value["url"]:
                 links.append({"title": label or value["url"], "url": value["url"]})
-    cache.set(key, links, FRAGMENT_SECONDS)
+    store().set(key, links, FRAGMENT_SECONDS)
     return links
 
 
@@ -118,10 +117,10 @@ def language_switch_url(context, language: str) -> str:
     if not isinstance(page, Page) or request is None or request.GET:
         return other_language_url(context, language)
     key = fragment_key("lang", _host(request), language, page.pk)
-    url = cache.get(key)
+    url = store().get(key)
     if url is None:
         url = other_language_url(context, language)
-        cache.set(key, url, FRAGMENT_SECONDS)
+        store().set(key, url, FRAGMENT_SECONDS)
     return url
 
 

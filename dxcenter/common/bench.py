@@ -11,6 +11,9 @@ from pathlib import Path
 
 from django.db import connection
 
+# What a TLS-terminating proxy adds: production settings redirect plain http to https otherwise.
+HEALTH_HEADERS = {"X-Forwarded-Proto": "https"}
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -27,8 +30,38 @@ def database_url() -> str:
     return f"sqlite:///{s['NAME']}"
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live child processes (gunicorn's master and
+    workers), from /proc; 0.0 where /proc is missing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0.0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: state, ppid, ..., utime (14th field) and stime (15th).
+        if int(entry) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 @contextlib.contextmanager
-def gunicorn(
+def gunicorn(**kwargs):
+    """Start gunicorn on a free loopback port with this process's database; yield its base URL."""
+    with gunicorn_process(**kwargs) as (base, _process):
+        yield base
+
+
+@contextlib.contextmanager
+def gunicorn_process(
     *,
     workers: int = 4,
     threads: int = 1,
@@ -37,7 +70,7 @@ def gunicorn(
     extra_env: dict | None = None,
     port: int | None = None,
 ):
-    """Start gunicorn on a free loopback port with this process's database; yield its base URL."""
+    """gunicorn as above; yield its base URL and its master process."""
     port = port or free_port()
     root = Path(__file__).resolve().parents[2]
     env = {
@@ -72,13 +105,14 @@ def gunicorn(
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()
+                health = urllib.request.Request(base + "/healthz", headers=HEALTH_HEADERS)
+                urllib.request.urlopen(health, timeout=2).read()
                 break
             except Exception:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:

@@ -66,24 +66,24 @@ class PurposeNotice(models.Model):
     @classmethod
     def current(cls, scope: str) -> "PurposeNotice | None":
         """The version in force now. Every form page shows it, so it is cached until the next
-        version takes effect (at most five minutes); saving or deleting a notice clears it."""
-        from django.core.cache import cache
+        version takes effect (at most five minutes); saving or deleting a notice clears it.
+        Kept in the `pages` cache (files every worker shares: no SQL to read it)."""
+        from django.core.cache import caches
+
+        cache = caches["pages"]
 
         now = timezone.now()
         cached = cache.get(cls._cache_key(scope))
         if cached is not None and (cached[1] is None or now < cached[1]):
             return cached[0]
-        notice = (
-            cls.objects.filter(scope=scope, effective_from__lte=now)
-            .order_by("-effective_from")
-            .first()
-        )
-        upcoming = (
-            cls.objects.filter(scope=scope, effective_from__gt=now)
-            .order_by("effective_from")
-            .values_list("effective_from", flat=True)
-            .first()
-        )
+        # One query: the scope's versions are few (one a year or so).
+        notice = upcoming = None
+        for version in cls.objects.filter(scope=scope).order_by("-effective_from"):
+            if version.effective_from > now:
+                upcoming = version.effective_from
+            else:
+                notice = version
+                break
         cache.set(cls._cache_key(scope), (notice, upcoming), 300)
         return notice
 
@@ -93,9 +93,9 @@ class PurposeNotice(models.Model):
 
     @classmethod
     def forget_current(cls, **kwargs) -> None:
-        from django.core.cache import cache
+        from django.core.cache import caches
 
-        cache.delete_many([cls._cache_key(s) for s in cls.Scope.values])
+        caches["pages"].delete_many([cls._cache_key(s) for s in cls.Scope.values])
 
 
 class OutboxMessage(models.Model):

@@ -18,5 +18,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "dxcenter_cache",
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dxcenter_cache",
+        "KEY_PREFIX": "pages",
+    },
 }

@@ -65,8 +65,17 @@ if env("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("REDIS_URL"),
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "KEY_PREFIX": "pages",
+        },
     }
+# Keep database connections across requests (each gunicorn sync worker has one thread), checked
+# before reuse so a restarted database server costs one failed check, not a failed request.
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 if env("AWS_STORAGE_BUCKET_NAME"):
     STORAGES = {
         "default": {"BACKEND": "storages.backends.s3.S3Storage"},
