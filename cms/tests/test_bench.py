@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bench_pages_small_over_gunicorn_with_the_production_settings():
     """bench_pages at a small size, against gunicorn with the production settings (this test's
     database copied to a file): one JSON line per page and mode, no errors, cache hits, and the

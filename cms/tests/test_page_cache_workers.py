@@ -35,7 +35,7 @@ def _fetch_many(base: str, path: str, n: int = 16) -> list[tuple[str, str]]:
         return list(pool.map(fetch, range(n)))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publish_is_served_by_every_worker_on_its_next_request():
     from cms import demo
 
