@@ -1,20 +1,22 @@
 """Issue 18, first half: one record per organisation and person, merge, timeline."""
 
 import datetime as dt
+import importlib
 import time
 
 import pytest
 import time_machine
 
+from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 
 from cases.models import Case, CaseEvent, ConsentRecord, Note
 from cases.tests.factories import ContactFactory, OrganisationFactory, make_case, staff_user
 from cms import demo
-from crm.models import MergeRecord, Organisation, Person, PossibleDuplicate
+from crm.models import LinkReport, MergeRecord, Organisation, Person, PossibleDuplicate
 from crm.services import organisation_merge, person_merge, possible_duplicate_resolve
 from crm.timeline import timeline
-from dxcenter.common.models import OutboxMessage, PersonalDataAccess
+from dxcenter.common.models import Municipality, OutboxMessage, PersonalDataAccess
 from dxcenter.reports.report import yearly_report
 from events.services import registration_create
 from events.tests.factories import TOKYO, make_seminar
@@ -197,3 +199,46 @@ def test_merging_500_cases_is_fast_and_leaves_the_yearly_report_unchanged():
         assert not OutboxMessage.objects.filter(
             related_type=ContentType.objects.get_for_model(Organisation), related_id=str(merged.pk)
         ).exists()
+
+
+def test_the_data_migration_links_existing_records_and_leaves_a_report():
+    migration = importlib.import_module("crm.migrations.0004_link_existing_records")
+    tsu = Municipality.objects.get(code="242012")
+    old = OrganisationFactory(name="株式会社津みらい製作所", municipality=tsu)
+    again = OrganisationFactory(name="(株)津みらい製作所", municipality=tsu)
+    namesake = OrganisationFactory(name="津みらい製作所", municipality=None)
+    other = OrganisationFactory(name="伊勢テスト", municipality=tsu)
+    taro = ContactFactory(organisation=old, family_name="津", given_name="太郎", email="t@tsu.jp")
+    taro_again = ContactFactory(
+        organisation=again, family_name="津", given_name="太郎", email="T@tsu.jp"
+    )
+    case = make_case()
+    leftover = case.organisation
+    Case.objects.filter(pk=case.pk).update(organisation=again, contact=taro_again)
+    leftover.delete()
+    registration = registration_create(
+        seminar=make_seminar(), name="津 太郎", email="t@tsu.jp", mode="venue"
+    )
+    type(registration).objects.filter(pk=registration.pk).update(person=None)
+    # As the records were before the migration: no normalised columns.
+    Organisation.objects.update(name_normalised="")
+    Person.objects.update(name_normalised="", email_normalised="", phone_e164="")
+    PossibleDuplicate.objects.all().delete()
+
+    migration.link_existing_records(django_apps, None)
+
+    assert set(Organisation.objects.values_list("pk", flat=True)) == {
+        old.pk,
+        namesake.pk,
+        other.pk,
+    }
+    case.refresh_from_db()
+    registration.refresh_from_db()
+    assert case.organisation_id == old.pk and case.contact_id == taro.pk
+    assert registration.person_id == taro.pk
+    listed = PossibleDuplicate.objects.get()
+    assert (listed.organisation_id, listed.organisation_match_id) == (namesake.pk, old.pk)
+    report = LinkReport.objects.order_by("-pk").first()
+    assert report.summary["organisations_merged"] == 1 and report.summary["people_merged"] == 1
+    assert report.summary["registrations_linked"] == 1
+    assert MergeRecord.objects.filter(survivor_organisation=old).exists()
