@@ -4,10 +4,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from crm.timeline import Entry, timeline_provider
+from crm.timeline import Entry, consent_provider, timeline_provider
 from dxcenter.common.models import OutboxMessage
 
-from .models import Assignment, Case, CaseSurvey, Note
+from .models import Assignment, Case, CaseSurvey, ConsentRecord, Note
 
 
 @timeline_provider
@@ -64,11 +64,24 @@ def case_entries(*, organisation, people):
         yield Entry(mail.sent_at, "mail", mail.subject or mail.template, detail=mail.related_label)
 
 
-def consents_in_force(*, organisation=None, people=()):
-    """The latest referral-consent decision of each case (the one in force)."""
+@consent_provider
+def referral_consents(*, organisation, people):
+    """Per case, the latest referral-consent decision (the one in force)."""
     cases = (
         Case.objects.filter(organisation=organisation)
         if organisation is not None
         else Case.objects.filter(contact__in=people)
     )
-    return [(case, case.consent) for case in cases.order_by("-received_on") if case.consent]
+    latest = {}
+    for record in ConsentRecord.objects.filter(case__in=cases).order_by("case_id", "pk"):
+        latest[record.case_id] = record
+    references = dict(cases.values_list("pk", "reference"))
+    for case_id, record in latest.items():
+        consents = record.referral_consent and not record.withdrawal
+        yield Entry(
+            record.given_at,
+            "consent",
+            _("%(ref)s: アドバイザー・パートナーへの提供") % {"ref": references[case_id]},
+            detail=_("同意あり") if consents else _("同意なし"),
+            url=reverse("cases:inspect", args=[case_id]),
+        )

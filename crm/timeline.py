@@ -87,3 +87,23 @@ def timeline(
     if kinds:
         entries = [e for e in entries if e.kind in kinds]
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+_consent_providers: list[Provider] = []
+
+
+def consent_provider(provider: Provider) -> Provider:
+    """Register ``provider(*, organisation, people)`` → the consents in force, as Entries."""
+    if provider not in _consent_providers:
+        _consent_providers.append(provider)
+    return provider
+
+
+def consents_in_force(
+    *, organisation: Organisation | None = None, person: Person | None = None
+) -> list[Entry]:
+    people = list(organisation.contacts.all()) if organisation is not None else [person]
+    rows = []
+    for provider in _consent_providers:
+        rows.extend(provider(organisation=organisation, people=people))
+    return sorted(rows, key=lambda e: e.at, reverse=True)

@@ -8,7 +8,9 @@ import pytest
 import time_machine
 
 from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
 from cases.models import Case, CaseEvent, ConsentRecord, Note
 from cases.tests.factories import ContactFactory, OrganisationFactory, make_case, staff_user
@@ -242,3 +244,39 @@ def test_the_data_migration_links_existing_records_and_leaves_a_report():
     assert report.summary["organisations_merged"] == 1 and report.summary["people_merged"] == 1
     assert report.summary["registrations_linked"] == 1
     assert MergeRecord.objects.filter(survivor_organisation=old).exists()
+
+
+def test_staff_see_the_organisation_page_and_log_an_activity(client):
+    staff = staff_user()
+    client.force_login(staff)
+    contact = ContactFactory(family_name="津", given_name="未来")
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(organisation=contact.organisation, contact=contact)
+    organisation = contact.organisation
+    page = client.get(f"/admin/crm/organisations/{organisation.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert case.reference in html and "津 未来" in html
+    assert PersonalDataAccess.objects.filter(subject_id=str(organisation.pk)).exists()
+    response = client.post(
+        f"/admin/crm/organisations/{organisation.pk}/",
+        {"kind": "call", "at": "2026-06-01T10:00", "duration_minutes": "15", "note": "電話で近況"},
+    )
+    assert response.status_code == 302
+    html = client.get(f"/admin/crm/organisations/{organisation.pk}/?kind=activity").content.decode()
+    assert "電話で近況" in html and case.reference + " " not in html
+    assert (
+        client.get(reverse("cases:inspect", args=[case.pk]))
+        .content.decode()
+        .count(f"/admin/crm/organisations/{organisation.pk}/")
+    )
+    assert client.get(f"/admin/crm/people/{contact.pk}/").status_code == 200
+    assert client.get("/admin/crm/duplicates/").status_code == 200
+
+
+def test_the_partner_portal_and_partners_cannot_open_crm_pages(client):
+    organisation = OrganisationFactory()
+    partner = get_user_model().objects.create_user("partner", password="x")
+    client.force_login(partner)
+    response = client.get(f"/admin/crm/organisations/{organisation.pk}/")
+    assert response.status_code in (302, 403)
