@@ -280,3 +280,24 @@ def test_the_partner_portal_and_partners_cannot_open_crm_pages(client):
     client.force_login(partner)
     response = client.get(f"/admin/crm/organisations/{organisation.pk}/")
     assert response.status_code in (302, 403)
+
+
+def test_staff_entry_with_a_corporate_number_finds_the_organisation(client):
+    existing = OrganisationFactory(name="津みらい製作所", corporate_number="1180301018771")
+    client.force_login(staff_user())
+    data = {
+        "channel": "phone",
+        "received_on": "2026/06/01",
+        "requester_type": "business",
+        "organisation_name": "ツミライ",
+        "corporate_number": "1180301018771",
+        "family_name": "津",
+        "category": "information",
+        "subject": "電話相談",
+        "description": "電話で相談を受けた。",
+        "purpose_explained": "on",
+    }
+    bad = client.post(reverse("cases:staff_entry"), {**data, "corporate_number": "2180301018771"})
+    assert bad.status_code == 200 and "検査用数字" in bad.content.decode()
+    assert client.post(reverse("cases:staff_entry"), data).status_code == 302
+    assert Case.objects.get().organisation == existing
