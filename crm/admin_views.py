@@ -12,6 +12,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.models import Municipality
+from dxcenter.common.vocab import RequesterType
 
 from .forms import ActivityForm
 from .models import Organisation, Person, PossibleDuplicate
@@ -55,12 +57,22 @@ def organisation_list(request):
         organisations = organisations.filter(
             Q(name_normalised__startswith=normalise_name(q)) | Q(corporate_number=q)
         )
+    requester_type = request.GET.get("requester_type", "")
+    if requester_type in RequesterType.values:
+        organisations = organisations.filter(requester_type=requester_type)
+    municipality = request.GET.get("municipality", "")
+    if municipality.isdigit():
+        organisations = organisations.filter(municipality__code=municipality)
     return _render(
         request,
         "crm/admin/organisation_list.html",
         {
             "organisations": organisations[:200],
             "q": q,
+            "requester_types": RequesterType.choices,
+            "requester_type": requester_type,
+            "municipalities": Municipality.objects.all(),
+            "municipality": municipality,
             "open_duplicates": PossibleDuplicate.objects.filter(
                 status=PossibleDuplicate.Status.OPEN
             ).count(),

@@ -272,6 +272,10 @@ def test_staff_see_the_organisation_page_and_log_an_activity(client):
     )
     assert client.get(f"/admin/crm/people/{contact.pk}/").status_code == 200
     assert client.get("/admin/crm/duplicates/").status_code == 200
+    found = client.get("/admin/crm/", {"q": f"(株){organisation.name[4:]}"}).content.decode()
+    assert f"/admin/crm/organisations/{organisation.pk}/" in found
+    other_type = client.get("/admin/crm/", {"requester_type": "municipality"}).content.decode()
+    assert f"/admin/crm/organisations/{organisation.pk}/" not in other_type
 
 
 def test_the_partner_portal_and_partners_cannot_open_crm_pages(client):
