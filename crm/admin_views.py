@@ -19,7 +19,7 @@ from .forms import ActivityForm
 from .models import Organisation, Person, PossibleDuplicate
 from .normalise import normalise_name
 from .selectors import evidence_labels, possible_duplicates_open
-from .services import activity_log, possible_duplicate_resolve
+from .services import activity_log, organisation_merge, person_merge, possible_duplicate_resolve
 from .timeline import KINDS, consents_in_force, timeline
 
 
@@ -96,6 +96,8 @@ def organisation_detail(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     personal_data_access_log(user=request.user, subject=organisation, context="admin_crm")
     form = ActivityForm(organisation=organisation)
+    if request.method == "POST" and "merge_from" in request.POST:
+        return _merge_into(request, Organisation, organisation, organisation_merge)
     if request.method == "POST":
         _require(request, "change_organisation")
         form = ActivityForm(request.POST, organisation=organisation)
@@ -123,9 +125,24 @@ def organisation_detail(request, pk):
     )
 
 
+def _merge_into(request, model, survivor, merge):
+    """Staff merge another record (by its number) into the one on the page."""
+    _require(request, f"change_{model._meta.model_name}")
+    other = request.POST.get("merge_from", "").strip()
+    merged = model.objects.filter(pk=other).first() if other.isdigit() else None
+    if merged is None or merged.pk == survivor.pk:
+        messages.error(request, _("統合する記録が見つかりません。"))
+    else:
+        merge(survivor=survivor, merged=merged, by=request.user)
+        messages.success(request, _("「%(label)s」を統合しました。") % {"label": merged})
+    return redirect(request.path)
+
+
 def person_detail(request, pk):
     _require(request, "view_person")
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
+    if request.method == "POST":
+        return _merge_into(request, Person, person, person_merge)
     personal_data_access_log(user=request.user, subject=person, context="admin_crm")
     return _render(
         request,
