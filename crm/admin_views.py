@@ -7,11 +7,9 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
-
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.admin_pages import admin_render
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import RequesterType
 
@@ -23,21 +21,8 @@ from .services import activity_log, organisation_merge, person_merge, possible_d
 from .timeline import KINDS, consents_in_force, timeline
 
 
-class _AdminPage(WagtailAdminTemplateMixin, TemplateView):
-    header_icon = "group"
-
-
-def _render(request, template: str, context: dict, status: int = 200):
-    title = context.get("page_title", "")
-    view = _AdminPage(
-        template_name=template,
-        page_title=title,
-        breadcrumbs_items=[*_AdminPage.breadcrumbs_items, {"url": "", "label": title}],
-    )
-    view.setup(request)
-    response = view.render_to_response(view.get_context_data(**context))
-    response.status_code = status
-    return response
+def _render(request, template: str, context: dict):
+    return admin_render(request, template, {"header_icon": "group", **context})
 
 
 def _require(request, codename: str) -> None:
