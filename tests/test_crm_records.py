@@ -10,18 +10,23 @@ import time_machine
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import Case, CaseEvent, ConsentRecord, Note
+from cases.models import Case, CaseEvent, ConsentRecord
 from cases.tests.factories import ContactFactory, OrganisationFactory, make_case, staff_user
 from cms import demo
-from crm.models import LinkReport, MergeRecord, Organisation, Person, PossibleDuplicate
+from crm.models import Activity, LinkReport, MergeRecord, Organisation, Person, PossibleDuplicate
+from crm.selectors import organisation_match
 from crm.services import organisation_merge, person_merge, possible_duplicate_resolve
 from crm.timeline import timeline
 from dxcenter.common.models import Municipality, OutboxMessage, PersonalDataAccess
+from dxcenter.common.retention import REMOVED
 from dxcenter.reports.report import yearly_report
 from events.services import registration_create
 from events.tests.factories import TOKYO, make_seminar
+from tests.people import closed_case
 
 pytestmark = pytest.mark.django_db
 
@@ -112,19 +117,6 @@ def test_a_likely_registration_is_linked_provisionally_and_can_be_undone():
     possible_duplicate_resolve(duplicate=listed, decision="distinct", by=staff_user())
     registration.refresh_from_db()
     assert registration.person is None
-
-
-def _merge_fixture(n_cases: int):
-    staff = staff_user()
-    survivor = OrganisationFactory(name="株式会社津みらい製作所")
-    merged = OrganisationFactory(name="津みらい製作所")
-    for i in range(n_cases):
-        contact = ContactFactory.build(organisation=survivor if i % 2 else merged)
-        contact.save()
-        case = make_case(contact=contact, organisation=contact.organisation)
-        if i < 3:
-            Note.objects.create(case=case, author=staff, body="電話で確認")
-    return staff, survivor, merged
 
 
 def test_merge_moves_everything_and_is_recorded():
@@ -321,3 +313,30 @@ def test_staff_merge_an_organisation_from_its_page_and_see_it_recorded(client):
     html = client.get(url).content.decode()
     assert "津未来製作所" in html and case.reference in html
     assert survivor.history.first().history_change_reason == f"merged #{merged.pk}"
+
+
+def test_retention_blanks_the_matching_columns_and_the_merge_snapshot(
+    django_capture_on_commit_callbacks,
+):
+    today = timezone.localdate()
+    staff = staff_user()
+    long_ago = today - dt.timedelta(days=365 * 8)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = closed_case(staff=staff, received_on=long_ago, closed_on=long_ago)
+    organisation, person = case.organisation, case.contact
+    twin = OrganisationFactory(name=organisation.name)
+    organisation_merge(survivor=organisation, merged=twin, by=staff)
+    Activity.objects.create(
+        organisation=organisation, kind="call", note="社長の携帯に電話", by=staff
+    )
+
+    call_command("apply_retention", "--today", today.isoformat())
+
+    person.refresh_from_db()
+    organisation.refresh_from_db()
+    assert (person.name_normalised, person.email_normalised, person.phone_e164) == ("", "", "")
+    assert organisation.name_normalised == ""
+    record = MergeRecord.objects.get()
+    assert record.snapshot == {} and record.merged_label == REMOVED
+    assert Activity.objects.get().note != "社長の携帯に電話"
+    assert organisation_match(name=twin.name).level == "none"
