@@ -309,6 +309,7 @@ def staff_entry(request):
             data = form.cleaned_data
             case = case_submit(
                 **intake_fields(data),
+                corporate_number=data["corporate_number"],
                 notice=PurposeNotice.current(PurposeNotice.Scope.CONSULTATION),
                 channel=data["channel"],
                 received_on=data["received_on"],

@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
         # Imports here: models and the portal need the app registry ready.
         from dxcenter.common.notices import notice_evidence
 
+        from . import crm_timeline  # noqa: F401 - registers cases on the CRM timeline
         from .models import ConsentRecord
         from .portal import password_reset  # noqa: F401 - registers the portal's reset audience
 

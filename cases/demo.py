@@ -13,13 +13,14 @@ import secrets
 
 from django.db import transaction
 
+from crm.models import Organisation, Person
 from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
 from dxcenter.common.models import Municipality, PurposeNotice
 from dxcenter.common.vocab import RequesterType
 from partners.models import Advisor, PartnerCompany
 
 from .exceptions import CaseError
-from .models import Assignment, Case, CaseSurvey, ConsentRecord, Contact, Organisation
+from .models import Assignment, Case, CaseSurvey, ConsentRecord
 from .services import case_assign, case_create
 
 EXAMPLES = [
@@ -388,7 +389,7 @@ def seed_fresh() -> dict:
         organisation = Organisation.objects.create(
             name=name, requester_type=rtype, municipality=municipalities[town]
         )
-        contact = Contact.objects.create(
+        contact = Person.objects.create(
             organisation=organisation,
             family_name=FAMILY[i],
             given_name=GIVEN[i],

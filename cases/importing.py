@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.services import likely_list, requester_resolve
 from dxcenter.common.dates import fiscal_year_of, parse_date
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import (
@@ -34,7 +35,6 @@ from .services import (
     case_event_record,
     case_first_response_due,
     case_transition,
-    organisation_create,
 )
 
 COLUMNS = {
@@ -334,11 +334,17 @@ def cases_import(
 
 def _import_row(row: _Row, *, by) -> Case:
     """One past record as a case, through the same services as a new one (no mail)."""
-    organisation = organisation_create(
-        name=row.organisation,
-        requester_type=row.requester_type,
-        industry=row.industry,
-        municipality=row.municipality,
+    # The CRM finds the organisation the record names (issue 18): a sure match is reused, a
+    # likely one is a new record listed for staff under 重複の可能性 below.
+    organisation, _person, likely = requester_resolve(
+        source="import",
+        organisation_fields={
+            "name": row.organisation,
+            "requester_type": row.requester_type,
+            "industry": row.industry,
+            "municipality": row.municipality,
+        },
+        person_fields=None,
     )
     closed = row.status == Case.Status.CLOSED
     case = case_create(
@@ -372,6 +378,7 @@ def _import_row(row: _Row, *, by) -> Case:
             notify=False,
         )
     case_event_record(case=case, action="imported", by=by)
+    likely_list(likely, source="import", subject=case)
     if row.advisor or row.company:
         assignment_import(
             case=case,

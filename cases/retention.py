@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from crm.models import Activity, MergeRecord, Organisation, Person
 from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
 from dxcenter.common.models import OutboxMessage
 from dxcenter.common.retention import REMOVED, blank_filled, history_of, retention_policy
@@ -26,9 +27,7 @@ from .models import (
     CaseEvent,
     CaseSurvey,
     ConsentRecord,
-    Contact,
     Note,
-    Organisation,
 )
 
 Status = Case.Status
@@ -64,7 +63,7 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
     case_ids = list(expired.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
 
     # Someone who also appears on a newer case keeps their details for that case.
-    contacts = Contact.objects.filter(
+    contacts = Person.objects.filter(
         Exists(expired.filter(contact=OuterRef("pk"))),
         ~Exists(kept.filter(contact=OuterRef("pk"))),
         anonymised_at__isnull=True,
@@ -105,12 +104,33 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
         "given_name_kana": "",
         "email": "",
         "phone": "",
+        # The CRM's matching columns (issue 18) hold the same personal data, folded.
+        "name_normalised": "",
+        "email_normalised": "",
+        "phone_e164": "",
         "anonymised_at": now,
     }
-    Contact.objects.filter(pk__in=contact_ids).update(**contact_values)
-    history_of(Contact, contact_ids).update(**contact_values)
-    Organisation.objects.filter(pk__in=organisation_ids).update(name=REMOVED)
-    history_of(Organisation, organisation_ids).update(name=REMOVED)
+    Person.objects.filter(pk__in=contact_ids).update(**contact_values)
+    history_of(Person, contact_ids).update(**contact_values)
+    removed = {"name": REMOVED, "name_normalised": ""}
+    Organisation.objects.filter(pk__in=organisation_ids).update(**removed)
+    history_of(Organisation, organisation_ids).update(**removed)
+    # A merge keeps a snapshot of the merged record: it goes with the survivor.
+    merges = MergeRecord.objects.filter(
+        Q(survivor_organisation_id__in=organisation_ids) | Q(survivor_person_id__in=contact_ids)
+    )
+    merge_ids = list(merges.values_list("pk", flat=True))
+    for queryset in (
+        MergeRecord.objects.filter(pk__in=merge_ids),
+        history_of(MergeRecord, merge_ids),
+    ):
+        queryset.update(merged_label=REMOVED, snapshot={})
+    # What staff wrote about a call or a visit names people as much as a case note does.
+    activity_ids = list(
+        Activity.objects.filter(organisation_id__in=organisation_ids).values_list("pk", flat=True)
+    )
+    blank_filled(Activity.objects.filter(pk__in=activity_ids), "note")
+    blank_filled(history_of(Activity, activity_ids), "note")
     return {
         "cases": len(case_ids),
         "contacts": len(contact_ids),

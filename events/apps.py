@@ -12,7 +12,7 @@ class EventsConfig(AppConfig):
 
         from dxcenter.common.notices import notice_evidence
 
-        from . import selectors, views
+        from . import crm_timeline, selectors, views  # noqa: F401 - crm_timeline registers
         from .models import Registration, SeminarIndexPage, SeminarPage
 
         page_published.connect(_seminar_published, sender=SeminarPage)

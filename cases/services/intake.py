@@ -9,14 +9,14 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from crm.models import Organisation
+from crm.services import likely_list, requester_resolve
 from dxcenter.common.models import Municipality, PurposeNotice
 from dxcenter.common.text import normalise_kana, normalise_phone
 
 from ..models import (
     Case,
     ConsentRecord,
-    Contact,
-    Organisation,
 )
 from .lifecycle import case_create
 from .mails import date_in, requester_mail
@@ -65,6 +65,7 @@ def case_submit(
     language: str = "ja",
     channel: str = Case.Channel.WEB,
     received_on: dt.date | None = None,
+    corporate_number: str = "",
     by: User | None = None,
     notify: bool = True,
 ) -> Case:
@@ -82,22 +83,26 @@ def case_submit(
             earlier = _recent_duplicate(email=email, description=description)
             if earlier is not None:
                 return earlier
-        organisation = Organisation(
-            name=organisation_name.strip(),
-            requester_type=requester_type,
-            industry=industry.strip(),
-            municipality=municipality,
-        )
-        organisation.full_clean()
-        organisation.save()
-        contact = _contact_create(
-            organisation=organisation,
-            family_name=family_name,
-            given_name=given_name,
-            family_name_kana=family_name_kana,
-            given_name_kana=given_name_kana,
-            email=email,
-            phone=phone,
+        # The CRM finds the requester's existing records (issue 18): sure matches are reused,
+        # likely ones are new records listed for staff under 重複の可能性 below.
+        source = "intake" if channel == Case.Channel.WEB else "staff"
+        organisation, contact, likely = requester_resolve(
+            source=source,
+            organisation_fields={
+                "name": organisation_name,
+                "requester_type": requester_type,
+                "industry": industry,
+                "municipality": municipality,
+                "corporate_number": corporate_number,
+            },
+            person_fields=_contact_fields(
+                family_name=family_name,
+                given_name=given_name,
+                family_name_kana=family_name_kana,
+                given_name_kana=given_name_kana,
+                email=email,
+                phone=phone,
+            ),
         )
         case = case_create(
             organisation=organisation,
@@ -120,25 +125,22 @@ def case_submit(
         )
         consent.full_clean()
         consent.save()
+        likely_list(likely, source=source, subject=case)
         if contact.email and notify:
             _received_mail(case=case, referral_consent=referral_consent)
     return case
 
 
-def _contact_create(*, organisation: Organisation, **typed) -> Contact:
+def _contact_fields(**typed) -> dict:
     """The requester's contact person, with kana and phone in one form whatever was typed."""
-    contact = Contact(
-        organisation=organisation,
-        family_name=typed["family_name"].strip(),
-        given_name=typed["given_name"].strip(),
-        family_name_kana=normalise_kana(typed["family_name_kana"]),
-        given_name_kana=normalise_kana(typed["given_name_kana"]),
-        email=typed["email"].strip().lower(),
-        phone=normalise_phone(typed["phone"]),
-    )
-    contact.full_clean()
-    contact.save()
-    return contact
+    return {
+        "family_name": typed["family_name"].strip(),
+        "given_name": typed["given_name"].strip(),
+        "family_name_kana": normalise_kana(typed["family_name_kana"]),
+        "given_name_kana": normalise_kana(typed["given_name_kana"]),
+        "email": typed["email"].strip().lower(),
+        "phone": normalise_phone(typed["phone"]),
+    }
 
 
 def _received_mail(*, case: Case, referral_consent: bool) -> None:

@@ -10,15 +10,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.models import Organisation, Person
 from dxcenter.common.dates import add_business_days, fiscal_year_of
 
 from ..exceptions import InvalidTransition
 from ..models import (
     Case,
     CaseEvent,
-    Contact,
     Note,
-    Organisation,
 )
 from .surveys import _case_survey_create
 
@@ -57,7 +56,7 @@ def case_create(
     category: str,
     subject: str,
     description: str,
-    contact: Contact | None = None,
+    contact: Person | None = None,
     requester_type: str | None = None,
     status: str = Case.Status.NEW,
     by: User | None = None,

@@ -2,8 +2,9 @@ import factory
 
 from django.utils import timezone
 
-from cases.models import Case, ConsentRecord, Contact, Organisation
+from cases.models import Case, ConsentRecord
 from cases.services import case_create
+from crm.models import Organisation, Person
 from dxcenter.common.models import Municipality, PurposeNotice
 from dxcenter.common.tests.factories import UserFactory, staff_user  # noqa: F401 - re-exported
 
@@ -20,7 +21,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 class ContactFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Contact
+        model = Person
 
     organisation = factory.SubFactory(OrganisationFactory)
     family_name = "三重"

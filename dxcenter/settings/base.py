@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "appointments",
     "cases",
     "events",
+    "crm",
     "partners",
     # wagtail
     "wagtail.contrib.forms",
