@@ -32,6 +32,7 @@ from .models import (
     Note,
     Organisation,
 )
+from .staff_work import case_owner_claim, staff_new_case_notify
 
 Status = Case.Status
 
@@ -191,6 +192,8 @@ def case_transition(
             raise InvalidTransition(_("完了にするには対応内容と結果を入力してください。"))
         previous = case.status
         case.status = to_status
+        if to_status == Status.TRIAGE:
+            case_owner_claim(case=case, by=by)
         if to_status == Status.CLOSED and case.closed_on is None:
             case.closed_on = on or timezone.localdate()
         case._change_reason = comment[:100]
@@ -347,6 +350,7 @@ def case_submit(
         )
         consent.full_clean()
         consent.save()
+        staff_new_case_notify(case=case)
         if contact.email:
             outbox_add(
                 to=contact.email,

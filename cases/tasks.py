@@ -10,6 +10,7 @@ from dxcenter.common.dates import add_business_days, format_date_ja
 from dxcenter.common.mail import outbox_add
 from dxcenter.common.scheduling import scheduled_job
 
+from . import staff_work  # noqa: F401 - registers the staff digest and morning list
 from .models import Assignment, Case
 from .services import assignee_mail
 
