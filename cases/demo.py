@@ -13,11 +13,12 @@ import secrets
 
 from django.db import transaction
 
+from crm.models import Organisation, Person
 from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import RequesterType
 
-from .models import Case, CaseSurvey, Organisation
+from .models import Case, CaseSurvey
 from .services import case_create
 
 EXAMPLES = [
@@ -379,7 +380,7 @@ def seed_fresh() -> dict:
 
     from dxcenter.common.models import PurposeNotice
 
-    from .models import ConsentRecord, Contact
+    from .models import ConsentRecord
 
     if Case.objects.filter(organisation__name=FRESH[0][2]).exists():
         return {}
@@ -390,7 +391,7 @@ def seed_fresh() -> dict:
         organisation = Organisation.objects.create(
             name=name, requester_type=rtype, municipality=municipalities[town]
         )
-        contact = Contact.objects.create(
+        contact = Person.objects.create(
             organisation=organisation,
             family_name=FAMILY[i],
             given_name=GIVEN[i],

@@ -2,13 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import Person
 from dxcenter.common.disclosure import disclosure_section, field_values, notice_values
 
-from .models import Case, ConsentRecord, Contact
+from .models import Case, ConsentRecord
 
 
 def _contacts(email: str):
-    return Contact.objects.filter(email__iexact=email).select_related(
+    return Person.objects.filter(email__iexact=email).select_related(
         "organisation", "organisation__municipality"
     )
 

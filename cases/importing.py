@@ -16,12 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.models import Organisation
 from dxcenter.common.dates import fiscal_year_of, parse_date
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import CATEGORY_ALIASES, REQUESTER_TYPE_ALIASES, Category, RequesterType
 from partners.models import Advisor, PartnerCompany
 
-from .models import Assignment, Case, Organisation
+from .models import Assignment, Case
 
 COLUMNS = {
     "受付日": "received_on",

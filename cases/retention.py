@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from crm.models import Organisation, Person
 from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
 from dxcenter.common.models import OutboxMessage
 from dxcenter.common.retention import REMOVED, blank_filled, history_of, retention_policy
@@ -26,9 +27,7 @@ from .models import (
     CaseEvent,
     CaseSurvey,
     ConsentRecord,
-    Contact,
     Note,
-    Organisation,
 )
 
 Status = Case.Status
@@ -64,7 +63,7 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
     case_ids = list(expired.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
 
     # Someone who also appears on a newer case keeps their details for that case.
-    contacts = Contact.objects.filter(
+    contacts = Person.objects.filter(
         Exists(expired.filter(contact=OuterRef("pk"))),
         ~Exists(kept.filter(contact=OuterRef("pk"))),
         anonymised_at__isnull=True,
@@ -107,8 +106,8 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
         "phone": "",
         "anonymised_at": now,
     }
-    Contact.objects.filter(pk__in=contact_ids).update(**contact_values)
-    history_of(Contact, contact_ids).update(**contact_values)
+    Person.objects.filter(pk__in=contact_ids).update(**contact_values)
+    history_of(Person, contact_ids).update(**contact_values)
     Organisation.objects.filter(pk__in=organisation_ids).update(name=REMOVED)
     history_of(Organisation, organisation_ids).update(name=REMOVED)
     return {

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from crm.models import Organisation, Person
 from dxcenter.common.dates import add_business_days, fiscal_year_of, format_date_ja
 from dxcenter.common.mail import outbox_add
 from dxcenter.common.models import Municipality, PurposeNotice
@@ -28,9 +29,7 @@ from .models import (
     CaseEvent,
     CaseSurvey,
     ConsentRecord,
-    Contact,
     Note,
-    Organisation,
 )
 from .staff_work import case_owner_claim, staff_new_case_notify
 
@@ -88,7 +87,7 @@ def case_create(
     category: str,
     subject: str,
     description: str,
-    contact: Contact | None = None,
+    contact: Person | None = None,
     requester_type: str | None = None,
     status: str = Case.Status.NEW,
     by=None,
@@ -318,7 +317,7 @@ def case_submit(
         )
         organisation.full_clean()
         organisation.save()
-        contact = Contact(
+        contact = Person(
             organisation=organisation,
             family_name=family_name.strip(),
             given_name=given_name.strip(),

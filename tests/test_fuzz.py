@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from django.db.models import Count
 
 from cases.forms import CaseSurveyForm, IntakeForm
-from cases.models import Case, CaseSurvey, ConsentRecord, Contact, Organisation
+from cases.models import Case, CaseSurvey, ConsentRecord
+from crm.models import Organisation, Person
 from dxcenter.common.forms import HONEYPOT_FIELD
 from dxcenter.common.models import OutboxMessage
 from events.forms import RegistrationForm, SeminarSurveyForm
@@ -83,7 +84,7 @@ def fields_of(form_class):
 def assert_no_orphans():
     """Whatever was refused left nothing: every organisation, contact and consent has its case."""
     assert not Organisation.objects.annotate(n=Count("cases")).filter(n=0).exists()
-    assert not Contact.objects.annotate(n=Count("cases")).filter(n=0).exists()
+    assert not Person.objects.annotate(n=Count("cases")).filter(n=0).exists()
     assert ConsentRecord.objects.count() == Case.objects.count()
     for case in Case.objects.all():
         assert OutboxMessage.objects.filter(related_id=str(case.pk)).exists()

@@ -4,8 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from cases.models import Case, ConsentRecord, Contact, Organisation
+from cases.models import Case, ConsentRecord
 from cases.services import case_create
+from crm.models import Organisation, Person
 from dxcenter.common.models import Municipality, PurposeNotice
 
 
@@ -39,7 +40,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 class ContactFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Contact
+        model = Person
 
     organisation = factory.SubFactory(OrganisationFactory)
     family_name = "三重"

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cms",
     "cases",
     "events",
+    "crm",
     "partners",
     # wagtail
     "wagtail.contrib.forms",

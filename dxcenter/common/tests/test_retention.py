@@ -14,11 +14,11 @@ from cases.models import (
     CaseEvent,
     CaseSurvey,
     ConsentRecord,
-    Contact,
     Note,
 )
 from cases.services import consent_record
 from cases.tests.factories import ContactFactory, staff_user
+from crm.models import Person
 from dxcenter.common.dates import fiscal_year_of
 from dxcenter.common.models import OutboxMessage
 from dxcenter.common.retention import REMOVED
@@ -103,12 +103,12 @@ def reports() -> dict[int, dict]:
 
 def snapshot() -> list:
     """Every row retention may touch, field by field."""
-    models = [Case, Contact, Note, Assignment, Attachment, CaseEvent, CaseSurvey]
+    models = [Case, Person, Note, Assignment, Attachment, CaseEvent, CaseSurvey]
     models += [OutboxMessage, Registration, SeminarSurvey]
     rows = [list(model.objects.order_by("pk").values()) for model in models]
     rows += [
         list(Case.history.order_by("pk").values()),
-        list(Contact.history.order_by("pk").values()),
+        list(Person.history.order_by("pk").values()),
     ]
     return rows
 
@@ -166,14 +166,14 @@ def test_retention_anonymises_old_personal_data_and_keeps_every_statistic(
         "",
     )
     assert contact.family_name_kana == contact.given_name_kana == ""
-    assert not Contact.history.filter(id=contact.pk, email__contains="@").exists()
+    assert not Person.history.filter(id=contact.pk, email__contains="@").exists()
     organisation = history["old"]["closed"].organisation
     organisation.refresh_from_db()
     assert organisation.name == REMOVED
     assert organisation.industry == "製造業" and organisation.requester_type == "business"
 
     # The contact of an old case who came back last year keeps their details.
-    shared = Contact.objects.get(email="shared@example.jp")
+    shared = Person.objects.get(email="shared@example.jp")
     assert (shared.family_name, shared.anonymised_at) == ("共有", None)
     assert shared.organisation.name != REMOVED
 

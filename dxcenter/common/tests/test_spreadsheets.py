@@ -90,7 +90,7 @@ def test_seminar_roster_csv_and_xlsx_hold_a_hostile_name_as_text(client):
 
 
 def test_case_list_csv_has_a_bom_and_inert_cells_and_xlsx_no_formula(client):
-    from cases.models import Organisation
+    from crm.models import Organisation
 
     case = make_case(subject=HYPERLINK)
     Organisation.objects.filter(pk=case.organisation_id).update(name=DDE)

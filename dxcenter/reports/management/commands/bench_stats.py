@@ -91,7 +91,8 @@ class Command(BaseCommand):
         self.stdout.write(result.stdout.strip().splitlines()[-1])
 
     def run_inner(self, n, fiscal_year):
-        from cases.models import Case, Organisation
+        from cases.models import Case
+        from crm.models import Organisation
         from dxcenter.common.models import Municipality
         from dxcenter.reports.render import to_pdf
         from dxcenter.reports.report import yearly_report
