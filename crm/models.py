@@ -72,3 +72,6 @@ class Person(models.Model):
     @property
     def full_name_kana(self) -> str:
         return f"{self.family_name_kana} {self.given_name_kana}".strip()
+
+
+from .outreach_models import Campaign, CampaignMessage, Subscription, SubscriptionEvent  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from .mail import attachment_payloads, render_message
+from .mail import attachment_payloads, message_headers, render_message, send_refusal
 from .models import OutboxMessage
 from .redact import redact_emails
 from .scheduling import due_today, scheduled_job
@@ -56,9 +56,16 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
             message.last_error = BOUNCE_HOLD
             message.save(update_fields=["state", "last_error"])
             return "held"
+        refusal = send_refusal(message)
+        if refusal:
+            message.state = OutboxMessage.State.FAILED
+            message.last_error = f"withdrawn: {refusal}"[:2000]
+            message.save(update_fields=["state", "last_error"])
+            return "withdrawn"
         try:
             subject, body, html = render_message(message, for_sending=True)
             attachments = attachment_payloads(message)
+            headers = message_headers(message)
         except Exception as exc:
             message.attempts += 1
             message.state = OutboxMessage.State.FAILED
@@ -71,6 +78,7 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.to_email],
+            headers=headers,
         )
         if html:
             mail.attach_alternative(html, "text/html")

@@ -1,0 +1,55 @@
+"""Issue 18: a newsletter subscription is in force only after the confirmation link (double
+opt-in), stops in one click, and keeps a row per change."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from crm.newsletter import subscription_request, subscription_unsubscribe
+from crm.outreach_models import Subscription, SubscriptionEvent
+from crm.segments import segment_recipients
+from dxcenter.common.models import OutboxMessage
+
+from .helpers import person
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirm_path(email):
+    url = OutboxMessage.objects.get(template="newsletter_confirm", to_email=email).context[
+        "confirm_url"
+    ]
+    return urlsplit(url).path
+
+
+def test_a_subscription_is_in_force_only_after_the_confirmation_link_is_used(client):
+    p = person("hanako@example.jp")
+    subscription = subscription_request(person=p)
+    assert subscription.state == Subscription.State.PENDING
+    assert list(segment_recipients({})) == []
+    path = _confirm_path(p.email)
+    # Opening the link (a mail scanner does) changes nothing; pressing the button confirms.
+    assert client.get(path).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.PENDING
+    assert client.post(path).status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.ACTIVE
+    assert list(segment_recipients({})) == [p]
+    assert client.get(path.replace(path.rsplit("/", 2)[1], "forged")).status_code == 404
+
+
+def test_every_change_is_a_history_row_and_an_old_link_does_not_resubscribe(client):
+    p = person("jiro@example.jp")
+    subscription = subscription_request(person=p)
+    path = _confirm_path(p.email)
+    client.post(path)
+    subscription_unsubscribe(subscription=subscription, channel="staff")
+    client.post(path)  # the old confirmation link after unsubscribing
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.UNSUBSCRIBED
+    assert list(subscription.events.values_list("action", flat=True)) == [
+        SubscriptionEvent.Action.REQUESTED,
+        SubscriptionEvent.Action.CONFIRMED,
+        SubscriptionEvent.Action.UNSUBSCRIBED,
+    ]
