@@ -10,6 +10,7 @@ class CrmConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import outreach  # noqa: F401 - registers the campaign mail's guard and headers
+        from . import outreach_admin  # noqa: F401 - registers the newsletter's admin viewsets
 
         # The apps above crm register what they know about a person as segment filters.
         autodiscover_modules("crm_segments")
