@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import Organisation
+from crm.services import likely_list, requester_resolve
 from dxcenter.common.dates import fiscal_year_of, parse_date
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import CATEGORY_ALIASES, REQUESTER_TYPE_ALIASES, Category, RequesterType
@@ -313,11 +313,15 @@ def cases_import(
         return result
     with transaction.atomic():
         for row in sorted(parsed, key=lambda r: r.received_on):
-            organisation = Organisation.objects.create(
-                name=row.organisation,
-                requester_type=row.requester_type,
-                industry=row.industry,
-                municipality=row.municipality,
+            organisation, _person, likely = requester_resolve(
+                source="import",
+                organisation_fields={
+                    "name": row.organisation,
+                    "requester_type": row.requester_type,
+                    "industry": row.industry,
+                    "municipality": row.municipality,
+                },
+                person_fields=None,
             )
             closed = row.status == Case.Status.CLOSED
             case = case_create(
@@ -351,6 +355,7 @@ def cases_import(
                     notify=False,
                 )
             case_event_record(case=case, action="imported", by=by)
+            likely_list(likely, source="import", subject=case)
             if row.advisor or row.company:
                 Assignment.objects.create(
                     case=case,

@@ -104,12 +104,17 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
         "given_name_kana": "",
         "email": "",
         "phone": "",
+        # The CRM's matching columns (issue 18) hold the same personal data, folded.
+        "name_normalised": "",
+        "email_normalised": "",
+        "phone_e164": "",
         "anonymised_at": now,
     }
     Person.objects.filter(pk__in=contact_ids).update(**contact_values)
     history_of(Person, contact_ids).update(**contact_values)
-    Organisation.objects.filter(pk__in=organisation_ids).update(name=REMOVED)
-    history_of(Organisation, organisation_ids).update(name=REMOVED)
+    removed = {"name": REMOVED, "name_normalised": ""}
+    Organisation.objects.filter(pk__in=organisation_ids).update(**removed)
+    history_of(Organisation, organisation_ids).update(**removed)
     return {
         "cases": len(case_ids),
         "contacts": len(contact_ids),

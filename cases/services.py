@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crm.models import Organisation, Person
+from crm.services import likely_list, requester_resolve
 from dxcenter.common.dates import add_business_days, fiscal_year_of, format_date_ja
 from dxcenter.common.mail import outbox_add
 from dxcenter.common.models import Municipality, PurposeNotice
@@ -295,6 +296,7 @@ def case_submit(
     language: str = "ja",
     channel: str = Case.Channel.WEB,
     received_on: dt.date | None = None,
+    corporate_number: str = "",
     by=None,
 ) -> Case:
     """Take a consultation: requester, contact, case, consent record and confirmation mail.
@@ -309,25 +311,26 @@ def case_submit(
             earlier = _recent_duplicate(email=email, description=description)
             if earlier is not None:
                 return earlier
-        organisation = Organisation(
-            name=organisation_name.strip(),
-            requester_type=requester_type,
-            industry=industry.strip(),
-            municipality=municipality,
+        # The CRM finds the requester's existing records (issue 18): sure matches are reused,
+        # likely ones are new records listed for staff under 重複の可能性 below.
+        organisation, contact, likely = requester_resolve(
+            source="intake" if channel == Case.Channel.WEB else "staff",
+            organisation_fields={
+                "name": organisation_name,
+                "requester_type": requester_type,
+                "industry": industry,
+                "municipality": municipality,
+                "corporate_number": corporate_number,
+            },
+            person_fields={
+                "family_name": family_name.strip(),
+                "given_name": given_name.strip(),
+                "family_name_kana": normalise_kana(family_name_kana),
+                "given_name_kana": normalise_kana(given_name_kana),
+                "email": email.strip().lower(),
+                "phone": normalise_phone(phone),
+            },
         )
-        organisation.full_clean()
-        organisation.save()
-        contact = Person(
-            organisation=organisation,
-            family_name=family_name.strip(),
-            given_name=given_name.strip(),
-            family_name_kana=normalise_kana(family_name_kana),
-            given_name_kana=normalise_kana(given_name_kana),
-            email=email.strip().lower(),
-            phone=normalise_phone(phone),
-        )
-        contact.full_clean()
-        contact.save()
         case = case_create(
             organisation=organisation,
             contact=contact,
@@ -349,6 +352,9 @@ def case_submit(
         )
         consent.full_clean()
         consent.save()
+        likely_list(
+            likely, source="intake" if channel == Case.Channel.WEB else "staff", subject=case
+        )
         staff_new_case_notify(case=case)
         if contact.email:
             outbox_add(

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from crm.segments import register_segment_filter
 
@@ -10,12 +10,13 @@ from .models import Registration
 
 
 def attended_in_period(people, segment: dict):
-    """People checked in at a seminar held in the period (matched by e-mail address)."""
+    """People checked in at a seminar held in the period (their registration links them, or
+    names their e-mail address)."""
     start, end = segment.get("seminar_from"), segment.get("seminar_to")
     if not (start or end):
         return people
     attended = Registration.objects.filter(
-        email__iexact=OuterRef("email"),
+        Q(person=OuterRef("pk")) | Q(email__iexact=OuterRef("email")),
         status=Registration.Status.CONFIRMED,
         checked_in_at__isnull=False,
     )

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from crm.models import Person
 from dxcenter.common.models import Municipality, PurposeNotice
 from dxcenter.common.search import BIGRAMS, JapaneseSearchMixin
 from dxcenter.common.vocab import RequesterType
@@ -219,6 +220,16 @@ class Registration(models.Model):
     name_kana = models.CharField(_("フリガナ"), max_length=100, blank=True)
     email = models.EmailField(_("メールアドレス"))
     organisation = models.CharField(_("所属"), max_length=200, blank=True)
+    # The CRM record of the registrant, when found (issue 18): sure or likely (listed under
+    # 重複の可能性 for staff). Empty when nobody matched.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("担当者（CRM）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
     requester_type = models.CharField(
         _("区分"), max_length=20, choices=RequesterType.choices, blank=True
     )

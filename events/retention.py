@@ -44,6 +44,8 @@ def registrations_anonymise(today: dt.date) -> dict[str, int]:
         "name_kana": "",
         "organisation": "",
         "question": "",
+        # The link to the CRM person would name the registrant again.
+        "person": None,
         "anonymised_at": now,
     }
     # One active registration per address and seminar is a constraint: each row gets its own

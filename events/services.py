@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from crm.services import likely_list, person_for_registration
 from dxcenter.common.dates import format_date_ja
 from dxcenter.common.mail import Attachment, outbox_add, register_attachment_builder
 from dxcenter.common.models import Municipality, PurposeNotice
@@ -261,8 +262,13 @@ def registration_create(
                 checked_in_at=now if walk_in else None,
                 checked_in_by=by if walk_in else None,
             )
+            registration.person, match = person_for_registration(
+                name=registration.name, email=email
+            )
             registration.full_clean(exclude=["seminar"])
             registration.save()
+            if match.likely:
+                likely_list([("person", match, None)], source="registration", subject=registration)
             if not walk_in:
                 if confirmed:
                     _send(registration, "seminar_confirmed", ics=True, qr=True)

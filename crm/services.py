@@ -1,0 +1,291 @@
+"""Writes of the CRM: find-or-create at intake, 重複の可能性, merge, activities.
+
+crm sits below cases and events: it never imports them. A merge moves every row that points at
+the merged record by reading the model relations (foreign keys, including the history tables'
+and generic relations such as the outbox and the access log), so cases, registrations,
+surveys, consents, notes, mails and history rows follow without crm knowing their apps.
+"""
+
+from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from .models import Activity, MergeRecord, Organisation, Person, PossibleDuplicate
+from .selectors import Match, organisation_match, person_match
+
+
+def _subject_fields(subject) -> dict:
+    if subject is None:
+        return {}
+    return {
+        "subject_type": ContentType.objects.get_for_model(subject),
+        "subject_id": str(subject.pk),
+        "subject_label": str(getattr(subject, "reference", None) or subject)[:120],
+    }
+
+
+def possible_duplicate_add(
+    *,
+    match: Match,
+    source: str,
+    organisation: Organisation | None = None,
+    person: Person | None = None,
+    subject=None,
+) -> PossibleDuplicate:
+    """List a likely match for staff under 重複の可能性, with its evidence."""
+    fields = {"organisation_match": match.record} if isinstance(match.record, Organisation) else {}
+    if isinstance(match.record, Person):
+        fields["person_match"] = match.record
+    return PossibleDuplicate.objects.create(
+        organisation=organisation,
+        person=person,
+        evidence=match.evidence,
+        source=source,
+        **fields,
+        **_subject_fields(subject),
+    )
+
+
+def organisation_find_or_create(
+    *,
+    name: str,
+    requester_type: str,
+    source: str,
+    industry: str = "",
+    municipality=None,
+    corporate_number: str = "",
+    phone: str = "",
+    email: str = "",
+) -> tuple[Organisation, Match]:
+    """The existing organisation on a sure match, else a new one (listed when likely).
+
+    The likely case is listed by the caller with ``possible_duplicate_add`` once it knows the
+    subject (the case): the new record is linked provisionally to the one it may be.
+    """
+    match = organisation_match(
+        name=name,
+        corporate_number=corporate_number,
+        phone=phone,
+        email=email,
+        municipality_id=getattr(municipality, "pk", None),
+    )
+    if match.sure:
+        organisation = match.record
+        changed = []
+        # A sure match fills what the existing record lacks; it never overwrites.
+        for field, value in (
+            ("industry", industry.strip()),
+            ("municipality", municipality),
+            ("corporate_number", corporate_number.strip()),
+        ):
+            if value and not getattr(organisation, field):
+                setattr(organisation, field, value)
+                changed.append(field)
+        if changed:
+            organisation.full_clean()
+            organisation.save()
+        return organisation, match
+    organisation = Organisation(
+        name=name.strip(),
+        requester_type=requester_type,
+        industry=industry.strip(),
+        municipality=municipality,
+        corporate_number=corporate_number.strip(),
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation, match
+
+
+def person_find_or_create(
+    *, organisation: Organisation, source: str, **details
+) -> tuple[Person, Match]:
+    """The existing person of this organisation on a sure match, else a new person."""
+    match = person_match(
+        name=f"{details.get('family_name', '')}{details.get('given_name', '')}",
+        email=details.get("email", ""),
+        phone=details.get("phone", ""),
+        organisation=organisation,
+    )
+    if match.sure:
+        person = match.record
+        changed = [f for f in ("email", "phone") if details.get(f) and not getattr(person, f)]
+        for field in changed:
+            setattr(person, field, details[field])
+        if changed:
+            person.save()
+        return person, match
+    person = Person(organisation=organisation, **details)
+    person.full_clean()
+    person.save()
+    return person, match
+
+
+def requester_resolve(
+    *, source: str, organisation_fields: dict, person_fields: dict | None
+) -> tuple[Organisation, Person | None, list[tuple[str, Match, object]]]:
+    """Organisation and person for an intake or import row; likely matches to list.
+
+    Returns the records and the likely matches as (kind, match, new record) for
+    ``likely_list`` once the case exists.
+    """
+    person_fields = person_fields or {}
+    organisation, org_match = organisation_find_or_create(
+        source=source,
+        phone=person_fields.get("phone", ""),
+        email=person_fields.get("email", ""),
+        **organisation_fields,
+    )
+    likely = [("organisation", org_match, organisation)] if org_match.likely else []
+    person = None
+    if person_fields.get("family_name"):
+        person, match = person_find_or_create(
+            organisation=organisation, source=source, **person_fields
+        )
+        if match.likely:
+            likely.append(("person", match, person))
+    return organisation, person, likely
+
+
+def likely_list(likely: list[tuple[str, Match, object]], *, source: str, subject=None) -> None:
+    for kind, match, record in likely:
+        possible_duplicate_add(match=match, source=source, subject=subject, **{kind: record})
+
+
+def person_for_registration(
+    *, name: str, email: str, phone: str = ""
+) -> tuple[Person | None, Match]:
+    """The person a seminar registrant is: linked when sure, linked provisionally when likely."""
+    match = person_match(name=name, email=email, phone=phone)
+    return (match.record if match.level != "none" else None), match
+
+
+# --- merge ---------------------------------------------------------------------------------
+
+
+def _reverse_foreign_keys(model):
+    """Every foreign key to ``model`` in every model, history models included."""
+    for related in model._meta.get_fields(include_hidden=True):
+        if isinstance(related, models.ManyToOneRel) and not related.many_to_many:
+            yield related.related_model, related.field
+
+
+def _generic_relations():
+    for model in apps.get_models():
+        for field in model._meta.private_fields:
+            if isinstance(field, GenericForeignKey):
+                yield model, field.ct_field, field.fk_field
+
+
+def _move(model, survivor, merged) -> dict[str, int]:
+    moved: dict[str, int] = {}
+    for related_model, field in _reverse_foreign_keys(model):
+        count = related_model._base_manager.filter(**{field.attname: merged.pk}).update(
+            **{field.attname: survivor.pk}
+        )
+        if count:
+            moved[f"{related_model._meta.label_lower}.{field.name}"] = count
+    content_type = ContentType.objects.get_for_model(model)
+    for related_model, ct_field, fk_field in _generic_relations():
+        count = related_model._base_manager.filter(
+            **{f"{ct_field}_id": content_type.pk, fk_field: str(merged.pk)}
+        ).update(**{fk_field: str(survivor.pk)})
+        if count:
+            moved[f"{related_model._meta.label_lower}.{fk_field}"] = count
+    # The merged record's own history becomes the survivor's: who changed what stays readable
+    # on the survivor, and retention anonymises it with the survivor.
+    count = model.history.model._base_manager.filter(id=merged.pk).update(id=survivor.pk)
+    if count:
+        moved["history"] = count
+    return moved
+
+
+def _snapshot(record) -> dict:
+    data = model_to_dict(record)
+    data["id"] = record.pk
+    return {k: (v.pk if isinstance(v, models.Model) else v) for k, v in data.items()}
+
+
+@transaction.atomic
+def _merge(model, kind: str, *, survivor, merged, by) -> MergeRecord:
+    if survivor.pk == merged.pk:
+        raise ValueError("cannot merge a record into itself")
+    # Lock both rows in a fixed order so two merges of the same pair cannot interleave.
+    list(model.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]).order_by("pk"))
+    # 重複の可能性 between the two is settled by the merge itself.
+    match_field = f"{kind}_match"
+    PossibleDuplicate.objects.filter(
+        models.Q(**{kind: merged, match_field: survivor})
+        | models.Q(**{kind: survivor, match_field: merged}),
+        status=PossibleDuplicate.Status.OPEN,
+    ).update(status=PossibleDuplicate.Status.MERGED, resolved_by=by, resolved_at=timezone.now())
+    snapshot = _snapshot(merged)
+    label = str(merged)
+    merged_pk = merged.pk
+    moved = _move(model, survivor, merged)
+    # Its history rows are the survivor's now: no "deleted" row for a record that lives on.
+    merged.skip_history_when_saving = True
+    merged.delete()
+    record = MergeRecord.objects.create(
+        kind=kind,
+        merged_id=merged_pk,
+        merged_label=label[:200],
+        snapshot=snapshot,
+        moved=moved,
+        merged_by=by,
+        **{f"survivor_{kind}": survivor},
+    )
+    survivor.refresh_from_db()
+    survivor._change_reason = f"merged #{merged_pk}"[:100]
+    survivor._history_user = by
+    survivor.save()
+    return record
+
+
+def organisation_merge(*, survivor: Organisation, merged: Organisation, by=None) -> MergeRecord:
+    """Merge ``merged`` into ``survivor`` in one transaction; every row follows the survivor."""
+    return _merge(Organisation, "organisation", survivor=survivor, merged=merged, by=by)
+
+
+def person_merge(*, survivor: Person, merged: Person, by=None) -> MergeRecord:
+    """Merge one person into another in one transaction; every row follows the survivor."""
+    return _merge(Person, "person", survivor=survivor, merged=merged, by=by)
+
+
+@transaction.atomic
+def possible_duplicate_resolve(*, duplicate: PossibleDuplicate, decision: str, by) -> None:
+    """Staff decide a 重複の可能性: the same (merge into the existing one), or distinct."""
+    Status = PossibleDuplicate.Status
+    if decision == "merge":
+        if duplicate.organisation_id and duplicate.organisation_match_id:
+            organisation_merge(
+                survivor=duplicate.organisation_match, merged=duplicate.organisation, by=by
+            )
+        elif duplicate.person_id and duplicate.person_match_id:
+            person_merge(survivor=duplicate.person_match, merged=duplicate.person, by=by)
+        decision = Status.MERGED
+    elif (
+        decision == Status.DISTINCT
+        and duplicate.organisation_id is None
+        and duplicate.person_id is None
+    ):
+        # Linked to the existing record without a new one (a registration): undo the link.
+        subject = duplicate.subject
+        if subject is not None and getattr(subject, "person_id", None) == duplicate.person_match_id:
+            subject.person = None
+            subject.save(update_fields=["person"])
+    elif decision not in (Status.DISTINCT, Status.CONFIRMED):
+        raise ValueError(decision)
+    PossibleDuplicate.objects.filter(pk=duplicate.pk).update(
+        status=decision, resolved_by=by, resolved_at=timezone.now()
+    )
+
+
+def activity_log(*, organisation: Organisation, kind: str, by, **fields) -> Activity:
+    activity = Activity(organisation=organisation, kind=kind, by=by, **fields)
+    activity.full_clean()
+    activity.save()
+    return activity
