@@ -9,8 +9,10 @@ class CrmConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import outreach  # noqa: F401 - registers the campaign mail's guard and headers
-        from . import outreach_admin  # noqa: F401 - registers the newsletter's admin viewsets
+        from . import (
+            outreach,  # noqa: F401 - registers the campaign mail's guard and headers
+            outreach_admin,  # noqa: F401 - registers the newsletter's admin viewsets
+        )
 
         # The apps above crm register what they know about a person as segment filters.
         autodiscover_modules("crm_segments")

@@ -312,4 +312,5 @@ class Activity(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.organisation} {self.at:%Y-%m-%d}"
 
+
 from .outreach_models import Campaign, CampaignMessage, Subscription, SubscriptionEvent  # noqa: E402, F401

@@ -79,7 +79,10 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["title", "subject_ja", "body_ja", "subject_en", "body_en"]
-        widgets = {"body_ja": forms.Textarea(attrs={"rows": 10}), "body_en": forms.Textarea(attrs={"rows": 10})}
+        widgets = {
+            "body_ja": forms.Textarea(attrs={"rows": 10}),
+            "body_en": forms.Textarea(attrs={"rows": 10}),
+        }
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("for_user", None)
@@ -169,9 +172,7 @@ def campaign_send_view(request, pk):
     except CampaignNotDraft:
         messages.error(request, gettext("この配信はすでに送信しています。"))
     else:
-        messages.success(
-            request, gettext("{n}人への送信を始めました。").format(n=count)
-        )
+        messages.success(request, gettext("{n}人への送信を始めました。").format(n=count))
     return redirect("crm_campaigns:inspect", pk)
 
 

@@ -40,7 +40,7 @@ def test_attended_this_fiscal_year_and_subscribed_is_exactly_who_gets_the_campai
     coming = make_seminar(days=10)
     reached = person("came@example.jp")
     also = person("Came.Too@example.jp")
-    not_subscribed = person("nosub@example.jp")
+    person("nosub@example.jp")
     only_last_year = person("old@example.jp")
     registered_absent = person("absent@example.jp")
     only_registered_coming = person("coming@example.jp")
@@ -65,5 +65,7 @@ def test_attended_this_fiscal_year_and_subscribed_is_exactly_who_gets_the_campai
     )
     with django_capture_on_commit_callbacks(execute=True):
         campaign_send(campaign=campaign, by=None)
-    sent_to = set(OutboxMessage.objects.filter(template="campaign").values_list("to_email", flat=True))
+    sent_to = set(
+        OutboxMessage.objects.filter(template="campaign").values_list("to_email", flat=True)
+    )
     assert sent_to == {"came@example.jp", "Came.Too@example.jp"}
