@@ -370,6 +370,8 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("添付ファイル")
@@ -393,6 +395,8 @@ class CaseSurvey(models.Model):
     helpful = models.BooleanField(_("支援は役に立ったか"), null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("満足度（5段階）"), null=True, blank=True)
     comment = models.TextField(_("ご意見"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("相談者アンケート")

@@ -3,6 +3,9 @@ from django.template.loader import render_to_string
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from dxcenter.common.history import register_history_children
+
+from .models import Assignment, Attachment, Case, CaseSurvey, ConsentRecord, Note
 from .selectors import case_counts_for_staff_home
 from .staff_settings import StaffMailSettingsPanel
 from .staff_work import case_list_owned_open
@@ -59,3 +62,15 @@ def add_my_cases_panel(request, panels):
 @hooks.register("register_account_settings_panel")
 def register_staff_mail_settings_panel(request, user, profile):
     return StaffMailSettingsPanel(request, user, profile)
+
+
+def _case_history_children(case):
+    """A case's page shows the changes of its consents, referrals, notes, files and survey,
+    deleted ones included (their history names the case)."""
+    for model in (ConsentRecord, Assignment, Note, Attachment, CaseSurvey):
+        pks = model.history.filter(case_id=case.pk).values_list("id", flat=True).distinct()
+        for pk in pks:
+            yield model, pk
+
+
+register_history_children(Case, _case_history_children)
