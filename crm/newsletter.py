@@ -5,12 +5,16 @@ the person uses the confirmation link mailed to them, and stops at once on unsub
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
+
+from anymail.signals import inbound
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -163,3 +167,23 @@ def subscription_in_force(person_id: int) -> bool:
 def subscription_label(state: str, language: str) -> str:
     with translation.override(language):
         return str(Subscription.State(state).label)
+
+
+MAILTO_SUBJECT = re.compile(r"unsubscribe\s+(\S+)", re.IGNORECASE)
+
+
+def subscription_unsubscribe_by_mail(subject: str) -> Subscription | None:
+    """A mail to the List-Unsubscribe mailto address: its subject carries the signed token."""
+    found = MAILTO_SUBJECT.search(subject or "")
+    link = unsubscribe_link(found.group(1)) if found else None
+    if link is None:
+        return None
+    return subscription_unsubscribe(
+        subscription=link.subscription, channel=Channel.MAILTO, campaign_id=link.campaign_id
+    )
+
+
+@receiver(inbound, dispatch_uid="crm_newsletter_unsubscribe_mail")
+def on_inbound(sender, event, esp_name, **kwargs):
+    """The provider's inbound webhook (anymail) hands over mail sent to the mailto address."""
+    subscription_unsubscribe_by_mail(event.message.subject if event.message else "")

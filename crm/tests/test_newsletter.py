@@ -5,7 +5,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crm.newsletter import subscription_request, subscription_unsubscribe
+from crm.newsletter import (
+    subscription_request,
+    subscription_unsubscribe,
+    subscription_unsubscribe_by_mail,
+    unsubscribe_mailto,
+)
 from crm.outreach_models import Subscription, SubscriptionEvent
 from crm.segments import segment_recipients
 from dxcenter.common.models import OutboxMessage
@@ -53,3 +58,19 @@ def test_every_change_is_a_history_row_and_an_old_link_does_not_resubscribe(clie
         SubscriptionEvent.Action.CONFIRMED,
         SubscriptionEvent.Action.UNSUBSCRIBED,
     ]
+
+
+def test_a_mail_to_the_mailto_address_unsubscribes(settings):
+    p = person("mailto@example.jp")
+    subscription = subscription_request(person=p)
+    subscription.state = Subscription.State.ACTIVE
+    subscription.save()
+    mailto = unsubscribe_mailto(subscription)
+    subject = mailto.split("subject=", 1)[1].replace("%20", " ")
+    assert subscription_unsubscribe_by_mail("Re: " + subject[:-3] + "xyz") is None  # forged
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.ACTIVE
+    subscription_unsubscribe_by_mail(subject)
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.UNSUBSCRIBED
+    assert subscription.events.last().channel == SubscriptionEvent.Channel.MAILTO
