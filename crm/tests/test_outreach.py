@@ -134,3 +134,17 @@ def test_the_preview_shows_each_language_with_an_unsubscribe_link():
     assert subject == "AI seminar" and "Our next seminar." in body and "Unsubscribe:" in body
     subject, body = campaign_preview(campaign=campaign)
     assert subject == "AI活用セミナーのご案内" and "配信の停止:" in body
+
+
+def test_a_campaign_goes_out_in_batches_until_everyone_subscribed_is_queued(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("crm.outreach.BATCH_SIZE", 2)
+    for n in range(5):
+        subscribed(person(f"p{n}@example.jp"))
+    campaign = _campaign()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert campaign_send(campaign=campaign, by=None) == 5
+    assert OutboxMessage.objects.filter(template="campaign").count() == 5
+    campaign.refresh_from_db()
+    assert campaign.state == "sent"
