@@ -334,6 +334,7 @@ def staff_entry(request):
             case = case_submit(
                 requester_type=data["requester_type"],
                 organisation_name=data["organisation_name"],
+                corporate_number=data["corporate_number"],
                 industry=data["industry"],
                 municipality=data["municipality"],
                 family_name=data["family_name"],

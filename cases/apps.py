@@ -7,4 +7,5 @@ class CasesConfig(AppConfig):
     verbose_name = _("相談案件")
 
     def ready(self):
+        from . import crm_timeline  # noqa: F401 - registers cases on the CRM timeline
         from .portal import password_reset  # noqa: F401 - registers the portal's reset audience

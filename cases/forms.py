@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import validate_corporate_number
 from dxcenter.common.forms import HoneypotMixin
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import Category, RequesterType
@@ -174,6 +175,13 @@ class StaffCaseForm(forms.Form):
     received_on = forms.DateField(label=_("受付日"), help_text=_("例: 2025/04/01"))
     requester_type = forms.ChoiceField(label=_("相談者区分"), choices=RequesterType.choices)
     organisation_name = forms.CharField(label=_("団体名"), max_length=200)
+    corporate_number = forms.CharField(
+        label=_("法人番号"),
+        max_length=20,
+        required=False,
+        help_text=_("13桁。分かる場合のみ。既存の団体を確実に見つけます。"),
+        validators=[validate_corporate_number],
+    )
     industry = forms.CharField(label=_("業種"), max_length=100, required=False)
     municipality = MunicipalityChoiceField(
         label=_("所在市町"), queryset=Municipality.objects.all(), required=False

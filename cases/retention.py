@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from crm.models import Organisation, Person
+from crm.models import Activity, MergeRecord, Organisation, Person
 from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
 from dxcenter.common.models import OutboxMessage
 from dxcenter.common.retention import REMOVED, blank_filled, history_of, retention_policy
@@ -117,6 +117,22 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
     removed = {"name": REMOVED, "name_normalised": ""}
     Organisation.objects.filter(pk__in=organisation_ids).update(**removed)
     history_of(Organisation, organisation_ids).update(**removed)
+    # A merge keeps a snapshot of the merged record: it goes with the survivor.
+    merges = MergeRecord.objects.filter(
+        Q(survivor_organisation_id__in=organisation_ids) | Q(survivor_person_id__in=contact_ids)
+    )
+    merge_ids = list(merges.values_list("pk", flat=True))
+    for queryset in (
+        MergeRecord.objects.filter(pk__in=merge_ids),
+        history_of(MergeRecord, merge_ids),
+    ):
+        queryset.update(merged_label=REMOVED, snapshot={})
+    # What staff wrote about a call or a visit names people as much as a case note does.
+    activity_ids = list(
+        Activity.objects.filter(organisation_id__in=organisation_ids).values_list("pk", flat=True)
+    )
+    blank_filled(Activity.objects.filter(pk__in=activity_ids), "note")
+    blank_filled(history_of(Activity, activity_ids), "note")
     return {
         "cases": len(case_ids),
         "contacts": len(contact_ids),

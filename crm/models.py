@@ -313,4 +313,23 @@ class Activity(models.Model):
         return f"{self.get_kind_display()} {self.organisation} {self.at:%Y-%m-%d}"
 
 
+class LinkReport(models.Model):
+    """What a bulk linking run did (the data migration that linked the existing records).
+
+    A database row, not a file: it names organisations, and the media directory is public.
+    """
+
+    source = models.CharField(_("実行元"), max_length=60)
+    created_at = models.DateTimeField(_("実行日時"), default=timezone.now)
+    summary = models.JSONField(_("結果"), default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("名寄せの記録")
+        verbose_name_plural = _("名寄せの記録")
+
+    def __str__(self):
+        return f"{self.source} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 from .outreach_models import Campaign, CampaignMessage, Subscription, SubscriptionEvent  # noqa: E402, F401

@@ -226,9 +226,10 @@ def _merge(model, kind: str, *, survivor, merged, by) -> MergeRecord:
     label = str(merged)
     merged_pk = merged.pk
     moved = _move(model, survivor, merged)
-    # Its history rows are the survivor's now: no "deleted" row for a record that lives on.
-    merged.skip_history_when_saving = True
     merged.delete()
+    # Its history rows are the survivor's now: no "deleted" row for a record that lives on in
+    # the survivor (simple-history writes one on delete whatever the instance says).
+    model.history.filter(id=merged_pk).delete()
     record = MergeRecord.objects.create(
         kind=kind,
         merged_id=merged_pk,

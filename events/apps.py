@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
+        from . import crm_timeline  # noqa: F401 - registers seminars on the CRM timeline
         from .models import SeminarPage
 
         page_published.connect(_seminar_published, sender=SeminarPage)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('common', '0008_unlock_login_permission'),
-        ('crm', '0002_normalised_columns_duplicates_merges_activities'),
+        ('crm', '0004_link_existing_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

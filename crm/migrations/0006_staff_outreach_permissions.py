@@ -28,7 +28,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("crm", "0003_newsletter_and_campaigns"),
+        ("crm", "0005_newsletter_and_campaigns"),
         ("cases", "0004_staff_groups"),
     ]
 

@@ -1,0 +1,303 @@
+"""Issue 18, first half: one record per organisation and person, merge, timeline."""
+
+import datetime as dt
+import importlib
+import time
+
+import pytest
+import time_machine
+
+from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from cases.models import Case, CaseEvent, ConsentRecord, Note
+from cases.tests.factories import ContactFactory, OrganisationFactory, make_case, staff_user
+from cms import demo
+from crm.models import LinkReport, MergeRecord, Organisation, Person, PossibleDuplicate
+from crm.services import organisation_merge, person_merge, possible_duplicate_resolve
+from crm.timeline import timeline
+from dxcenter.common.models import Municipality, OutboxMessage, PersonalDataAccess
+from dxcenter.reports.report import yearly_report
+from events.services import registration_create
+from events.tests.factories import TOKYO, make_seminar
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "requester_type": "business",
+    "organisation_name": "株式会社津みらい製作所",
+    "industry": "製造業",
+    "municipality": "242012",
+    "family_name": "津",
+    "given_name": "未来",
+    "family_name_kana": "つ",
+    "given_name_kana": "みらい",
+    "email": "mirai@tsu-mirai.example.jp",
+    "phone": "059-224-1234",
+    "category": "information",
+    "subject": "生産管理のデジタル化",
+    "description": "生産管理を紙からシステムに移したい。",
+    "acknowledge": "on",
+    "referral_consent": "on",
+}
+
+START = dt.datetime(2026, 6, 1, 10, 0, tzinfo=TOKYO)
+
+
+@pytest.fixture
+def site(db):
+    return demo.seed_site()
+
+
+def test_two_spellings_a_month_apart_are_one_organisation_with_its_seminar(client, site):
+    with time_machine.travel(START, tick=False):
+        assert client.post("/consultation/", FORM).status_code == 302
+    with time_machine.travel(START + dt.timedelta(days=31), tick=False):
+        second = {
+            **FORM,
+            "organisation_name": "(株)津みらい製作所",
+            "email": "info@tsu-mirai.example.jp",
+            "phone": "０５９－２２４－１２３４",
+            "subject": "受発注のデジタル化",
+            "description": "受発注をFAXからやめたい。",
+        }
+        assert client.post("/consultation/", second).status_code == 302
+        seminar = make_seminar(days=10)
+        registration = registration_create(
+            seminar=seminar, name="津 未来", email="Mirai@tsu-mirai.example.jp", mode="venue"
+        )
+
+    organisation = Organisation.objects.get()
+    assert organisation.cases.count() == 2
+    assert registration.person.organisation == organisation
+    entries = timeline(organisation=organisation)
+    titles = [e.title for e in entries]
+    for case in Case.objects.all():
+        assert any(t.startswith(case.reference) for t in titles)
+    assert any(seminar.title in t for t in titles)
+    assert not PossibleDuplicate.objects.exists()
+
+
+def test_a_likely_match_is_a_new_record_listed_with_evidence(client, site):
+    existing = OrganisationFactory(name="株式会社津みらい製作所", municipality=None)
+    assert (
+        client.post("/consultation/", {**FORM, "organisation_name": "㈱津みらい製作所"}).status_code
+        == 302
+    )
+    case = Case.objects.get()
+    assert case.organisation != existing
+    listed = PossibleDuplicate.objects.get()
+    assert (listed.organisation, listed.organisation_match) == (case.organisation, existing)
+    assert listed.evidence == ["name"] and listed.subject == case
+
+    staff = staff_user()
+    possible_duplicate_resolve(duplicate=listed, decision="merge", by=staff)
+    case.refresh_from_db()
+    assert case.organisation == existing
+    listed.refresh_from_db()
+    assert listed.status == PossibleDuplicate.Status.MERGED
+
+
+def test_a_likely_registration_is_linked_provisionally_and_can_be_undone():
+    taro = ContactFactory(family_name="三重", given_name="太郎", email="shared@example.jp")
+    seminar = make_seminar()
+    registration = registration_create(
+        seminar=seminar, name="伊勢 花子", email="shared@example.jp", mode="venue"
+    )
+    assert registration.person == taro
+    listed = PossibleDuplicate.objects.get()
+    assert listed.person_match == taro and listed.evidence == ["email"]
+    possible_duplicate_resolve(duplicate=listed, decision="distinct", by=staff_user())
+    registration.refresh_from_db()
+    assert registration.person is None
+
+
+def _merge_fixture(n_cases: int):
+    staff = staff_user()
+    survivor = OrganisationFactory(name="株式会社津みらい製作所")
+    merged = OrganisationFactory(name="津みらい製作所")
+    for i in range(n_cases):
+        contact = ContactFactory.build(organisation=survivor if i % 2 else merged)
+        contact.save()
+        case = make_case(contact=contact, organisation=contact.organisation)
+        if i < 3:
+            Note.objects.create(case=case, author=staff, body="電話で確認")
+    return staff, survivor, merged
+
+
+def test_merge_moves_everything_and_is_recorded():
+    staff = staff_user()
+    survivor = OrganisationFactory(name="株式会社津みらい製作所")
+    merged = OrganisationFactory(name="津みらい製作所")
+    person = ContactFactory(organisation=merged)
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(organisation=merged, contact=person)
+    PersonalDataAccess.objects.create(
+        user=staff,
+        subject_type=ContentType.objects.get_for_model(Organisation),
+        subject_id=str(merged.pk),
+        subject_label="x",
+        context="test",
+    )
+    merged_pk = merged.pk
+
+    record = organisation_merge(survivor=survivor, merged=merged, by=staff)
+
+    assert not Organisation.objects.filter(pk=merged_pk).exists()
+    case.refresh_from_db()
+    person.refresh_from_db()
+    assert case.organisation == survivor and person.organisation == survivor
+    assert ConsentRecord.objects.get(case=case).case.organisation == survivor
+    assert PersonalDataAccess.objects.get().subject_id == str(survivor.pk)
+    assert Organisation.history.filter(id=merged_pk).count() == 0
+    assert Organisation.history.filter(id=survivor.pk).count() >= 3
+    assert record.merged_by == staff and record.snapshot["name"] == "津みらい製作所"
+    assert record.moved["cases.case.organisation"] == 1
+    assert MergeRecord.objects.get().survivor_organisation == survivor
+    assert any(e.kind == "merge" for e in timeline(organisation=survivor))
+
+
+def test_person_merge_moves_cases_and_registrations():
+    survivor = ContactFactory(email="taro@example.jp")
+    merged = ContactFactory(organisation=survivor.organisation, email="Taro@Example.jp ")
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(contact=merged)
+    registration = registration_create(
+        seminar=make_seminar(), name="三重 太郎", email="other@example.jp", mode="venue"
+    )
+    type(registration).objects.filter(pk=registration.pk).update(person=merged)
+    person_merge(survivor=survivor, merged=merged, by=None)
+    case.refresh_from_db()
+    registration.refresh_from_db()
+    assert case.contact == survivor and registration.person == survivor
+    assert not Person.objects.filter(pk=merged.pk).exists()
+
+
+@pytest.mark.postgres
+def test_merging_500_cases_is_fast_and_leaves_the_yearly_report_unchanged():
+    with time_machine.travel(START, tick=False):
+        staff = staff_user()
+        survivor = OrganisationFactory(name="株式会社津みらい製作所")
+        merged = OrganisationFactory(name="津みらい製作所")
+        for i in range(500):
+            case = make_case()
+            owner = survivor if i % 2 else merged
+            Case.objects.filter(pk=case.pk).update(organisation=owner)
+            Person.objects.filter(pk=case.contact_id).update(organisation=owner)
+        Organisation.objects.exclude(pk__in=[survivor.pk, merged.pk]).delete()
+        fiscal_year = Case.objects.first().fiscal_year
+        before = yearly_report(fiscal_year)
+
+        started = time.perf_counter()
+        organisation_merge(survivor=survivor, merged=merged, by=staff)
+        elapsed = time.perf_counter() - started
+
+        assert elapsed < 2.0
+        assert survivor.cases.count() == 500
+        assert yearly_report(fiscal_year) == before
+        assert CaseEvent.objects.filter(case__organisation=survivor).count() >= 500
+        assert not OutboxMessage.objects.filter(
+            related_type=ContentType.objects.get_for_model(Organisation), related_id=str(merged.pk)
+        ).exists()
+
+
+def test_the_data_migration_links_existing_records_and_leaves_a_report():
+    migration = importlib.import_module("crm.migrations.0004_link_existing_records")
+    tsu = Municipality.objects.get(code="242012")
+    old = OrganisationFactory(name="株式会社津みらい製作所", municipality=tsu)
+    again = OrganisationFactory(name="(株)津みらい製作所", municipality=tsu)
+    namesake = OrganisationFactory(name="津みらい製作所", municipality=None)
+    other = OrganisationFactory(name="伊勢テスト", municipality=tsu)
+    taro = ContactFactory(organisation=old, family_name="津", given_name="太郎", email="t@tsu.jp")
+    taro_again = ContactFactory(
+        organisation=again, family_name="津", given_name="太郎", email="T@tsu.jp"
+    )
+    case = make_case()
+    leftover = case.organisation
+    Case.objects.filter(pk=case.pk).update(organisation=again, contact=taro_again)
+    leftover.delete()
+    registration = registration_create(
+        seminar=make_seminar(), name="津 太郎", email="t@tsu.jp", mode="venue"
+    )
+    type(registration).objects.filter(pk=registration.pk).update(person=None)
+    # As the records were before the migration: no normalised columns.
+    Organisation.objects.update(name_normalised="")
+    Person.objects.update(name_normalised="", email_normalised="", phone_e164="")
+    PossibleDuplicate.objects.all().delete()
+
+    migration.link_existing_records(django_apps, None)
+
+    assert set(Organisation.objects.values_list("pk", flat=True)) == {
+        old.pk,
+        namesake.pk,
+        other.pk,
+    }
+    case.refresh_from_db()
+    registration.refresh_from_db()
+    assert case.organisation_id == old.pk and case.contact_id == taro.pk
+    assert registration.person_id == taro.pk
+    listed = PossibleDuplicate.objects.get()
+    assert (listed.organisation_id, listed.organisation_match_id) == (namesake.pk, old.pk)
+    report = LinkReport.objects.order_by("-pk").first()
+    assert report.summary["organisations_merged"] == 1 and report.summary["people_merged"] == 1
+    assert report.summary["registrations_linked"] == 1
+    assert MergeRecord.objects.filter(survivor_organisation=old).exists()
+
+
+def test_staff_see_the_organisation_page_and_log_an_activity(client):
+    staff = staff_user()
+    client.force_login(staff)
+    contact = ContactFactory(family_name="津", given_name="未来")
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(organisation=contact.organisation, contact=contact)
+    organisation = contact.organisation
+    page = client.get(f"/admin/crm/organisations/{organisation.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert case.reference in html and "津 未来" in html
+    assert PersonalDataAccess.objects.filter(subject_id=str(organisation.pk)).exists()
+    response = client.post(
+        f"/admin/crm/organisations/{organisation.pk}/",
+        {"kind": "call", "at": "2026-06-01T10:00", "duration_minutes": "15", "note": "電話で近況"},
+    )
+    assert response.status_code == 302
+    html = client.get(f"/admin/crm/organisations/{organisation.pk}/?kind=activity").content.decode()
+    assert "電話で近況" in html and case.reference + " " not in html
+    assert (
+        client.get(reverse("cases:inspect", args=[case.pk]))
+        .content.decode()
+        .count(f"/admin/crm/organisations/{organisation.pk}/")
+    )
+    assert client.get(f"/admin/crm/people/{contact.pk}/").status_code == 200
+    assert client.get("/admin/crm/duplicates/").status_code == 200
+
+
+def test_the_partner_portal_and_partners_cannot_open_crm_pages(client):
+    organisation = OrganisationFactory()
+    partner = get_user_model().objects.create_user("partner", password="x")
+    client.force_login(partner)
+    response = client.get(f"/admin/crm/organisations/{organisation.pk}/")
+    assert response.status_code in (302, 403)
+
+
+def test_staff_entry_with_a_corporate_number_finds_the_organisation(client):
+    existing = OrganisationFactory(name="津みらい製作所", corporate_number="1180301018771")
+    client.force_login(staff_user())
+    data = {
+        "channel": "phone",
+        "received_on": "2026/06/01",
+        "requester_type": "business",
+        "organisation_name": "ツミライ",
+        "corporate_number": "1180301018771",
+        "family_name": "津",
+        "category": "information",
+        "subject": "電話相談",
+        "description": "電話で相談を受けた。",
+        "purpose_explained": "on",
+    }
+    bad = client.post(reverse("cases:staff_entry"), {**data, "corporate_number": "2180301018771"})
+    assert bad.status_code == 200 and "検査用数字" in bad.content.decode()
+    assert client.post(reverse("cases:staff_entry"), data).status_code == 302
+    assert Case.objects.get().organisation == existing
