@@ -573,7 +573,6 @@ EN = {
     "紹介先の対応状況": "Workload of advisors and partners",
     "この年度に届いていない市町": "Municipalities not reached this year",
     "これまで一度も届いていない市町": "Municipalities never reached",
-    "変更履歴": "History",
     "変更履歴（誰が・いつ・何を・何から何へ）": "History (who changed what, when, from what to what)",
     "変更前": "Before",
     "変更後": "After",
