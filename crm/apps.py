@@ -12,6 +12,7 @@ class CrmConfig(AppConfig):
         from . import (
             outreach,  # noqa: F401 - registers the campaign mail's guard and headers
             outreach_admin,  # noqa: F401 - registers the newsletter's admin viewsets
+            outreach_timeline,  # noqa: F401 - the subscription and campaign mails on the pages
         )
 
         # The apps above crm register what they know about a person as segment filters.

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from dxcenter.common.mail import outbox_add
 
 from .models import Person
-from .outreach_models import Subscription, SubscriptionEvent
+from .outreach_models import CampaignMessage, Subscription, SubscriptionEvent
 
 CONFIRM_SALT = "crm.newsletter.confirm"
 UNSUBSCRIBE_SALT = "crm.newsletter.unsubscribe"
@@ -187,3 +187,29 @@ def subscription_unsubscribe_by_mail(subject: str) -> Subscription | None:
 def on_inbound(sender, event, esp_name, **kwargs):
     """The provider's inbound webhook (anymail) hands over mail sent to the mailto address."""
     subscription_unsubscribe_by_mail(event.message.subject if event.message else "")
+
+
+def outreach_merge_prepare(*, survivor: Person, merged: Person) -> None:
+    """Before two people merge: one subscription and one campaign row each may remain.
+
+    Of two subscriptions the one changed last is the person's latest wish (an unsubscribe after
+    a confirmation wins, and the other way round); it is kept with every change of both.
+    Campaign rows for a campaign both got keep the survivor's.
+    """
+    both = list(
+        Subscription.objects.select_for_update().filter(person__in=[survivor.pk, merged.pk])
+    )
+    if len(both) == 2:
+
+        def last_change(subscription):
+            latest = subscription.events.order_by("-at", "-pk").first()
+            return latest.at if latest else subscription.requested_at
+
+        keep, drop = sorted(both, key=last_change, reverse=True)
+        SubscriptionEvent.objects.filter(subscription=drop).update(subscription=keep)
+        drop.delete()
+        if keep.person_id != survivor.pk:
+            keep.person_id = survivor.pk
+            keep.save(update_fields=["person"])
+    shared = CampaignMessage.objects.filter(person=survivor).values("campaign_id")
+    CampaignMessage.objects.filter(person=merged, campaign_id__in=shared).delete()

@@ -579,6 +579,8 @@ EN = {
     "変更者": "Changed by",
     "変更の記録はありません。": "No changes recorded.",
     "変更履歴: {record}": "History: {record}",
+    "お知らせ配信（%(person)s）": "Newsletter (%(person)s)",
+    "お知らせ配信「%(title)s」": "Newsletter “%(title)s”",
 }
 
 if __name__ == "__main__":

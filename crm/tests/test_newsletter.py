@@ -13,6 +13,7 @@ from crm.newsletter import (
 )
 from crm.outreach_models import Subscription, SubscriptionEvent
 from crm.segments import segment_recipients
+from crm.services import person_merge
 from dxcenter.common.models import OutboxMessage
 
 from .helpers import person
@@ -74,3 +75,17 @@ def test_a_mail_to_the_mailto_address_unsubscribes(settings):
     subscription.refresh_from_db()
     assert subscription.state == Subscription.State.UNSUBSCRIBED
     assert subscription.events.last().channel == SubscriptionEvent.Channel.MAILTO
+
+
+def test_merging_two_subscribed_people_keeps_the_latest_wish_and_all_history():
+    survivor, merged = person("same@example.jp"), person("same.old@example.jp")
+    kept = subscription_request(person=survivor)
+    kept.state = Subscription.State.ACTIVE
+    kept.save()
+    later = subscription_request(person=merged)
+    subscription_unsubscribe(subscription=later, channel="link")  # the latest wish: no mail
+    person_merge(survivor=survivor, merged=merged)
+    subscription = Subscription.objects.get()
+    assert subscription.person == survivor
+    assert subscription.state == Subscription.State.UNSUBSCRIBED
+    assert subscription.events.count() == 3  # requested twice, unsubscribed once

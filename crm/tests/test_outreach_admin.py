@@ -4,6 +4,7 @@ both languages, then send it once."""
 import pytest
 
 from cases.tests.factories import staff_user
+from crm.outreach import campaign_create, campaign_send
 from crm.outreach_models import Campaign, Subscription
 from dxcenter.common.models import OutboxMessage
 
@@ -62,3 +63,19 @@ def test_staff_request_a_subscription_and_the_person_gets_the_confirmation_link(
     assert response.status_code == 302
     assert Subscription.objects.get(person=p).state == Subscription.State.PENDING
     assert OutboxMessage.objects.filter(template="newsletter_confirm", to_email=p.email).exists()
+
+
+def test_the_person_page_shows_the_subscription_in_force_and_the_campaign_mail(
+    client, django_capture_on_commit_callbacks
+):
+    p = person("reader@example.jp")
+    subscribed(p)
+    campaign = campaign_create(
+        by=None, title="秋の案内", segment={}, subject_ja="秋のセミナー", body_ja="本文"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_send(campaign=campaign, by=None)
+    client.force_login(staff_user())
+    page = client.get(f"/admin/crm/people/{p.pk}/").content.decode()
+    assert "お知らせ配信（" in page and "購読中" in page
+    assert "秋のセミナー" in page
