@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 
 from .access_log import personal_data_access_log
 
@@ -147,3 +149,16 @@ class RecordHistoryView(WagtailAdminTemplateMixin, TemplateView):
             user=self.request.user, subject=self.object, context="admin_history"
         )
         return context
+
+
+class HistoryButtonMixin:
+    """For a generic edit or inspect view: a 変更履歴 button in the header."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if getattr(self, "object", None) is not None and self.object.pk:
+            buttons.append(
+                HeaderButton(_("変更履歴"), url=history_url(self.object), icon_name="history")
+            )
+        return buttons

@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from .access_log import personal_data_access_log
 from .admin_views import Forbidden403Mixin
+from .history import HistoryButtonMixin
 from .models import OutboxMessage, PersonalDataAccess, PurposeNotice
 from .services import CannotResend, outbox_resend
 from .spreadsheets import SafeSpreadsheetExportMixin
@@ -215,7 +216,11 @@ class PurposeNoticePolicy(ModelPermissionPolicy):
         return super().user_has_permission_for_instance(user, action, instance)
 
 
-class PurposeNoticeEditView(generic.EditView):
+class PurposeNoticeInspectView(HistoryButtonMixin, generic.InspectView):
+    pass
+
+
+class PurposeNoticeEditView(HistoryButtonMixin, generic.EditView):
     def get_object(self, queryset=None):
         notice = super().get_object(queryset)
         if notice_in_use(notice):
@@ -235,6 +240,7 @@ class PurposeNoticeViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = True  # a new version starts from the current text
     edit_view_class = PurposeNoticeEditView
+    inspect_view_class = PurposeNoticeInspectView
     list_display = ["scope", "version", "effective_from"]
     list_filter = ["scope"]
     form_fields = ["scope", "version", "effective_from", "text_ja", "text_en"]

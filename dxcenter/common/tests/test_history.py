@@ -66,6 +66,8 @@ def test_purpose_notices_and_center_settings_keep_their_history(client):
     client.force_login(manager)
     html = client.get(f"/admin/history/common/purposenotice/{notice.pk}/").content.decode()
     assert "改訂した通知" in html
+    inspect = client.get(f"/admin/purpose-notices/inspect/{notice.pk}/").content.decode()
+    assert f"/admin/history/common/purposenotice/{notice.pk}/" in inspect
     settings = CenterSettings.objects.create(site_id=1, phone="059-000-0000")
     settings.phone = "059-111-1111"
     settings.save()
