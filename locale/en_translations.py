@@ -610,7 +610,7 @@ EN = {
     "作成": "Created",
     "変更": "Changed",
     "削除": "Deleted",
-    "項目": "Field",
+    "項目": "Item",
     "セミナー参加者数": "Seminar attendance",
     "市町別": "By municipality",
     "地域別": "By region",
