@@ -1,3 +1,6 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
 from crm.models import Organisation, Person
 from crm.newsletter import confirm_link, subscription_confirm, subscription_request
 from dxcenter.common.models import Municipality, OutboxMessage
@@ -26,3 +29,12 @@ def subscribed(p, language="ja"):
     token = url.rstrip("/").rsplit("/", 1)[-1]
     assert confirm_link(token).subscription == subscription
     return subscription_confirm(subscription=subscription)
+
+
+def staff_user(username="staff", group="センター職員"):
+    """A member of the staff group (crm's tests do not import the cases app's factories)."""
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.jp", password="pass-1234-word"
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -3,12 +3,11 @@ both languages, then send it once."""
 
 import pytest
 
-from cases.tests.factories import staff_user
 from crm.outreach import campaign_create, campaign_send
 from crm.outreach_models import Campaign, Subscription
 from dxcenter.common.models import OutboxMessage
 
-from .helpers import person, subscribed
+from .helpers import person, staff_user, subscribed
 
 pytestmark = pytest.mark.django_db
 
