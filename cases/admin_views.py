@@ -4,16 +4,15 @@ import secrets
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
-
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.admin_pages import admin_render
+from dxcenter.common.admin_pages import require_perm as common_require_perm
 from dxcenter.common.models import PurposeNotice
 from partners.models import Advisor, PartnerCompany
 
@@ -29,6 +28,7 @@ from .forms import (
 from .importing import ImportResult, cases_import, read_table
 from .models import Case, Note
 from .portal.forms import AttachmentForm
+from .portal.views import attachment_response
 from .selectors import (
     assignee_suggestions,
     case_bouncing_emails,
@@ -48,35 +48,12 @@ from .services import (
     case_transition,
     consent_record,
     consent_request_send,
+    intake_fields,
 )
 
 
-class _AdminPage(WagtailAdminTemplateMixin, TemplateView):
-    header_icon = "folder-open-inverse"
-
-
-def admin_render(request, template: str, context: dict, status: int = 200):
-    """Render a page inside the Wagtail admin frame (header, breadcrumbs, menu).
-
-    The page title is the last breadcrumb, so the header names the page as Wagtail's own views do;
-    ``header_icon`` in the context picks the icon beside it.
-    """
-    title = context.get("page_title", "")
-    view = _AdminPage(
-        template_name=template,
-        page_title=title,
-        header_icon=context.get("header_icon", _AdminPage.header_icon),
-        breadcrumbs_items=[*_AdminPage.breadcrumbs_items, {"url": "", "label": title}],
-    )
-    view.setup(request)
-    response = view.render_to_response(view.get_context_data(**context))
-    response.status_code = status
-    return response
-
-
 def require_perm(request, codename: str) -> None:
-    if not request.user.has_perm(f"cases.{codename}"):
-        raise PermissionDenied
+    common_require_perm(request, f"cases.{codename}")
 
 
 def case_page_context(request, case: Case) -> dict:
@@ -251,7 +228,6 @@ def attachment_upload(request, pk):
 
 def attachment_download(request, pk, attachment_pk):
     """Staff open any file on the case; the download is logged like the case page."""
-    from .portal.views import attachment_response
 
     require_perm(request, "view_case")
     case = get_object_or_404(Case, pk=pk)
@@ -332,21 +308,8 @@ def staff_entry(request):
         if form.is_valid():
             data = form.cleaned_data
             case = case_submit(
-                requester_type=data["requester_type"],
-                organisation_name=data["organisation_name"],
+                **intake_fields(data),
                 corporate_number=data["corporate_number"],
-                industry=data["industry"],
-                municipality=data["municipality"],
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                family_name_kana=data["family_name_kana"],
-                given_name_kana=data["given_name_kana"],
-                email=data["email"],
-                phone=data["phone"],
-                category=data["category"],
-                subject=data["subject"],
-                description=data["description"],
-                referral_consent=data["referral_consent"],
                 notice=PurposeNotice.current(PurposeNotice.Scope.CONSULTATION),
                 channel=data["channel"],
                 received_on=data["received_on"],

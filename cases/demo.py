@@ -15,11 +15,13 @@ from django.db import transaction
 
 from crm.models import Organisation, Person
 from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
-from dxcenter.common.models import Municipality
+from dxcenter.common.models import Municipality, PurposeNotice
 from dxcenter.common.vocab import RequesterType
+from partners.models import Advisor, PartnerCompany
 
-from .models import Case, CaseSurvey
-from .services import case_create
+from .exceptions import CaseError
+from .models import Assignment, Case, CaseSurvey, ConsentRecord
+from .services import case_assign, case_create
 
 EXAMPLES = [
     # (organisation, industry, requester type, category, subject, request, support)
@@ -378,10 +380,6 @@ def seed_fresh() -> dict:
     """Open requests of the last few weeks, so triage has work in the demo (idempotent)."""
     from django.utils import timezone
 
-    from dxcenter.common.models import PurposeNotice
-
-    from .models import ConsentRecord
-
     if Case.objects.filter(organisation__name=FRESH[0][2]).exists():
         return {}
     today = timezone.localdate()
@@ -420,11 +418,6 @@ def seed_fresh() -> dict:
 
 def seed_assignments(by) -> dict:
     """Two referrals on the demo's open cases, one to a company and one to an advisor."""
-    from partners.models import Advisor, PartnerCompany
-
-    from .exceptions import CaseError
-    from .models import Assignment
-    from .services import case_assign
 
     if Assignment.objects.filter(case__organisation__name__in=[f[2] for f in FRESH]).exists():
         return {}

@@ -1,5 +1,3 @@
-import unicodedata
-
 from crispy_forms.helper import FormHelper
 
 from django import forms
@@ -7,25 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import validate_corporate_number
-from dxcenter.common.forms import HoneypotMixin
+from dxcenter.common.forms import HoneypotMixin, MunicipalityChoiceField
 from dxcenter.common.models import Municipality
+from dxcenter.common.text import clean_text, normalise_phone
 from dxcenter.common.vocab import Category, RequesterType
 
 from .models import Case, ConsentRecord, Note
-from .services import normalise_phone
 
 TEXT_LIMIT = 4000
-
-
-def clean_text(value: str) -> str:
-    """Strip control characters people paste by accident; keep line breaks and tabs."""
-    value = unicodedata.normalize("NFC", value or "")
-    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
-
-
-class MunicipalityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
 
 
 class IntakeForm(HoneypotMixin, forms.Form):

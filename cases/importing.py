@@ -19,10 +19,23 @@ from django.utils.translation import gettext as _
 from crm.services import likely_list, requester_resolve
 from dxcenter.common.dates import fiscal_year_of, parse_date
 from dxcenter.common.models import Municipality
-from dxcenter.common.vocab import CATEGORY_ALIASES, REQUESTER_TYPE_ALIASES, Category, RequesterType
+from dxcenter.common.vocab import (
+    CATEGORY_ALIASES,
+    REQUESTER_TYPE_ALIASES,
+    Category,
+    RequesterType,
+    aliases,
+)
 from partners.models import Advisor, PartnerCompany
 
-from .models import Assignment, Case
+from .models import Case
+from .services import (
+    assignment_import,
+    case_create,
+    case_event_record,
+    case_first_response_due,
+    case_transition,
+)
 
 COLUMNS = {
     "受付日": "received_on",
@@ -145,6 +158,11 @@ class _Row:
     status: str
 
 
+def _listed(choices) -> str:
+    """The labels of a vocabulary for an error message: 県内事業者・県民グループ・県・市町."""
+    return "・".join(str(choice.label) for choice in choices)
+
+
 def _lookup(value: str, aliases: dict, codes: list[str]) -> str | None:
     if value in codes:
         return value
@@ -170,19 +188,23 @@ def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
         problems.append(_("受付日が未来の日付です"))
 
     requester = _lookup(
-        _norm(values.get("requester_type")), REQUESTER_TYPE_ALIASES, RequesterType.values
+        _norm(values.get("requester_type")),
+        aliases(RequesterType, REQUESTER_TYPE_ALIASES),
+        RequesterType.values,
     )
     if requester is None:
         problems.append(
-            _("相談者区分「{v}」は使えません（県内事業者・県民グループ・県・市町）").format(
-                v=_norm(values.get("requester_type"))
+            _("相談者区分「{v}」は使えません（{choices}）").format(
+                v=_norm(values.get("requester_type")), choices=_listed(RequesterType)
             )
         )
-    category = _lookup(_norm(values.get("category")), CATEGORY_ALIASES, Category.values)
+    category = _lookup(
+        _norm(values.get("category")), aliases(Category, CATEGORY_ALIASES), Category.values
+    )
     if category is None:
         problems.append(
-            _("相談内容区分「{v}」は使えません（情報提供・人材育成・課題解決・その他）").format(
-                v=_norm(values.get("category"))
+            _("相談内容区分「{v}」は使えません（{choices}）").format(
+                v=_norm(values.get("category")), choices=_listed(Category)
             )
         )
     status = _lookup(_norm(values.get("status")), STATUS_ALIASES, Case.Status.values)
@@ -278,13 +300,6 @@ def cases_import(
     of the file) is refused, so the same file imported twice does not double the statistics;
     ``allow_duplicates`` lets genuinely repeated consultations through.
     """
-    from .services import (
-        case_create,
-        case_event_record,
-        case_first_response_due,
-        case_transition,
-    )
-
     lookups = {
         "municipalities": {m.name: m for m in Municipality.objects.all()},
         "advisors": {a.name.replace(" ", "").replace("　", ""): a for a in Advisor.objects.all()},
@@ -313,57 +328,64 @@ def cases_import(
         return result
     with transaction.atomic():
         for row in sorted(parsed, key=lambda r: r.received_on):
-            organisation, _person, likely = requester_resolve(
-                source="import",
-                organisation_fields={
-                    "name": row.organisation,
-                    "requester_type": row.requester_type,
-                    "industry": row.industry,
-                    "municipality": row.municipality,
-                },
-                person_fields=None,
-            )
-            closed = row.status == Case.Status.CLOSED
-            case = case_create(
-                organisation=organisation,
-                received_on=row.received_on,
-                channel=Case.Channel.IMPORT,
-                category=row.category,
-                subject=row.description[:60],
-                description=row.description,
-                assignee_text=row.assignee_text,
-                # A past record beyond 受付 was answered: the record is the evidence of contact.
-                first_responded_on=row.received_on if row.status != Case.Status.NEW else None,
-                # A past record still at 受付 is due from the day of the import, not from a
-                # date years ago: it is work for staff now, not an old breach of the deadline.
-                first_response_due=case_first_response_due(timezone.localdate())
-                if row.status == Case.Status.NEW
-                else None,
-                by=by,
-            )
-            # The recorded state is reached through the life cycle like any other case; a past
-            # closure gets its survey record but no mail.
-            for step in IMPORT_PATHS[row.status]:
-                case = case_transition(
-                    case=case,
-                    to_status=step,
-                    by=by,
-                    comment=_("過去の記録から取込") if step == Case.Status.WITHDRAWN else "",
-                    support_given=row.support,
-                    outcome=row.outcome,
-                    on=row.received_on,
-                    notify=False,
-                )
-            case_event_record(case=case, action="imported", by=by)
-            likely_list(likely, source="import", subject=case)
-            if row.advisor or row.company:
-                Assignment.objects.create(
-                    case=case,
-                    advisor=row.advisor,
-                    company=row.company,
-                    state=Assignment.State.DONE if closed else Assignment.State.ACCEPTED,
-                    assigned_by=by,
-                    responded_at=timezone.now(),
-                    summary=row.support if closed else "",
-                )
+            _import_row(row, by=by)
     return result
+
+
+def _import_row(row: _Row, *, by) -> Case:
+    """One past record as a case, through the same services as a new one (no mail)."""
+    # The CRM finds the organisation the record names (issue 18): a sure match is reused, a
+    # likely one is a new record listed for staff under 重複の可能性 below.
+    organisation, _person, likely = requester_resolve(
+        source="import",
+        organisation_fields={
+            "name": row.organisation,
+            "requester_type": row.requester_type,
+            "industry": row.industry,
+            "municipality": row.municipality,
+        },
+        person_fields=None,
+    )
+    closed = row.status == Case.Status.CLOSED
+    case = case_create(
+        organisation=organisation,
+        received_on=row.received_on,
+        channel=Case.Channel.IMPORT,
+        category=row.category,
+        subject=row.description[:60],
+        description=row.description,
+        assignee_text=row.assignee_text,
+        # A past record beyond 受付 was answered: the record is the evidence of contact.
+        first_responded_on=row.received_on if row.status != Case.Status.NEW else None,
+        # A past record still at 受付 is due from the day of the import, not from a
+        # date years ago: it is work for staff now, not an old breach of the deadline.
+        first_response_due=case_first_response_due(timezone.localdate())
+        if row.status == Case.Status.NEW
+        else None,
+        by=by,
+    )
+    # The recorded state is reached through the life cycle like any other case; a past
+    # closure gets its survey record but no mail.
+    for step in IMPORT_PATHS[row.status]:
+        case = case_transition(
+            case=case,
+            to_status=step,
+            by=by,
+            comment=_("過去の記録から取込") if step == Case.Status.WITHDRAWN else "",
+            support_given=row.support,
+            outcome=row.outcome,
+            on=row.received_on,
+            notify=False,
+        )
+    case_event_record(case=case, action="imported", by=by)
+    likely_list(likely, source="import", subject=case)
+    if row.advisor or row.company:
+        assignment_import(
+            case=case,
+            advisor=row.advisor,
+            company=row.company,
+            closed=closed,
+            summary=row.support,
+            by=by,
+        )
+    return case

@@ -117,6 +117,17 @@ class Case(models.Model):
         """The latest recorded consent decision: referral is possible only while it says yes."""
         return self.consents.order_by("-pk").select_related("notice").first()
 
+    # The overdue rule, in its two forms side by side (a filter for lists and counts, a
+    # property for one case); cases/tests/test_overdue.py holds them to the same answer.
+    @classmethod
+    def overdue_q(cls, today=None) -> Q:
+        """Open, not yet answered, and the first-response date has passed."""
+        return Q(
+            status__in=cls.OPEN_STATUSES,
+            first_responded_on__isnull=True,
+            first_response_due__lt=today or timezone.localdate(),
+        )
+
     @property
     def is_overdue(self) -> bool:
         return bool(

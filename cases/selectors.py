@@ -4,12 +4,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from dxcenter.common.dates import format_date_ja
 from dxcenter.common.models import OutboxMessage
 from dxcenter.common.selectors import bouncing_emails
+from partners.models import Advisor, PartnerCompany
 
+from . import matching
 from .models import Assignment, Case, CaseEvent, ConsentRecord
 
 
@@ -22,12 +26,8 @@ def case_list_for_staff() -> QuerySet[Case]:
 
 
 def overdue_q(today=None) -> Q:
-    today = today or timezone.localdate()
-    return Q(
-        status__in=Case.OPEN_STATUSES,
-        first_responded_on__isnull=True,
-        first_response_due__lt=today,
-    )
+    """The cases past their first-response date (the rule is ``Case.overdue_q``)."""
+    return Case.overdue_q(today)
 
 
 def case_counts_for_staff_home() -> dict[str, int]:
@@ -51,9 +51,6 @@ def case_can_refer(case: Case) -> bool:
 
 def case_referral_block(case: Case) -> str:
     """Why the case cannot be referred now, in words staff can act on ("" when it can)."""
-    from django.utils.translation import gettext as _
-
-    from dxcenter.common.dates import format_date_ja
 
     consent = case.consent
     if consent is None:
@@ -116,8 +113,6 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 
 def _event_text(event: CaseEvent) -> str:
-    from django.utils.translation import gettext as _
-
     labels = dict(Case.Status.choices)
     if event.action == "transition":
         return _("状況を変更: {old} → {new}").format(
@@ -183,12 +178,6 @@ def assignee_suggestions(case: Case, limit: int = 8) -> list[Suggestion]:
     same category and town count for them, referrals still open count against them. Nothing is
     assigned automatically: staff read the reasons and decide.
     """
-    from django.db.models import Count
-    from django.utils.translation import gettext as _
-
-    from partners.models import Advisor, PartnerCompany
-
-    from . import matching
 
     text = f"{case.subject} {case.description}"
     open_states = [Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
@@ -296,3 +285,16 @@ def assignee_suggestions(case: Case, limit: int = 8) -> list[Suggestion]:
         suggestions.append(Suggestion(candidate, kind, round(score, 2), reasons))
     suggestions.sort(key=lambda s: (-s.score, str(s.assignee)))
     return suggestions[:limit]
+
+
+def assignment_refusal(assignment: Assignment, *, states) -> str | None:
+    """Why the assignee cannot act: the assignment is not in `states`, or the case has ended."""
+    if assignment.state not in states:
+        return _("この紹介は「{state}」のため、この操作はできません。").format(
+            state=assignment.get_state_display()
+        )
+    if not assignment.case.is_open:
+        return _("この相談は「{status}」のため、この操作はできません。").format(
+            status=assignment.case.get_status_display()
+        )
+    return None

@@ -2,17 +2,14 @@
 
 import datetime as dt
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from dxcenter.common.dates import add_business_days, format_date_ja
-from dxcenter.common.mail import outbox_add
+from dxcenter.common.dates import add_business_days
 from dxcenter.common.scheduling import scheduled_job
 
 from . import staff_work  # noqa: F401 - registers the staff digest and morning list
 from .models import Assignment, Case
-from .services import assignee_mail
+from .services import assignment_escalate, assignment_remind
 
 
 @scheduled_job("assignment_reminders")
@@ -33,29 +30,9 @@ def assignment_reminders(now: dt.datetime) -> int:
     for assignment in proposed.filter(
         respond_by__lte=add_business_days(today, 1), reminded_at=None
     ):
-        with transaction.atomic():
-            assignee_mail(
-                assignment=assignment,
-                template="assignment_reminder",
-                respond_by=format_date_ja(assignment.respond_by),
-            )
-            assignment.reminded_at = now
-            assignment.save(update_fields=["reminded_at"])
-            sent += 1
+        assignment_remind(assignment=assignment, now=now)
+        sent += 1
     for assignment in proposed.filter(respond_by__lt=today, escalated_at=None):
-        with transaction.atomic():
-            outbox_add(
-                to=settings.STAFF_NOTIFICATION_EMAIL,
-                template="assignment_overdue",
-                context={
-                    "reference": assignment.case.reference,
-                    "assignee": str(assignment.assignee),
-                    "respond_by": format_date_ja(assignment.respond_by),
-                },
-                related=assignment.case,
-                related_label=assignment.case.reference,
-            )
-            assignment.escalated_at = now
-            assignment.save(update_fields=["escalated_at"])
-            sent += 1
+        assignment_escalate(assignment=assignment, now=now)
+        sent += 1
     return sent

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import public_post_limited, rate_limit_message
+from dxcenter.common.ratelimit import form_rate_limited
 
 from .exceptions import CaseError, ConsentLinkSuperseded
 from .forms import CaseSurveyForm, IntakeForm, LinkConsentForm
@@ -20,6 +20,7 @@ from .services import (
     consent_give_by_link,
     consent_link_case,
     consent_link_superseded_message,
+    intake_fields,
 )
 
 THANKS_SALT = "cases.consultation.thanks"
@@ -50,29 +51,14 @@ def consultation(request, *, page):
     status = 200
     if request.method == "POST":
         form = IntakeForm(request.POST)
-        if public_post_limited(
-            request, form="consultation", identity=request.POST.get("email", "")
+        if form_rate_limited(
+            request, form, name="consultation", identity=request.POST.get("email", "")
         ):
-            form.is_valid()
-            form.add_error(None, rate_limit_message())
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
             case = case_submit(
-                requester_type=data["requester_type"],
-                organisation_name=data["organisation_name"],
-                industry=data["industry"],
-                municipality=data["municipality"],
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                family_name_kana=data["family_name_kana"],
-                given_name_kana=data["given_name_kana"],
-                email=data["email"],
-                phone=data["phone"],
-                category=data["category"],
-                subject=data["subject"],
-                description=data["description"],
-                referral_consent=data["referral_consent"],
+                **intake_fields(data),
                 notice=notice,
                 language=language,
             )
@@ -103,9 +89,7 @@ def case_survey(request, token):
     status = 200
     if request.method == "POST":
         form = CaseSurveyForm(request.POST)
-        if public_post_limited(request, form="case_survey", identity=token):
-            form.is_valid()
-            form.add_error(None, rate_limit_message())
+        if form_rate_limited(request, form, name="case_survey", identity=token):
             status = 429
         elif form.is_valid():
             try:

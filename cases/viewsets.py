@@ -13,11 +13,14 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
+from dxcenter.common.access_log import personal_data_access_log
 from dxcenter.common.models import Municipality
 from dxcenter.common.spreadsheets import SafeSpreadsheetExportMixin
 from dxcenter.common.vocab import Category, RequesterType
 from partners.models import Advisor, PartnerCompany
 
+from . import admin_views
+from .admin_views import case_page_context
 from .forms import CaseEditForm
 from .models import Assignment, Case
 from .selectors import case_list_for_staff, overdue_q
@@ -146,8 +149,6 @@ class CaseIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
 
 class CaseEditView(generic.EditView):
     def get(self, request, *args, **kwargs):
-        from dxcenter.common.access_log import personal_data_access_log
-
         response = super().get(request, *args, **kwargs)
         personal_data_access_log(user=request.user, subject=self.object, context="admin_case_edit")
         return response
@@ -170,8 +171,6 @@ class CaseInspectView(generic.InspectView):
     template_name = "cases/admin/case_detail.html"
 
     def get_context_data(self, **kwargs):
-        from .admin_views import case_page_context
-
         context = super().get_context_data(**kwargs)
         context.update(case_page_context(self.request, self.object))
         return context
@@ -248,8 +247,6 @@ class CaseViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         from django.urls import path
-
-        from . import admin_views
 
         # Cases are created through the service (reference numbers, consent), never by the
         # generic create view: "new/" is the staff entry of a phone or visit case.

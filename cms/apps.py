@@ -7,6 +7,11 @@ class CmsConfig(AppConfig):
     verbose_name = _("公開サイト")
 
     def ready(self):
+        # Imports here: the demo module imports models, which need the app registry ready.
+        from dxcenter.common.site import home_page_seeder
+
         from . import signals
+        from .demo import seed_site
 
         signals.connect()
+        home_page_seeder(seed_site)

@@ -18,7 +18,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
-GENERATION_KEY = "pagecache:generation"
+# The generation counter lives in the base so that apps below the cms can read it.
+from dxcenter.common.page_cache import GENERATION_KEY, generation, purge  # noqa: F401
+
 SKIPPED_PREFIXES = (
     "/admin/",
     "/django-admin/",
@@ -42,22 +44,6 @@ def enabled() -> bool:
 
 def timeout() -> int:
     return getattr(settings, "DXCENTER_PAGE_CACHE_SECONDS", 300)
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, None)
-        value = cache.get(GENERATION_KEY) or 1
-    return value
-
-
-def purge() -> None:
-    """Drop every cached page and fragment (they all carry the generation in their key)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
 
 
 def fragment_key(name: str, *parts) -> str:

@@ -8,7 +8,11 @@ from wagtail.models import Locale, Page
 
 from dxcenter.common.search import expand_query
 from dxcenter.common.vocab import Category
+from events.models import SeminarPage
+from events.selectors import default_locale_id
 from partners.models import ExpertiseArea
+
+from .models import CaseStudyPage, HomePage, NewsPage
 
 HOME_DEPTH = 2
 
@@ -19,10 +23,6 @@ def _home_path(page: Page) -> str:
 
 def home_sections(home: Page) -> dict:
     """Upcoming seminars, latest news and featured case studies for the home page."""
-    from events.models import SeminarPage
-    from events.selectors import default_locale_id
-
-    from .models import CaseStudyPage, NewsPage
 
     now = timezone.now()
     # Seminars are often published in Japanese only: show the visitor's language where it
@@ -96,7 +96,6 @@ def _content_type_id(app_label: str, model: str) -> int:
 
 def news_for_index(index: Page) -> QuerySet:
     """Live news below the index, newest first."""
-    from .models import NewsPage
 
     return (
         NewsPage.objects.live()
@@ -108,7 +107,6 @@ def news_for_index(index: Page) -> QuerySet:
 
 def case_studies_for_index(index: Page, *, category: str = "", industry: str = ""):
     """Live case studies below the index, filtered; and every industry present, for the filter."""
-    from .models import CaseStudyPage
 
     studies = CaseStudyPage.objects.live().child_of(index)
     industries = sorted(set(studies.exclude(industry="").values_list("industry", flat=True)))
@@ -137,6 +135,7 @@ def case_studies_for_index(index: Page, *, category: str = "", industry: str = "
 
 def public_advisors(expertise_slug: str | None = None):
     """Swap point for partners.selectors.public_advisors."""
+    # Looked up when called, so that a swapped partners.selectors function is the one used.
     from partners.selectors import public_advisors as select
 
     return select(expertise_slug)
@@ -144,6 +143,7 @@ def public_advisors(expertise_slug: str | None = None):
 
 def public_companies(expertise_slug: str | None = None):
     """Swap point for partners.selectors.public_companies."""
+    # Looked up when called, so that a swapped partners.selectors function is the one used.
     from partners.selectors import public_companies as select
 
     return select(expertise_slug)
@@ -166,7 +166,6 @@ def locale_home(page: Page | None) -> Page | None:
     """The home page of the page's language tree, else of the active language."""
     if page is not None and page.depth >= HOME_DEPTH:
         return Page.objects.filter(path=_home_path(page)).first()
-    from .models import HomePage
 
     locale = Locale.get_active()
     return (

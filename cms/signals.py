@@ -4,7 +4,11 @@ from django.db.models.signals import post_delete, post_save
 
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from dxcenter.common.models import CenterSettings
+from partners.models import Advisor, ExpertiseArea, PartnerCompany
+
 from . import cache
+from .models import FooterLinks
 
 
 def _purge(sender=None, **kwargs):
@@ -20,11 +24,6 @@ def _purge_page_deleted(sender=None, instance=None, **kwargs):
 
 def connect() -> None:
     from wagtail.models import Site
-
-    from dxcenter.common.models import CenterSettings
-    from partners.models import Advisor, ExpertiseArea, PartnerCompany
-
-    from .models import FooterLinks
 
     page_published.connect(_purge, dispatch_uid="cms_purge_published")
     page_unpublished.connect(_purge, dispatch_uid="cms_purge_unpublished")

@@ -7,35 +7,22 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
-
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.admin_pages import admin_render
+from dxcenter.common.models import Municipality
+from dxcenter.common.vocab import RequesterType
 
 from .forms import ActivityForm
 from .models import Organisation, Person, PossibleDuplicate
 from .normalise import normalise_name
 from .selectors import evidence_labels, possible_duplicates_open
-from .services import activity_log, possible_duplicate_resolve
+from .services import activity_log, organisation_merge, person_merge, possible_duplicate_resolve
 from .timeline import KINDS, consents_in_force, timeline
 
 
-class _AdminPage(WagtailAdminTemplateMixin, TemplateView):
-    header_icon = "group"
-
-
-def _render(request, template: str, context: dict, status: int = 200):
-    title = context.get("page_title", "")
-    view = _AdminPage(
-        template_name=template,
-        page_title=title,
-        breadcrumbs_items=[*_AdminPage.breadcrumbs_items, {"url": "", "label": title}],
-    )
-    view.setup(request)
-    response = view.render_to_response(view.get_context_data(**context))
-    response.status_code = status
-    return response
+def _render(request, template: str, context: dict):
+    return admin_render(request, template, {"header_icon": "group", **context})
 
 
 def _require(request, codename: str) -> None:
@@ -55,12 +42,22 @@ def organisation_list(request):
         organisations = organisations.filter(
             Q(name_normalised__startswith=normalise_name(q)) | Q(corporate_number=q)
         )
+    requester_type = request.GET.get("requester_type", "")
+    if requester_type in RequesterType.values:
+        organisations = organisations.filter(requester_type=requester_type)
+    municipality = request.GET.get("municipality", "")
+    if municipality.isdigit():
+        organisations = organisations.filter(municipality__code=municipality)
     return _render(
         request,
         "crm/admin/organisation_list.html",
         {
             "organisations": organisations[:200],
             "q": q,
+            "requester_types": RequesterType.choices,
+            "requester_type": requester_type,
+            "municipalities": Municipality.objects.all(),
+            "municipality": municipality,
             "open_duplicates": PossibleDuplicate.objects.filter(
                 status=PossibleDuplicate.Status.OPEN
             ).count(),
@@ -84,6 +81,8 @@ def organisation_detail(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     personal_data_access_log(user=request.user, subject=organisation, context="admin_crm")
     form = ActivityForm(organisation=organisation)
+    if request.method == "POST" and "merge_from" in request.POST:
+        return _merge_into(request, Organisation, organisation, organisation_merge)
     if request.method == "POST":
         _require(request, "change_organisation")
         form = ActivityForm(request.POST, organisation=organisation)
@@ -111,9 +110,24 @@ def organisation_detail(request, pk):
     )
 
 
+def _merge_into(request, model, survivor, merge):
+    """Staff merge another record (by its number) into the one on the page."""
+    _require(request, f"change_{model._meta.model_name}")
+    other = request.POST.get("merge_from", "").strip()
+    merged = model.objects.filter(pk=other).first() if other.isdigit() else None
+    if merged is None or merged.pk == survivor.pk:
+        messages.error(request, _("統合する記録が見つかりません。"))
+    else:
+        merge(survivor=survivor, merged=merged, by=request.user)
+        messages.success(request, _("「%(label)s」を統合しました。") % {"label": merged})
+    return redirect(request.path)
+
+
 def person_detail(request, pk):
     _require(request, "view_person")
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
+    if request.method == "POST":
+        return _merge_into(request, Person, person, person_merge)
     personal_data_access_log(user=request.user, subject=person, context="admin_crm")
     return _render(
         request,

@@ -1,7 +1,6 @@
 """Staff views of seminars in the Wagtail admin: rosters, check-in, walk-ins, exports."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -10,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.admin_views import admin_render
 from dxcenter.common.access_log import personal_data_access_log
+from dxcenter.common.admin_pages import admin_render, require_perm
 from dxcenter.common.models import PurposeNotice
 from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 
@@ -36,8 +35,7 @@ from .services import (
 
 
 def _require(request, codename):
-    if not request.user.has_perm(f"events.{codename}"):
-        raise PermissionDenied
+    require_perm(request, f"events.{codename}")
 
 
 def seminar_list(request):

@@ -7,12 +7,21 @@ class EventsConfig(AppConfig):
     verbose_name = _("セミナー")
 
     def ready(self):
+        # Imports here: models need the app registry ready.
         from wagtail.signals import page_published
 
-        from . import crm_timeline  # noqa: F401 - registers seminars on the CRM timeline
-        from .models import SeminarPage
+        from dxcenter.common.notices import notice_evidence
+
+        from . import crm_timeline, selectors, views  # noqa: F401 - crm_timeline registers
+        from .models import Registration, SeminarIndexPage, SeminarPage
 
         page_published.connect(_seminar_published, sender=SeminarPage)
+        notice_evidence(Registration)
+        # The pages' behaviour that lives in selectors and views (which import the models).
+        SeminarIndexPage.seminar_listing = selectors.seminar_index
+        SeminarPage.seminar_canonical = selectors.canonical_seminar
+        SeminarPage.seminar_attendance = selectors.seminar_attendance
+        SeminarPage.seminar_view = staticmethod(views.seminar_page)
 
 
 def _seminar_published(sender, instance, **kwargs):

@@ -7,6 +7,8 @@ from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from django.conf import settings
 
+from .models import SeminarSchedule
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
@@ -32,7 +34,6 @@ def registration_ics(registration, *, cancel: bool = False) -> bytes:
     Every file for a registration has the same UID; SEQUENCE is the number of changes staff
     published since, so a calendar replaces its entry; `cancel` removes it (METHOD:CANCEL).
     """
-    from .models import SeminarSchedule
 
     seminar = registration.seminar
     sequence = (

@@ -3,10 +3,9 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import MunicipalityChoiceField, clean_text
-from cases.services import normalise_kana
-from dxcenter.common.forms import HoneypotMixin
+from dxcenter.common.forms import HoneypotMixin, MunicipalityChoiceField
 from dxcenter.common.models import Municipality
+from dxcenter.common.text import clean_text, normalise_kana
 from dxcenter.common.vocab import RequesterType
 
 from .models import Registration

@@ -33,11 +33,13 @@ class SeminarIndexPage(JapaneseSearchMixin, Page):
     subpage_types = ["events.SeminarPage"]
     max_count_per_parent = 1
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import seminar_index
+    # The listing is a selector, and selectors import this module: EventsConfig.ready attaches
+    # it (selectors.seminar_index), so no import runs in a circle.
+    seminar_listing = None
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(seminar_index(self))
+        context.update(self.seminar_listing())
         return context
 
     class Meta:
@@ -46,6 +48,13 @@ class SeminarIndexPage(JapaneseSearchMixin, Page):
 
 class SeminarPage(JapaneseSearchMixin, Page):
     """A seminar (みえDXセンターセミナー): the page is also the domain record."""
+
+    # Selectors and the page's view import this module: EventsConfig.ready attaches them
+    # (selectors.canonical_seminar, selectors.seminar_attendance, views.seminar_page), so no
+    # import runs in a circle.
+    seminar_canonical = None
+    seminar_attendance = None
+    seminar_view = None
 
     class Format(models.TextChoices):
         VENUE = "venue", _("会場")
@@ -184,18 +193,14 @@ class SeminarPage(JapaneseSearchMixin, Page):
         return "、".join(names)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import canonical_seminar, seminar_attendance
-
         context = super().get_context(request, *args, **kwargs)
-        seminar = canonical_seminar(self)
+        seminar = self.seminar_canonical()
         context["seminar"] = seminar
-        context["attendance"] = seminar_attendance(seminar) if seminar.is_past else None
+        context["attendance"] = seminar.seminar_attendance() if seminar.is_past else None
         return context
 
     def serve(self, request, *args, **kwargs):
-        from .views import seminar_page
-
-        return seminar_page(request, page=self)
+        return self.seminar_view(request, page=self)
 
 
 class Registration(models.Model):

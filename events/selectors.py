@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale
 
-from .models import Registration, SeminarPage
+from .models import Registration, SeminarIndexPage, SeminarPage
 
 
 def default_locale_id() -> int:
@@ -76,7 +76,6 @@ def seminar_index(index) -> dict:
     A translated index (the English one) lists every seminar: its translation where one is
     live, else the page in the default language, marked `other_language` for a language note.
     """
-    from .models import SeminarIndexPage
 
     now = timezone.now()
     default = default_locale_id()

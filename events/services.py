@@ -1,20 +1,20 @@
 """Every write of the events app: registration under a row lock, cancellation, check-in."""
 
 import datetime as dt
+import io
 from collections.abc import Callable
 
 import segno
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from crm.services import likely_list, person_for_registration
 from dxcenter.common.dates import format_date_ja
+from dxcenter.common.links import absolute_url
 from dxcenter.common.mail import Attachment, outbox_add, register_attachment_builder
 from dxcenter.common.models import Municipality, PurposeNotice
 
@@ -28,6 +28,7 @@ from .exceptions import (
     TryAgain,
 )
 from .models import Registration, SeminarPage, SeminarSchedule, SeminarSurvey
+from .selectors import canonical_seminar, seminar_in_language, waitlist_position
 
 CANCEL_SALT = "events.registration.cancel"
 SURVEY_SALT = "events.registration.survey"
@@ -48,28 +49,26 @@ def registration_from_token(token: str, salt: str) -> Registration:
     return Registration.objects.select_related("seminar").get(pk=pk)
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_BASE_URL.rstrip("/") + path
-
-
 def _links(registration: Registration) -> dict:
-    prefix = "/en" if registration.language == "en" else ""
+    language = registration.language
     return {
-        "cancel_url": _absolute(
-            f"{prefix}/registration/cancel/{registration_token(registration, CANCEL_SALT)}/"
+        "cancel_url": absolute_url(
+            "events:cancel",
+            args=[registration_token(registration, CANCEL_SALT)],
+            language=language,
         ),
-        "survey_url": _absolute(
-            f"{prefix}/registration/survey/{registration_token(registration, SURVEY_SALT)}/"
+        "survey_url": absolute_url(
+            "events:survey",
+            args=[registration_token(registration, SURVEY_SALT)],
+            language=language,
         ),
-        "checkin_url": _absolute(
-            reverse("seminar_checkin_qr", args=[registration_token(registration, CHECKIN_SALT)])
+        "checkin_url": absolute_url(
+            "seminar_checkin_qr", args=[registration_token(registration, CHECKIN_SALT)]
         ),
     }
 
 
 def _mail_context(registration: Registration) -> dict:
-    from .selectors import seminar_in_language, waitlist_position
-
     seminar = registration.seminar
     title = seminar_in_language(seminar, registration.language).title
     local_start = timezone.localtime(seminar.starts_at)
@@ -143,8 +142,6 @@ def registration_mail_attachments(context: dict) -> list[Attachment]:
 
 
 def _qr_png(code) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=6)
     return buffer.getvalue()
@@ -167,7 +164,6 @@ def _lock_seminar(seminar: SeminarPage) -> SeminarPage:
     Translations of a seminar share its seats: whichever page is given, the row locked (and
     returned) is the seminar in the default locale.
     """
-    from .selectors import canonical_seminar
 
     canonical = canonical_seminar(seminar)
     if connection.vendor == "postgresql":
@@ -214,7 +210,6 @@ def registration_create(
     seminar, so seats, the waiting list and duplicates are counted once; `language` keeps
     the registrant's language for the mails.
     """
-    from .selectors import canonical_seminar
 
     now = now or timezone.now()
     seminar = canonical_seminar(seminar)
@@ -320,7 +315,6 @@ def _fill_seats(
 
 def seminar_started(seminar: SeminarPage, now: dt.datetime | None = None) -> bool:
     """Whether the (canonical) seminar has begun: cancel links and promotion stop then."""
-    from .selectors import canonical_seminar
 
     return (now or timezone.now()) >= canonical_seminar(seminar).starts_at
 
@@ -408,7 +402,6 @@ def seminar_published(*, seminar: SeminarPage, now: dt.datetime | None = None) -
     a cancellation). Nothing is mailed once the seminar, as registrants knew it, has started.
     Translations share the canonical seminar's date and seats, so only its publication counts.
     """
-    from .selectors import canonical_seminar
 
     now = now or timezone.now()
     if canonical_seminar(seminar).pk != seminar.pk:

@@ -1,5 +1,8 @@
 """Seminar statistics per fiscal year, aggregated in SQL."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.db.models import Avg, Count, Q
 
 from dxcenter.common.dates import fiscal_year_range
@@ -14,8 +17,6 @@ def seminar_statistics(fiscal_year: int) -> list[dict]:
     drafts (never published, or withdrawn) and cancelled seminars are left out: the report
     to the assembly counts seminars held.
     """
-    import datetime as dt
-    from zoneinfo import ZoneInfo
 
     start, end = fiscal_year_range(fiscal_year)
     tokyo = ZoneInfo("Asia/Tokyo")

@@ -10,14 +10,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from cms import cache as page_cache
+from dxcenter.common import page_cache
 from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import public_post_limited, rate_limit_message
+from dxcenter.common.ratelimit import form_rate_limited
 
 from .exceptions import RegistrationError, TryAgain
 from .forms import RegistrationForm, SeminarSurveyForm
 from .models import Registration, SeminarPage
-from .selectors import canonical_seminar, seminar_attendance, seminar_counts, waitlist_position
+from .selectors import (
+    canonical_seminar,
+    seminar_attendance,
+    seminar_counts,
+    seminar_in_language,
+    waitlist_position,
+)
 from .services import (
     CANCEL_SALT,
     SURVEY_SALT,
@@ -111,9 +117,9 @@ def register(request, pk):
         return _render_page(request, page, None, status=400, seminar=seminar)
     language = _language()
     form = RegistrationForm(request.POST, modes=seminar.modes())
-    if public_post_limited(request, form="registration", identity=request.POST.get("email", "")):
-        form.is_valid()
-        form.add_error(None, rate_limit_message())
+    if form_rate_limited(
+        request, form, name="registration", identity=request.POST.get("email", "")
+    ):
         return _render_page(request, page, form, status=429, seminar=seminar)
     if not form.is_valid():
         return _render_page(request, page, form, status=400, seminar=seminar)
@@ -195,8 +201,6 @@ def _link_closed(request, registration, message, status=410):
 
 
 def _registration_context(registration: Registration) -> dict:
-    from .selectors import seminar_in_language
-
     return {
         "registration": registration,
         "seminar_title": seminar_in_language(registration.seminar, _language()).title,
@@ -215,9 +219,7 @@ def survey(request, token):
     status = 200
     if request.method == "POST":
         form = SeminarSurveyForm(request.POST)
-        if public_post_limited(request, form="seminar_survey", identity=token):
-            form.is_valid()
-            form.add_error(None, rate_limit_message())
+        if form_rate_limited(request, form, name="seminar_survey", identity=token):
             status = 429
         elif form.is_valid():
             try:

@@ -511,6 +511,12 @@ EN = {
     "電話番号が一致": "Same phone number",
     "電話番号（E.164）": "Phone number (E.164)",
     "担当者（CRM）": "Person (CRM)",
+    "統合する記録が見つかりません。": "No record with that number to merge.",
+    "「%(label)s」を統合しました。": "Merged “%(label)s”.",
+    "別の記録を統合する": "Merge another record into this one",
+    "統合する記録の番号（ID）": "Number (ID) of the record to merge",
+    "この記録に統合する": "Merge into this record",
+    "「%(label)s」（#%(id)s）を統合": "Merged “%(label)s” (#%(id)s)",
     # issue 18: outreach, staff work, reach, history
     "お知らせ配信の確認": "Confirm your subscription",
     "お知らせの配信を受け付けました。いつでもメールのリンクから配信を停止できます。": "You are subscribed. You can unsubscribe at any time with the link in each mail.",

@@ -3,6 +3,7 @@
 from django.utils.text import slugify
 
 from .models import Advisor, ExpertiseArea, PartnerCompany
+from .services import advisor_login_link, membership_add, portal_user_ensure
 
 EXPERTISE = [
     ("cloud-accounting", "クラウド会計", "Cloud accounting", "会計,経理,バックオフィス,請求"),
@@ -187,33 +188,15 @@ def seed() -> dict:
 
 def seed_users(password: str) -> dict:
     """Portal logins for the demo: a member of one partner company and one advisor."""
-    from django.contrib.auth import get_user_model
-
-    from .models import Membership
-
-    User = get_user_model()
-    company = PartnerCompany.objects.get(name="伊勢湾モバイル株式会社")
-    member, created = User.objects.get_or_create(
-        username="member@isewan-mobile.example.jp",
-        defaults={
-            "email": "member@isewan-mobile.example.jp",
-            "last_name": "伊勢湾",
-            "first_name": "一郎",
-        },
+    member = portal_user_ensure(
+        email="member@isewan-mobile.example.jp",
+        last_name="伊勢湾",
+        first_name="一郎",
+        password=password,
     )
-    if created or password:
-        member.set_password(password)
-        member.save()
-    Membership.objects.get_or_create(user=member, defaults={"company": company})
-    advisor = Advisor.objects.get(name="青山 美咲")
-    advisor_user, created = User.objects.get_or_create(
-        username="aoyama@advisors.example.jp",
-        defaults={"email": "aoyama@advisors.example.jp", "last_name": "青山", "first_name": "美咲"},
+    membership_add(company=PartnerCompany.objects.get(name="伊勢湾モバイル株式会社"), user=member)
+    advisor_user = portal_user_ensure(
+        email="aoyama@advisors.example.jp", last_name="青山", first_name="美咲", password=password
     )
-    if created or password:
-        advisor_user.set_password(password)
-        advisor_user.save()
-    if advisor.user_id != advisor_user.pk:
-        advisor.user = advisor_user
-        advisor.save()
+    advisor_login_link(advisor=Advisor.objects.get(name="青山 美咲"), user=advisor_user)
     return {"portal_users": 2}

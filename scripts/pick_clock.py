@@ -1,4 +1,4 @@
-"""Choose the moment the clock leg of `make test` runs at, and print it.
+"""Choose the moment the PostgreSQL leg of `make test` runs at, and print it.
 
 The unit suite runs a second time as if the machine's clock read another day, chosen afresh on
 every run among the days that break date code: the last evening of a fiscal year and the first
@@ -70,14 +70,15 @@ def main() -> None:
     given = os.environ.get("TEST_CLOCK")
     if given:
         print(given)
-        print(f"clock leg: TEST_CLOCK={given} (given)", file=sys.stderr)
+        print(f"moved clock: TEST_CLOCK={given} (given)", file=sys.stderr)
         return
     rng = random.SystemRandom()
     kind, moment = rng.choice(list(moments(dt.date.today(), random.Random(rng.random())).items()))
     print(moment.isoformat())
     print(
-        f"clock leg: the unit suite runs as if it were {moment.isoformat()} ({kind}); "
-        f"replay with TEST_CLOCK={moment.isoformat()} make test-clock",
+        f"moved clock: the unit suite runs as if it were {moment.isoformat()} ({kind}); "
+        f"replay with make test-postgres CLOCK={moment.isoformat()} "
+        f"(or make test-clock CLOCK=… on SQLite)",
         file=sys.stderr,
     )
 

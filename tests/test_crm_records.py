@@ -272,6 +272,10 @@ def test_staff_see_the_organisation_page_and_log_an_activity(client):
     )
     assert client.get(f"/admin/crm/people/{contact.pk}/").status_code == 200
     assert client.get("/admin/crm/duplicates/").status_code == 200
+    found = client.get("/admin/crm/", {"q": f"(株){organisation.name[4:]}"}).content.decode()
+    assert f"/admin/crm/organisations/{organisation.pk}/" in found
+    other_type = client.get("/admin/crm/", {"requester_type": "municipality"}).content.decode()
+    assert f"/admin/crm/organisations/{organisation.pk}/" not in other_type
 
 
 def test_the_partner_portal_and_partners_cannot_open_crm_pages(client):
@@ -301,3 +305,19 @@ def test_staff_entry_with_a_corporate_number_finds_the_organisation(client):
     assert bad.status_code == 200 and "検査用数字" in bad.content.decode()
     assert client.post(reverse("cases:staff_entry"), data).status_code == 302
     assert Case.objects.get().organisation == existing
+
+
+def test_staff_merge_an_organisation_from_its_page_and_see_it_recorded(client):
+    client.force_login(staff_user())
+    survivor = OrganisationFactory(name="株式会社津みらい製作所")
+    merged = OrganisationFactory(name="津未来製作所")
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(organisation=merged)
+    url = f"/admin/crm/organisations/{survivor.pk}/"
+    assert client.post(url, {"merge_from": str(survivor.pk)}).status_code == 302
+    assert Organisation.objects.filter(pk=merged.pk).exists()
+    assert client.post(url, {"merge_from": str(merged.pk)}).status_code == 302
+    assert not Organisation.objects.filter(pk=merged.pk).exists()
+    html = client.get(url).content.decode()
+    assert "津未来製作所" in html and case.reference in html
+    assert survivor.history.first().history_change_reason == f"merged #{merged.pk}"

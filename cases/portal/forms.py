@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import clean_text
 from dxcenter.common.forms import OutboxPasswordResetMixin
+from dxcenter.common.text import clean_text
 
 
 class PortalLoginForm(AuthenticationForm):

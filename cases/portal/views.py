@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 
 from cases.exceptions import CaseError
 from cases.models import Assignment, Attachment
+from cases.selectors import assignment_refusal
 from cases.services import (
     assignment_accept,
     assignment_attachment_add,
     assignment_decline,
     assignment_note_add,
-    assignment_refusal,
     assignment_resolve,
 )
 from dxcenter.common.access_log import personal_data_access_log

@@ -1,31 +1,12 @@
 import factory
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cases.models import Case, ConsentRecord
 from cases.services import case_create
 from crm.models import Organisation, Person
 from dxcenter.common.models import Municipality, PurposeNotice
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.jp")
-    first_name = "花子"
-    last_name = factory.Sequence(lambda n: f"職員{n}")
-    password = factory.django.Password("pass-1234-word")
-
-
-def staff_user(username="staff", group="センター職員"):
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group))
-    return user
+from dxcenter.common.tests.factories import UserFactory, staff_user  # noqa: F401 - re-exported
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

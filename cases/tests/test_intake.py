@@ -2,11 +2,14 @@ import re
 
 import pytest
 
-from django.core import mail
+from django.core import mail, signing
 
 from cases.models import Case, ConsentRecord
-from cms import demo
+from cases.views import THANKS_SALT
 from dxcenter.common.models import OutboxMessage
+from dxcenter.common.site import home_page
+
+from .factories import make_case
 
 VALID = {
     "requester_type": "business",
@@ -29,7 +32,7 @@ VALID = {
 
 @pytest.fixture
 def site(db):
-    return demo.seed_site()
+    return home_page()
 
 
 def test_the_purpose_notice_comes_before_the_fields(client, site):
@@ -112,7 +115,13 @@ def test_rate_limit_per_ip_and_address(client, site, settings):
 
 
 def test_the_thanks_link_cannot_be_forged(client, site):
-    assert client.get("/consultation/?done=DX2026-0001").status_code == 404
+    """Someone else's reference, bare or signed for another purpose, shows nothing."""
+    case = make_case()
+    signed = signing.TimestampSigner(salt=THANKS_SALT).sign(case.reference)
+    assert client.get(f"/consultation/?done={signed}").status_code == 200
+    assert client.get(f"/consultation/?done={case.reference}").status_code == 404
+    other_purpose = signing.TimestampSigner(salt="another.purpose").sign(case.reference)
+    assert client.get(f"/consultation/?done={other_purpose}").status_code == 404
 
 
 def test_english_form_under_en(client, site):

@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from cases.models import Case
-from cms import demo
 from dxcenter.common.models import OutboxMessage
+from dxcenter.common.site import home_page
 
 from .test_intake import VALID
 
@@ -18,7 +18,7 @@ from .test_intake import VALID
 @pytest.fixture
 def site(db, settings):
     settings.DXCENTER_RATE_LIMIT_ENABLED = False
-    return demo.seed_site()
+    return home_page()
 
 
 def _post(client, **changes):

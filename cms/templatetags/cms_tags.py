@@ -8,6 +8,8 @@ from wagtail.models import Locale, Page
 
 from cms import selectors
 from cms.cache import fragment_key, generation
+from cms.models import FooterLinks
+from dxcenter.common.templatetags.dx import other_language_url
 
 register = template.Library()
 FRAGMENT_SECONDS = 60 * 60
@@ -82,7 +84,6 @@ def breadcrumbs(context):
 @register.simple_tag(takes_context=True)
 def footer_links(context) -> list[dict]:
     """Footer links from the FooterLinks setting, each page followed into the visitor's language."""
-    from cms.models import FooterLinks
 
     request = context.get("request")
     language = translation.get_language()
@@ -111,7 +112,6 @@ def footer_links(context) -> list[dict]:
 @register.simple_tag(takes_context=True)
 def language_switch_url(context, language: str) -> str:
     """other_language_url, remembered per page until the next publish."""
-    from dxcenter.common.templatetags.dx import other_language_url
 
     request = context.get("request")
     page = context.get("page")

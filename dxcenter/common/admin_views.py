@@ -14,6 +14,9 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .disclosure import disclosure_export, disclosure_json, disclosure_log, disclosure_pdf
+from .security import ip_failure_limit
+from .selectors import login_lockouts
+from .services import bounce_clear, login_unlock
 
 EXPORT_PERMISSION = "common.export_personal_data"
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "pdf": "application/pdf"}
@@ -96,9 +99,6 @@ class LoginLockoutsView(Forbidden403Mixin, WagtailAdminTemplateMixin, TemplateVi
     def get_context_data(self, **kwargs):
         from django.conf import settings
 
-        from .security import ip_failure_limit
-        from .selectors import login_lockouts
-
         return {
             **super().get_context_data(**kwargs),
             **login_lockouts(),
@@ -109,8 +109,6 @@ class LoginLockoutsView(Forbidden403Mixin, WagtailAdminTemplateMixin, TemplateVi
 
 @require_POST
 def login_unlock_view(request):
-    from .services import login_unlock
-
     if not request.user.has_perm(UNLOCK_PERMISSION):
         return permission_denied(request, PermissionDenied())
     username = request.POST.get("username", "").strip()[:150]
@@ -130,8 +128,6 @@ def bounce_clear_view(request):
     from django.shortcuts import redirect
     from django.utils.http import url_has_allowed_host_and_scheme
     from django.utils.translation import gettext as _
-
-    from .services import bounce_clear
 
     if not request.user.has_perm("common.delete_bouncedaddress"):
         raise PermissionDenied

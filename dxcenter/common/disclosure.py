@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .access_log import personal_data_access_log
+from .mail import authentication_templates, render_message
 from .models import OutboxMessage
 from .pdf import japanese_font, text_paragraph
 
@@ -128,7 +129,6 @@ def mails_disclosed(email: str) -> list[dict]:
     Authentication mail (password reset) is left out: it is about the account, not the person's
     dealings with the center, and its link must never leave the system in a file.
     """
-    from .mail import authentication_templates, render_message
 
     records = []
     messages = (

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .password_reset import password_reset_request
+
 HONEYPOT_FIELD = "website_url"
 
 
@@ -43,6 +45,11 @@ class OutboxPasswordResetMixin:
     reset_audience = ""
 
     def save(self, request=None, **kwargs):
-        from .password_reset import password_reset_request
-
         password_reset_request(request, self.cleaned_data["email"], self.reset_audience)
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    """A municipality by its name alone (the model's ``__str__``)."""
+
+    def label_from_instance(self, obj):
+        return str(obj)

@@ -71,3 +71,15 @@ def public_post_limited(request, *, form: str, identity: str = "") -> bool:
 
 def rate_limit_message() -> str:
     return _("短時間に多くの送信がありました。しばらく時間をおいてから、もう一度送信してください。")
+
+
+def form_rate_limited(request, form, *, name: str, identity: str = "") -> bool:
+    """Count one POST of the public form ``name``; over the limit, ``form`` carries the message.
+
+    The caller answers 429 with the form re-rendered (what was typed is kept).
+    """
+    if not public_post_limited(request, form=name, identity=identity):
+        return False
+    form.is_valid()
+    form.add_error(None, rate_limit_message())
+    return True

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from .models import BouncedAddress
+from .security import ip_failure_limit
 
 
 def bouncing_emails(emails: Iterable[str]) -> set[str]:
@@ -43,8 +44,6 @@ def login_lockouts() -> dict[str, list[dict]]:
             {"key": row[field], "failures": row["failures"], "until": row["last"] + cooloff}
             for row in rows
         ]
-
-    from .security import ip_failure_limit
 
     return {
         "accounts": over("username", settings.AXES_FAILURE_LIMIT),

@@ -5,8 +5,10 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from .access_log import personal_data_access_log
 from .models import BouncedAddress, OutboxMessage
 from .redact import mask_email
+from .tasks import BOUNCE_HOLD, send_outbox_message
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +19,6 @@ class CannotResend(Exception):
 
 def outbox_resend(*, message: OutboxMessage) -> OutboxMessage:
     """Queue a failed message again; attempts keep counting so the log stays honest."""
-    from .tasks import send_outbox_message
 
     if message.state != OutboxMessage.State.FAILED:
         raise CannotResend("送信に失敗したメールだけを再送できます。")
@@ -35,8 +36,6 @@ def login_unlock(*, by, username: str = "", ip_address: str = "") -> int:
     from axes.models import AccessAttempt
 
     from django.contrib.auth import get_user_model
-
-    from .access_log import personal_data_access_log
 
     if not (username or ip_address):
         return 0
@@ -62,7 +61,6 @@ def login_unlock(*, by, username: str = "", ip_address: str = "") -> int:
 
 def bounce_clear(*, email: str, by) -> int:
     """Staff clear a hard bounce: the address is mailed again, starting with what was held."""
-    from .tasks import BOUNCE_HOLD, send_outbox_message
 
     email = email.strip().lower()
     with transaction.atomic():

@@ -9,9 +9,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from .access_log import personal_data_access_purge
 from .mail import attachment_payloads, message_headers, render_message, send_refusal
 from .models import OutboxMessage
+from .password_reset import password_reset_queue
 from .redact import redact_emails
+from .retention import retention_apply
 from .scheduling import due_today, scheduled_job
 from .selectors import is_bouncing
 from .views import HEARTBEAT_KEY
@@ -115,7 +118,6 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
 @task()
 def password_reset_dispatch(email: str, audience: str) -> int:
     """Queue the reset mail(s) for a request; runs in the worker, so the form answers alike."""
-    from .password_reset import password_reset_queue
 
     return password_reset_queue(email, audience)
 
@@ -154,7 +156,6 @@ def worker_heartbeat(now: dt.datetime) -> None:
 @scheduled_job("apply_retention")
 def apply_retention(now: dt.datetime) -> int | None:
     """Once a day: anonymise the personal data past its retention period."""
-    from .retention import retention_apply
 
     if not due_today("apply_retention", now):
         return None
@@ -164,7 +165,6 @@ def apply_retention(now: dt.datetime) -> int | None:
 @scheduled_job("access_log_purge")
 def access_log_purge(now: dt.datetime) -> int | None:
     """Once a day: delete access-log entries older than the log's retention."""
-    from .access_log import personal_data_access_purge
 
     if not due_today("access_log_purge", now):
         return None

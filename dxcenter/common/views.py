@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from .models import CenterSettings
+
 HEARTBEAT_KEY = "dxcenter:worker_heartbeat"
 HEARTBEAT_MAX_AGE = 15 * 60
 
@@ -45,8 +47,6 @@ def _center_contact(request) -> dict | None:
     """The center's contact details for the error page, from the database while it answers,
     else the copy kept in the cache, else none: the page renders either way."""
     try:
-        from .models import CenterSettings
-
         center = CenterSettings.for_request(request)
         contact = {field: getattr(center, field) for field in CENTER_CONTACT_FIELDS}
     except Exception:

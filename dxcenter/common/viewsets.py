@@ -18,6 +18,8 @@ from .access_log import personal_data_access_log
 from .admin_views import Forbidden403Mixin
 from .history import HistoryButtonMixin
 from .models import OutboxMessage, PersonalDataAccess, PurposeNotice
+from .notices import notice_in_use
+from .selectors import is_bouncing
 from .services import CannotResend, outbox_resend
 from .spreadsheets import SafeSpreadsheetExportMixin
 
@@ -33,8 +35,6 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
 class OutboxMessageInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
-        from .selectors import is_bouncing
-
         context = super().get_context_data(**kwargs)
         context["bouncing"] = is_bouncing(self.object.to_email)
         context["can_clear_bounce"] = self.request.user.has_perm("common.delete_bouncedaddress")
@@ -189,17 +189,6 @@ class PersonalDataAccessViewSet(ModelViewSet):
 
     def get_queryset(self, request):
         return PersonalDataAccess.objects.select_related("user")
-
-
-def notice_in_use(notice) -> bool:
-    """A version someone consented to is evidence: its text never changes again."""
-    from cases.models import ConsentRecord
-    from events.models import Registration
-
-    return (
-        ConsentRecord.objects.filter(notice=notice).exists()
-        or Registration.objects.filter(notice=notice).exists()
-    )
 
 
 class PurposeNoticePolicy(ModelPermissionPolicy):

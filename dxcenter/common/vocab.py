@@ -1,6 +1,8 @@
-"""The controlled vocabularies of ../shared/DOMAIN.md: used by every statistic."""
+"""The controlled vocabularies (requester types, consultation categories): every form,
+statistic, export, PDF and import takes its codes and labels from here."""
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +19,8 @@ class Category(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-# Short forms and aliases seen in records kept by hand (imports accept these too).
+# Short forms and aliases seen in records kept by hand. Imports accept these, the codes and the
+# Japanese labels (see `aliases`), so a new entry above needs no alias to be imported.
 REQUESTER_TYPE_ALIASES = {
     "県内事業者": RequesterType.BUSINESS,
     "事業者": RequesterType.BUSINESS,
@@ -37,3 +40,10 @@ CATEGORY_ALIASES = {
     "課題解決": Category.PROBLEM_SOLVING,
     "その他": Category.OTHER,
 }
+
+
+def aliases(choices: type[models.TextChoices], extra: dict[str, str]) -> dict[str, str]:
+    """Every Japanese label of ``choices`` → its code, plus the hand-kept short forms."""
+    with translation.override("ja"):
+        labels = {str(choice.label): choice.value for choice in choices}
+    return {**labels, **extra}

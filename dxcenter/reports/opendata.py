@@ -22,7 +22,12 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cases.models import Case
+from cases.statistics import case_statistics
 from dxcenter.common.dates import fiscal_year_of
+
+from .models import OpenDataRelease
+from .render import _labels
 
 SUPPRESS_BELOW = 3
 UNKNOWN = "unknown"
@@ -46,7 +51,6 @@ def suppress(cells: dict[str, int], *, unknown: str = UNKNOWN) -> dict[str, int 
 
 def publishable_years(today: dt.date) -> list[int]:
     """Closed fiscal years whose grace period has passed, from the first year with a case."""
-    from cases.models import Case
 
     first = Case.objects.order_by("fiscal_year").values_list("fiscal_year", flat=True).first()
     if first is None:
@@ -60,9 +64,6 @@ def publishable_years(today: dt.date) -> list[int]:
 
 def year_rows(fiscal_year: int) -> list[dict]:
     """One fiscal year's published rows, computed from the cases (used once, when released)."""
-    from cases.statistics import case_statistics
-
-    from .render import _labels
 
     labels = _labels()
     labels["municipality"][UNKNOWN] = "不明（所在市町の記録なし）"
@@ -91,7 +92,6 @@ def _row(fiscal_year, dimension, code, label, count) -> dict:
 
 def open_data_releases_publish(*, today: dt.date | None = None) -> list:
     """Freeze every publishable fiscal year that has no release yet; return all releases."""
-    from .models import OpenDataRelease
 
     today = today or timezone.localdate()
     have = set(OpenDataRelease.objects.values_list("fiscal_year", flat=True))

@@ -4,27 +4,12 @@ import io
 
 from django.utils import translation
 
+from cases.models import Case
 from dxcenter.common.dates import format_date_ja
 from dxcenter.common.models import Municipality
 from dxcenter.common.pdf import japanese_font, text_paragraph
 from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 from dxcenter.common.vocab import Category, RequesterType
-
-CHANNEL_LABELS = {
-    "web": "ウェブ",
-    "phone": "電話",
-    "email": "メール",
-    "visit": "来所",
-    "import": "取込",
-}
-STATUS_LABELS = {
-    "new": "受付",
-    "triage": "確認中",
-    "assigned": "紹介済",
-    "in_progress": "対応中",
-    "closed": "完了",
-    "withdrawn": "取下げ",
-}
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -34,8 +19,8 @@ def _labels() -> dict[str, dict[str, str]]:
         return {
             "requester_type": {c.value: str(c.label) for c in RequesterType},
             "category": {c.value: str(c.label) for c in Category},
-            "channel": CHANNEL_LABELS,
-            "status": STATUS_LABELS,
+            "channel": {c.value: str(c.label) for c in Case.Channel},
+            "status": {c.value: str(c.label) for c in Case.Status},
             "municipality": municipalities,
         }
 

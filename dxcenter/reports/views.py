@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from cases.admin_views import admin_render
 from cases.models import Case
+from dxcenter.common.admin_pages import admin_render
 from dxcenter.common.dates import fiscal_year_label, fiscal_year_of
 from dxcenter.common.params import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, int_param
 

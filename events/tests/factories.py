@@ -3,14 +3,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from cms import demo
+from dxcenter.common.site import home_page
 from events.models import SeminarIndexPage, SeminarPage
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def seminar_index():
-    home = demo.seed_site()
+    home = home_page()
     index = SeminarIndexPage.objects.child_of(home).first()
     if index is None:
         index = SeminarIndexPage(title="セミナー", slug="seminars")

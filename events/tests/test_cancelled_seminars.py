@@ -114,7 +114,7 @@ def test_lists_mark_a_cancelled_seminar_in_both_languages(client):
 
 
 def test_staff_cannot_register_a_walk_in_for_a_cancelled_seminar(client):
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(days=0, capacity_venue=5)
     _cancel(seminar)

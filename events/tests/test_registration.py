@@ -10,9 +10,12 @@ from django.utils import timezone
 from events.exceptions import DuplicateRegistration, RegistrationClosed
 from events.models import Registration
 from events.services import (
+    CANCEL_SALT,
+    SURVEY_SALT,
     registration_cancel,
     registration_check_in,
     registration_create,
+    registration_token,
     seminar_reminders_send,
     seminar_thanks_send,
 )
@@ -163,7 +166,7 @@ def test_waiting_list_message_on_the_page(client):
 
 
 def test_staff_check_in_and_attendance_on_the_past_page(client, django_capture_on_commit_callbacks):
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(capacity_venue=5)
     people = [register(seminar=seminar, email=f"p{i}@example.jp") for i in range(3)]
@@ -211,7 +214,7 @@ def test_staff_check_in_and_attendance_on_the_past_page(client, django_capture_o
 
 
 def test_roster_export_and_qr_check_in(client):
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
     from events.services import CHECKIN_SALT, registration_token
 
     seminar = make_seminar(capacity_venue=5)
@@ -238,7 +241,7 @@ def test_reminder_the_day_before_and_thanks_after_with_survey(
         assert seminar_reminders_send(now) == 1
         assert seminar_reminders_send(now) == 0
     assert "明日のセミナー" in mail.outbox[-1].subject
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
 
     registration_check_in(registration=person, by=staff_user())
     with django_capture_on_commit_callbacks(execute=True):
@@ -257,7 +260,13 @@ def test_reminder_the_day_before_and_thanks_after_with_survey(
 
 
 def test_a_forged_cancel_link_is_404(client):
-    assert client.get("/registration/cancel/123:forged/").status_code == 404
+    """A real registration's number with a made-up signature (or another link's) cancels nothing."""
+    person = register(seminar=make_seminar(), email="forged@example.jp")
+    assert client.get(f"/registration/cancel/{person.pk}:forged/").status_code == 404
+    survey_token = registration_token(person, SURVEY_SALT)
+    assert client.get(f"/registration/cancel/{survey_token}/").status_code == 404
+    real = registration_token(person, CANCEL_SALT)
+    assert client.get(f"/registration/cancel/{real}/").status_code == 200
 
 
 def test_english_registration_gets_english_mail(client, django_capture_on_commit_callbacks):
@@ -282,8 +291,8 @@ def test_english_registration_gets_english_mail(client, django_capture_on_commit
 def test_staff_moving_a_registration_tells_the_person_by_mail(
     client, django_capture_on_commit_callbacks
 ):
-    from cases.tests.factories import staff_user
     from dxcenter.common.models import OutboxMessage
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(format="hybrid", capacity_venue=5, capacity_online=5)
     person = register(seminar=seminar, email="move@example.jp", name="移動 太郎")

@@ -32,7 +32,7 @@ def _person(seminar, email):
 
 
 def test_a_registrant_who_cancelled_or_did_not_come_cannot_answer(client):
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(capacity_venue=5)
     came = _person(seminar, "came@example.jp")
@@ -53,7 +53,7 @@ def test_a_registrant_who_cancelled_or_did_not_come_cannot_answer(client):
 
 
 def test_the_survey_closes_after_its_closing_date(client):
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(capacity_venue=5)
     came = _person(seminar, "late@example.jp")

@@ -66,7 +66,7 @@ def test_the_english_page_shares_seats_waiting_list_and_duplicates_with_the_japa
 
 
 def test_staff_see_one_seminar_and_one_roster_for_both_languages(client):
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(capacity_venue=5, title="共有セミナー")
     english = english_copy(seminar)
@@ -83,7 +83,7 @@ def test_staff_see_one_seminar_and_one_roster_for_both_languages(client):
 
 
 def test_the_english_index_shows_the_attendance_of_the_seminar(client):
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(capacity_venue=5)
     english = english_copy(seminar)
@@ -109,8 +109,8 @@ def test_the_english_index_shows_the_attendance_of_the_seminar(client):
 
 
 def test_statistics_count_a_translated_seminar_once_and_leave_drafts_out(client):
-    from cases.tests.factories import staff_user
     from dxcenter.common.dates import fiscal_year_of
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(capacity_venue=5, title="翻訳のあるセミナー")
     english = english_copy(seminar)

@@ -78,7 +78,7 @@ def test_after_the_start_nobody_is_promoted_and_the_cancel_link_is_closed(
 ):
     import re
 
-    from cases.tests.factories import staff_user
+    from dxcenter.common.tests.factories import staff_user
 
     seminar = make_seminar(days=3, capacity_venue=2)
     with django_capture_on_commit_callbacks(execute=True):

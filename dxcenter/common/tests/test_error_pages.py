@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import RequestFactory
 from django.utils import translation
 
+from dxcenter.common.site import home_page
 from dxcenter.common.views import server_error
 
 INTERNAL = ("Traceback", "SECRET_KEY", settings.SECRET_KEY, 'File "/', "DATABASES")
@@ -14,10 +15,9 @@ INTERNAL = ("Traceback", "SECRET_KEY", settings.SECRET_KEY, 'File "/', "DATABASE
 
 @pytest.fixture
 def center(db):
-    from cms import demo
     from dxcenter.common.models import CenterSettings
 
-    demo.seed_site()
+    home_page()
     from wagtail.models import Site
 
     center = CenterSettings.for_site(Site.objects.get(is_default_site=True))
@@ -94,7 +94,7 @@ def test_500_renders_without_any_database():
 def test_500_from_a_failing_view_uses_the_site_page(client, center):
     from django.test import Client
 
-    from cases.tests.factories import UserFactory
+    from dxcenter.common.tests.factories import UserFactory
 
     client = Client(raise_request_exception=False)
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from cms import demo
+from dxcenter.common.site import home_page
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
 def site(db):
-    return demo.seed_site()
+    return home_page()
 
 
 def test_japanese_home_is_unprefixed_and_english_is_under_en(client, site):

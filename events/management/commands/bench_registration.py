@@ -104,10 +104,10 @@ class Command(BaseCommand):
 
         from django.utils import timezone
 
-        from cms.demo import seed_site
+        from dxcenter.common.site import home_page
         from events.models import SeminarIndexPage, SeminarPage
 
-        home = seed_site()
+        home = home_page()
         index = SeminarIndexPage.objects.child_of(home).first()
         if index is None:
             index = SeminarIndexPage(title="セミナー", slug="seminars")

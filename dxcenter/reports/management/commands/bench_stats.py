@@ -94,16 +94,20 @@ class Command(BaseCommand):
         from cases.models import Case
         from crm.models import Organisation
         from dxcenter.common.models import Municipality
+        from dxcenter.common.vocab import Category, RequesterType
         from dxcenter.reports.render import to_pdf
         from dxcenter.reports.report import yearly_report
 
         call_command("migrate", verbosity=0)
         rng = random.Random(n)
         municipalities = list(Municipality.objects.values_list("code", flat=True))
-        types = ["business", "citizen_group", "municipality"]
-        categories = ["information", "training", "problem_solving", "other"]
+        types = RequesterType.values
+        categories = Category.values
         organisations = Organisation.objects.bulk_create(
-            [Organisation(name=f"団体{i}", requester_type=types[i % 3]) for i in range(200)]
+            [
+                Organisation(name=f"団体{i}", requester_type=types[i % len(types)])
+                for i in range(200)
+            ]
         )
         import datetime as dt
 
@@ -121,8 +125,8 @@ class Command(BaseCommand):
                     sequence=seq[fy],
                     received_on=received,
                     channel="web",
-                    requester_type=types[i % 3],
-                    category=categories[rng.randrange(4)],
+                    requester_type=types[i % len(types)],
+                    category=categories[rng.randrange(len(categories))],
                     organisation=organisations[i % 200],
                     municipality_id=rng.choice(municipalities),
                     subject="件名",

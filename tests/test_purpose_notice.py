@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from dxcenter.common.models import PurposeNotice
+from dxcenter.common.site import home_page
 
 
 @pytest.fixture
@@ -29,9 +30,7 @@ def test_managers_add_a_new_version_and_the_form_uses_it(client, manager):
     )
     assert response.status_code == 302, response.content.decode()[:500]
     assert PurposeNotice.current("consultation").version == "2027-04"
-    from cms import demo
-
-    demo.seed_site()
+    home_page()
     assert "新しい利用目的の本文です。" in client.get("/consultation/").content.decode()
 
 
@@ -39,9 +38,8 @@ def test_a_version_someone_consented_to_cannot_be_edited(client, manager):
     from django.test import Client
 
     from cases.tests.test_intake import VALID
-    from cms import demo
 
-    demo.seed_site()
+    home_page()
     Client().post("/consultation/", VALID)
     used = PurposeNotice.current("consultation")
     unused = PurposeNotice.objects.create(

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from .test_site import ROOT, production_check
+from dxcenter.common.tests.test_site import ROOT, production_check
 
 PASSWORD = "correct-horse-battery-1"
 CODE = re.compile(r"<code>([a-z2-7]{8})</code>")

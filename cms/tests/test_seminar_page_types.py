@@ -6,8 +6,7 @@ from wagtail.models import Page
 
 from cms.models import HomePage
 from events.models import SeminarIndexPage, SeminarPage
-
-from .factories import seminar_index
+from events.tests.factories import seminar_index
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from cases.services import consent_record
 from cases.tests.factories import ContactFactory, UserFactory, staff_user
 from dxcenter.common.disclosure import disclosure_export
 from dxcenter.common.models import PersonalDataAccess
-
-from .factories import closed_case, seminar_with_people
+from tests.people import closed_case, seminar_with_people
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,7 @@ from dxcenter.common.models import OutboxMessage
 from dxcenter.common.retention import REMOVED
 from dxcenter.reports.report import yearly_report
 from events.models import Registration, SeminarSurvey
-
-from .factories import case_for, closed_case, seminar_with_people, withdrawn_case
+from tests.people import case_for, closed_case, seminar_with_people, withdrawn_case
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,263 @@
+"""The life cycle of a case: reference numbers, creation, status changes, notes, closing."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import Organisation, Person
+from dxcenter.common.dates import add_business_days, fiscal_year_of
+
+from ..exceptions import InvalidTransition
+from ..models import (
+    Case,
+    CaseEvent,
+    Note,
+)
+from ..staff_work import case_owner_claim
+from .surveys import _case_survey_create
+
+Status = Case.Status
+
+
+# The case life cycle: withdrawn is reachable from every open state; staff may answer
+# directly (triage → in_progress) without referring the case.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.TRIAGE, Status.WITHDRAWN},
+    Status.TRIAGE: {Status.ASSIGNED, Status.IN_PROGRESS, Status.CLOSED, Status.WITHDRAWN},
+    Status.ASSIGNED: {Status.IN_PROGRESS, Status.TRIAGE, Status.WITHDRAWN},
+    Status.IN_PROGRESS: {Status.CLOSED, Status.TRIAGE, Status.WITHDRAWN},
+    Status.CLOSED: set(),
+    Status.WITHDRAWN: set(),
+}
+
+
+def case_next_reference(*, fiscal_year: int) -> tuple[int, str]:
+    """Next free sequence and reference (DX2022-0007) for a fiscal year."""
+    last = Case.objects.filter(fiscal_year=fiscal_year).aggregate(m=Max("sequence"))["m"] or 0
+    sequence = last + 1
+    return sequence, f"DX{fiscal_year}-{sequence:04d}"
+
+
+def case_first_response_due(received_on: dt.date) -> dt.date:
+    """First response is due N business days after receipt (setting, default 3)."""
+    return add_business_days(received_on, settings.DXCENTER_FIRST_RESPONSE_BUSINESS_DAYS)
+
+
+def case_create(
+    *,
+    organisation: Organisation,
+    received_on: dt.date,
+    channel: str,
+    category: str,
+    subject: str,
+    description: str,
+    contact: Person | None = None,
+    requester_type: str | None = None,
+    status: str = Case.Status.NEW,
+    by=None,
+    **fields,
+) -> Case:
+    """Create a case with its per-fiscal-year reference number and first-response due date."""
+    fiscal_year = fiscal_year_of(received_on)
+    first_response_due = fields.pop("first_response_due", None) or case_first_response_due(
+        received_on
+    )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                sequence, reference = case_next_reference(fiscal_year=fiscal_year)
+                case = Case(
+                    reference=reference,
+                    fiscal_year=fiscal_year,
+                    sequence=sequence,
+                    received_on=received_on,
+                    channel=channel,
+                    requester_type=requester_type or organisation.requester_type,
+                    category=category,
+                    organisation=organisation,
+                    contact=contact,
+                    municipality=organisation.municipality,
+                    subject=subject,
+                    description=description,
+                    status=status,
+                    first_response_due=first_response_due,
+                    **fields,
+                )
+                case.full_clean()
+                case.save()
+                CaseEvent.objects.create(
+                    case=case, actor=by, action="created", to_status=case.status
+                )
+                return case
+        except IntegrityError:
+            # Another request took the same sequence number; take the next one.
+            continue
+    raise IntegrityError("could not allocate a case reference")
+
+
+def case_event_record(
+    *,
+    case: Case,
+    action: str,
+    by=None,
+    comment: str = "",
+    from_status: str = "",
+    to_status: str = "",
+) -> CaseEvent:
+    """Write one step of the case's timeline."""
+    return CaseEvent.objects.create(
+        case=case,
+        actor=by,
+        action=action,
+        comment=comment,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def case_allowed_transitions(case: Case) -> list[str]:
+    return [s for s in Status.values if s in TRANSITIONS[case.status]]
+
+
+def case_transition(
+    *,
+    case: Case,
+    to_status: str,
+    by,
+    comment: str = "",
+    support_given: str | None = None,
+    outcome: str | None = None,
+    on: dt.date | None = None,
+    notify: bool = True,
+) -> Case:
+    """Move a case along its life cycle: the one door every path (admin, import, portal) uses.
+
+    Closing needs 対応内容 and 結果, and always creates the requester's survey (mailed unless
+    ``notify`` is False, as for a past record being imported). Changing the status never counts
+    as the first response: only a recorded contact with the requester does (case_contact_record).
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if to_status not in TRANSITIONS.get(case.status, set()):
+            raise InvalidTransition(
+                _("「{current}」から「{target}」には変更できません。").format(
+                    current=Status(case.status).label,
+                    target=Status(to_status).label if to_status in Status.values else to_status,
+                )
+            )
+        if to_status == Status.WITHDRAWN and not comment.strip():
+            raise InvalidTransition(_("取下げの理由を入力してください。"))
+        if support_given is not None and support_given.strip():
+            case.support_given = support_given.strip()
+        if outcome is not None and outcome.strip():
+            case.outcome = outcome.strip()
+        if to_status == Status.CLOSED and not (case.support_given.strip() and case.outcome.strip()):
+            raise InvalidTransition(_("完了にするには対応内容と結果を入力してください。"))
+        previous = case.status
+        case.status = to_status
+        if to_status == Status.TRIAGE:
+            case_owner_claim(case=case, by=by)
+        if to_status == Status.CLOSED and case.closed_on is None:
+            case.closed_on = on or timezone.localdate()
+        case._change_reason = comment[:100]
+        case.full_clean()
+        case.save()
+        case_event_record(
+            case=case,
+            action="transition",
+            by=by,
+            comment=comment,
+            from_status=previous,
+            to_status=to_status,
+        )
+        if to_status == Status.CLOSED:
+            _case_survey_create(case=case, notify=notify)
+    return case
+
+
+def case_first_response_record(*, case: Case, on: dt.date | None = None) -> None:
+    """The first contact with the requester is the first response (once)."""
+    Case.objects.filter(pk=case.pk, first_responded_on__isnull=True).update(
+        first_responded_on=on or timezone.localdate()
+    )
+    case.refresh_from_db(fields=["first_responded_on"])
+
+
+def case_contact_record(*, case: Case, by, kind: str, body: str, on: dt.date | None = None) -> Note:
+    """A contact with the requester (call, mail sent, meeting): a note, and the first response."""
+    if kind not in Note.ContactKind.values:
+        raise InvalidTransition(_("連絡の方法を選んでください。"))
+    if not body.strip():
+        raise InvalidTransition(_("メモの内容を入力してください。"))
+    with transaction.atomic():
+        note = Note(
+            case=case,
+            author=by,
+            body=body.strip(),
+            visibility=Note.Visibility.INTERNAL,
+            contact=kind,
+        )
+        note.full_clean()
+        note.save()
+        case_event_record(
+            case=case,
+            action="contact",
+            by=by,
+            comment=f"{Note.ContactKind(kind).label}: {note.body[:200]}",
+        )
+        case_first_response_record(case=case, on=on)
+    return note
+
+
+def case_update(*, case: Case, by, **fields) -> Case:
+    """Staff edit of a case's descriptive fields (status changes go through case_transition)."""
+    allowed = {
+        "category",
+        "requester_type",
+        "subject",
+        "description",
+        "support_given",
+        "outcome",
+        "is_report_example",
+        "handled_by",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(case, name, value)
+        case.full_clean()
+        case.save()
+        case_event_record(case=case, action="updated", by=by, comment=", ".join(sorted(fields)))
+    return case
+
+
+def case_note_add(
+    *, case: Case, by, body: str, visibility: str = Note.Visibility.INTERNAL, assignment=None
+) -> Note:
+    """Add a note to a case: internal to staff, or shared with the assignees."""
+    with transaction.atomic():
+        note = Note(
+            case=case, author=by, body=body.strip(), visibility=visibility, assignment=assignment
+        )
+        note.full_clean()
+        note.save()
+        case_event_record(case=case, action="note", by=by, comment=note.body[:200])
+    return note
+
+
+def case_close(*, case: Case, by, support_given: str, outcome: str = "") -> Case:
+    """Close a case with the support given and its result; the requester is asked about it."""
+    return case_transition(
+        case=case,
+        to_status=Status.CLOSED,
+        by=by,
+        comment=outcome,
+        support_given=support_given,
+        outcome=outcome,
+    )
