@@ -30,6 +30,7 @@ class Case(models.Model):
         EMAIL = "email", _("メール")
         VISIT = "visit", _("来所")
         IMPORT = "import", _("取込")
+        SESSION = "session", _("個別相談会")
 
     OPEN_STATUSES = (Status.NEW, Status.TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS)
 
@@ -229,10 +230,12 @@ class Assignment(models.Model):
     respond_by = models.DateField(_("回答期限"), null=True, blank=True)
     decline_reason = models.TextField(_("辞退理由"), blank=True)
     summary = models.TextField(_("支援内容の報告"), blank=True)
+    # Empty for a session booked by the public (the referral is the booking itself).
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("依頼者"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )

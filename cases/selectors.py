@@ -136,6 +136,10 @@ def _event_text(event: CaseEvent) -> str:
         "consent_withdrawn": _("紹介への同意の撤回を記録"),
         "consent_requested": _("同意のお願いをメールで送信"),
         "referral_ended": _("同意撤回により紹介を終了"),
+        "session_booked": _("個別相談会を予約"),
+        "session_cancelled": _("個別相談会の予約をキャンセル"),
+        "session_held": _("個別相談会を実施"),
+        "session_no_show": _("個別相談会に来所なし"),
     }
     return texts.get(event.action, event.action)
 

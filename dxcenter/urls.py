@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from appointments import urls as appointment_urls
 from cms.sitemaps import LocalizedSitemap
 from dxcenter.common import otp_views
 from dxcenter.common import views as common_views
@@ -45,11 +46,13 @@ if settings.DEBUG:
 # Public pages and the partner portal (advisors and partner companies, their own login):
 # Japanese unprefixed, English under /en/. Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
+    path("partner/sessions/", include(appointment_urls.portal_urlpatterns)),
     path("partner/", include("cases.portal.urls")),
     path("", include(open_data_urls)),
     path("", include("cases.urls")),
     path("", include("crm.urls")),
     path("", include("events.urls")),
+    path("", include("appointments.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

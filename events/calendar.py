@@ -3,29 +3,15 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, TimezoneStandard
+from icalendar import Calendar, Event
 
 from django.conf import settings
+
+from dxcenter.common.calendar import tokyo_timezone
 
 from .models import SeminarSchedule
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-def _tokyo_timezone() -> Timezone:
-    """VTIMEZONE for Asia/Tokyo: +0900 all year, no daylight saving time (since 1951).
-
-    Calendar apps that do not know the TZID by name (Outlook among them) read it from here.
-    """
-    standard = TimezoneStandard()
-    standard.add("dtstart", dt.datetime(1970, 1, 1))
-    standard.add("tzoffsetfrom", dt.timedelta(hours=9))
-    standard.add("tzoffsetto", dt.timedelta(hours=9))
-    standard.add("tzname", "JST")
-    timezone = Timezone()
-    timezone.add("tzid", "Asia/Tokyo")
-    timezone.add_component(standard)
-    return timezone
 
 
 def registration_ics(registration, *, cancel: bool = False) -> bytes:
@@ -46,7 +32,7 @@ def registration_ics(registration, *, cancel: bool = False) -> bytes:
     calendar.add("prodid", "-//Mie DX Center//Seminars//JA")
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancel else "PUBLISH")
-    calendar.add_component(_tokyo_timezone())
+    calendar.add_component(tokyo_timezone())
     event = Event()
     event.add("uid", f"seminar-{seminar.pk}-registration-{registration.pk}@dx-center")
     event.add("sequence", sequence)

@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from wagtail import hooks
+
 from dxcenter.common import page_cache
 from dxcenter.common.models import PurposeNotice
 from dxcenter.common.ratelimit import form_rate_limited
@@ -93,6 +95,11 @@ def _render_page(request, page, form, status=200, *, seminar, result=None):
             "attendance": seminar_attendance(seminar) if seminar.is_past else None,
             "registered": result and result["status"],
             "position": result and result["position"],
+            # Other apps add to the page (個別相談会 after the seminar) without events
+            # importing them: each `seminar_page_sections` hook returns HTML for the seminar.
+            "extra_sections": [
+                hook(request, seminar) for hook in hooks.get_hooks("seminar_page_sections")
+            ],
         },
         status=status,
     )

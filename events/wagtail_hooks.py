@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views
+from .models import SeminarPage
 
 
 @hooks.register("register_admin_urls")
@@ -32,3 +33,9 @@ class SeminarMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_seminar_menu_item():
     return SeminarMenuItem(_("セミナー受付"), reverse("seminar_list"), icon_name="date", order=150)
+
+
+@hooks.register("seminar_page_models")
+def register_seminar_page_models():
+    """The page types that are seminars, for apps that refer to one without importing events."""
+    return [SeminarPage]

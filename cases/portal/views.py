@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from wagtail import hooks
+
 from cases.exceptions import CaseError
 from cases.models import Assignment, Attachment
 from cases.selectors import assignment_refusal
@@ -81,6 +83,13 @@ def home(request):
             "groups": assignment_groups(request.user),
             "today": timezone.localdate(),
             "otp_enabled": has_otp_device(request.user),
+            # Other apps' pages of the portal (個別相談会), without cases importing them: each
+            # `partner_portal_links` hook returns (label, url) for this user, or None.
+            "extra_links": [
+                link
+                for hook in hooks.get_hooks("partner_portal_links")
+                if (link := hook(request.user))
+            ],
         },
     )
 

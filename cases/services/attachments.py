@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from ..models import (
@@ -13,14 +14,14 @@ from .lifecycle import case_event_record
 from .referral import _locked_assignment
 
 
-def assignment_attachment_add(*, assignment: Assignment, uploaded, by):
+def assignment_attachment_add(*, assignment: Assignment, uploaded, by: User | None):
     """A file from the assignee: only while they work on the case (accepted, case open)."""
     with transaction.atomic():
         assignment = _locked_assignment(assignment, states={Assignment.State.ACCEPTED})
         return attachment_add(case=assignment.case, assignment=assignment, uploaded=uploaded, by=by)
 
 
-def attachment_add(*, case: Case, uploaded, by, assignment: Assignment | None = None):
+def attachment_add(*, case: Case, uploaded, by: User | None, assignment: Assignment | None = None):
     """Store a checked file privately on the case."""
     from dxcenter.common.uploads import check_upload
 

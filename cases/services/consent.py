@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +36,7 @@ def consent_link_superseded_message() -> str:
 def consent_record(
     *,
     case: Case,
-    by,
+    by: User | None,
     given: bool,
     method: str,
     given_at: dt.datetime | None = None,
@@ -82,7 +83,7 @@ def consent_record(
     return record
 
 
-def _referrals_end(*, case: Case, by) -> None:
+def _referrals_end(*, case: Case, by: User | None) -> None:
     """Consent withdrawn: every offered or accepted referral ends, and its assignee is told."""
     active = list(
         case.assignments.select_for_update().filter(
@@ -149,7 +150,7 @@ def consent_link_case(token: str) -> ConsentLink | None:
     return ConsentLink(case=case, record_pk=int(record) if record else None)
 
 
-def consent_request_send(*, case: Case, by) -> None:
+def consent_request_send(*, case: Case, by: User | None) -> None:
     """Mail the requester a signed link to the purpose notice and the consent form.
 
     The mail is a contact with the requester, so it counts as the first response.

@@ -5,6 +5,7 @@ import hashlib
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -66,9 +67,12 @@ def case_submit(
     channel: str = Case.Channel.WEB,
     received_on: dt.date | None = None,
     corporate_number: str = "",
-    by=None,
+    by: User | None = None,
+    notify: bool = True,
 ) -> Case:
     """Take a consultation: requester, contact, case, consent record and confirmation mail.
+
+    ``notify=False`` leaves the confirmation to the caller (a session booking sends its own).
 
     The same consultation posted again from the web within a few minutes (same address, same
     text: a double click, a reload, a second try after a slow answer) is the case taken the
@@ -124,7 +128,7 @@ def case_submit(
         consent.save()
         likely_list(likely, source=source, subject=case)
         staff_new_case_notify(case=case)
-        if contact.email:
+        if contact.email and notify:
             _received_mail(case=case, referral_consent=referral_consent)
     return case
 

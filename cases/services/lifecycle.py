@@ -1,8 +1,10 @@
 """The life cycle of a case: reference numbers, creation, status changes, notes, closing."""
 
 import datetime as dt
+from typing import Literal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -58,7 +60,7 @@ def case_create(
     contact: Person | None = None,
     requester_type: str | None = None,
     status: str = Case.Status.NEW,
-    by=None,
+    by: User | None = None,
     **fields,
 ) -> Case:
     """Create a case with its per-fiscal-year reference number and first-response due date."""
@@ -103,7 +105,7 @@ def case_event_record(
     *,
     case: Case,
     action: str,
-    by=None,
+    by: User | None = None,
     comment: str = "",
     from_status: str = "",
     to_status: str = "",
@@ -127,7 +129,7 @@ def case_transition(
     *,
     case: Case,
     to_status: str,
-    by,
+    by: User | None,
     comment: str = "",
     support_given: str | None = None,
     outcome: str | None = None,
@@ -187,7 +189,14 @@ def case_first_response_record(*, case: Case, on: dt.date | None = None) -> None
     case.refresh_from_db(fields=["first_responded_on"])
 
 
-def case_contact_record(*, case: Case, by, kind: str, body: str, on: dt.date | None = None) -> Note:
+def case_contact_record(
+    *,
+    case: Case,
+    by: User | None,
+    kind: Literal["call", "mail", "meeting"],
+    body: str,
+    on: dt.date | None = None,
+) -> Note:
     """A contact with the requester (call, mail sent, meeting): a note, and the first response."""
     if kind not in Note.ContactKind.values:
         raise InvalidTransition(_("連絡の方法を選んでください。"))
@@ -213,7 +222,7 @@ def case_contact_record(*, case: Case, by, kind: str, body: str, on: dt.date | N
     return note
 
 
-def case_update(*, case: Case, by, **fields) -> Case:
+def case_update(*, case: Case, by: User | None, **fields) -> Case:
     """Staff edit of a case's descriptive fields (status changes go through case_transition)."""
     allowed = {
         "category",
@@ -238,7 +247,12 @@ def case_update(*, case: Case, by, **fields) -> Case:
 
 
 def case_note_add(
-    *, case: Case, by, body: str, visibility: str = Note.Visibility.INTERNAL, assignment=None
+    *,
+    case: Case,
+    by: User | None,
+    body: str,
+    visibility: str = Note.Visibility.INTERNAL,
+    assignment=None,
 ) -> Note:
     """Add a note to a case: internal to staff, or shared with the assignees."""
     with transaction.atomic():
@@ -251,7 +265,7 @@ def case_note_add(
     return note
 
 
-def case_close(*, case: Case, by, support_given: str, outcome: str = "") -> Case:
+def case_close(*, case: Case, by: User | None, support_given: str, outcome: str = "") -> Case:
     """Close a case with the support given and its result; the requester is asked about it."""
     return case_transition(
         case=case,

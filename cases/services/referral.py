@@ -24,9 +24,14 @@ from .mails import _staff_mail, assignee_mail
 
 
 def case_assign(
-    *, case: Case, assignee: Advisor | PartnerCompany, by, note: str = ""
+    *,
+    case: Case,
+    assignee: Advisor | PartnerCompany,
+    by: User | None,
+    note: str = "",
+    notify: bool = True,
 ) -> Assignment:
-    """Refer a case to an advisor or partner and queue the notification."""
+    """Refer a case to an advisor or partner and queue the notification (unless ``notify``)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if not case_can_refer(case):
@@ -58,12 +63,13 @@ def case_assign(
         case_event_record(case=case, action="assigned", by=by, comment=str(assignee))
         if case.status == Status.TRIAGE:
             case_transition(case=case, to_status=Status.ASSIGNED, by=by, comment=str(assignee))
-        assignee_mail(
-            assignment=assignment,
-            template="assignment_new",
-            respond_by=format_date_ja(assignment.respond_by),
-            note=assignment.note,
-        )
+        if notify:
+            assignee_mail(
+                assignment=assignment,
+                template="assignment_new",
+                respond_by=format_date_ja(assignment.respond_by),
+                note=assignment.note,
+            )
     return assignment
 
 
@@ -83,8 +89,10 @@ def _locked_assignment(assignment: Assignment, *, states: set[str]) -> Assignmen
     return locked
 
 
-def assignment_accept(*, assignment: Assignment, by) -> Assignment:
-    """The assignee takes the case on; the case is in progress."""
+def assignment_accept(
+    *, assignment: Assignment, by: User | None, notify: bool = True
+) -> Assignment:
+    """The assignee takes the case on; the case is in progress (staff told unless ``notify``)."""
     with transaction.atomic():
         assignment = _locked_assignment(assignment, states={Assignment.State.PROPOSED})
         assignment.state = Assignment.State.ACCEPTED
@@ -94,11 +102,12 @@ def assignment_accept(*, assignment: Assignment, by) -> Assignment:
         case_event_record(case=case, action="accepted", by=by, comment=str(assignment.assignee))
         if case.status == Status.ASSIGNED:
             case_transition(case=case, to_status=Status.IN_PROGRESS, by=by)
-        _staff_mail(template="assignment_accepted", assignment=assignment, context={})
+        if notify:
+            _staff_mail(template="assignment_accepted", assignment=assignment, context={})
     return assignment
 
 
-def assignment_decline(*, assignment: Assignment, by, reason: str) -> Assignment:
+def assignment_decline(*, assignment: Assignment, by: User | None, reason: str) -> Assignment:
     """The assignee declines with a reason; without another referral the case returns to triage."""
     if not reason.strip():
         raise InvalidTransition(_("辞退の理由を入力してください。"))
@@ -125,7 +134,7 @@ def assignment_decline(*, assignment: Assignment, by, reason: str) -> Assignment
     return assignment
 
 
-def assignment_note_add(*, assignment: Assignment, by, body: str) -> Note:
+def assignment_note_add(*, assignment: Assignment, by: User | None, body: str) -> Note:
     """A progress note from the assignee, shared with staff."""
     if not body.strip():
         raise InvalidTransition(_("内容を入力してください。"))
@@ -146,7 +155,7 @@ def assignment_note_add(*, assignment: Assignment, by, body: str) -> Note:
     return note
 
 
-def assignment_resolve(*, assignment: Assignment, by, summary: str) -> Assignment:
+def assignment_resolve(*, assignment: Assignment, by: User | None, summary: str) -> Assignment:
     """The assignee reports the support given; staff then close the case."""
     if not summary.strip():
         raise InvalidTransition(_("支援内容を入力してください。"))

@@ -133,6 +133,13 @@ def to_xlsx(report: dict) -> bytes:
                 for s in report["seminars"]
             ],
         ),
+        "個別相談会": (
+            ["相談相手", "提供枠", "予約", "実施", "来所なし"],
+            [
+                (r["host"], r["offered"], r["booked"], r["held"], r["no_show"])
+                for r in report.get("sessions", {}).get("by_host", [])
+            ],
+        ),
         "紹介": (
             ["紹介先", "紹介件数", "受諾", "辞退", "完了"],
             [
@@ -309,7 +316,34 @@ def to_pdf(report: dict) -> bytes:
             [date_width, 92 * mm - date_width, 62 * mm, 20 * mm],
         ),
     ]
-    story.append(text_paragraph("6 KPI", heading))
+    sessions = report.get("sessions") or {"by_host": []}
+    story += [
+        text_paragraph("6 個別相談会", heading),
+        grid(
+            [["相談相手", "提供枠", "予約", "実施", "来所なし"]]
+            + [
+                [
+                    text_paragraph(r["host"], small),
+                    r["offered"],
+                    r["booked"],
+                    r["held"],
+                    r["no_show"],
+                ]
+                for r in sessions["by_host"]
+            ]
+            + [
+                [
+                    "計",
+                    sessions.get("offered", 0),
+                    sessions.get("booked", 0),
+                    sessions.get("held", 0),
+                    sessions.get("no_show", 0),
+                ]
+            ],
+            [70 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm],
+        ),
+    ]
+    story.append(text_paragraph("7 KPI", heading))
     if not report["kpis"]:
         story.append(
             text_paragraph(

@@ -1,5 +1,6 @@
 """The yearly report: one dictionary that every output (screen, JSON, CSV, XLSX, PDF) renders."""
 
+from appointments.statistics import session_statistics
 from cases.statistics import (
     case_statistics,
     cumulative_statistics,
@@ -67,6 +68,7 @@ def yearly_report(fiscal_year: int, language: str = "ja") -> dict:
         "cumulative": cumulative_statistics(fiscal_year),
         "referrals": referral_statistics(fiscal_year),
         "seminars": seminars,
+        "sessions": session_statistics(fiscal_year),
         "satisfaction": satisfaction,
         "examples": report_examples(fiscal_year),
         "kpis": kpi_rows(

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dxcenter.common",
     "dxcenter.reports",
     "cms",
+    "appointments",
     "cases",
     "events",
     "crm",

@@ -142,6 +142,20 @@ print(page.url, en.url)
 """
 
 
+SESSION_SETUP = """
+import datetime as dt
+from appointments.services import series_create
+from events.models import SeminarPage
+from partners.models import Advisor
+seminar = SeminarPage.objects.get(slug="e2e-small-en", locale__language_code="ja")
+starts = seminar.ends_at + dt.timedelta(minutes=15)
+series = series_create(title="E2E 個別相談会", title_en="E2E sessions",
+    advisor=Advisor.objects.get(name="青山 美咲"), seminar=seminar, place="seminar",
+    starts_at=starts, ends_at=starts + dt.timedelta(minutes=60), slot_minutes=30)
+print(series.pk)
+"""
+
+
 def event_start_tzid(calendar) -> str:
     return next(iter(calendar.walk("VEVENT")))["DTSTART"].params["TZID"]
 
@@ -305,3 +319,46 @@ def test_7_english_consultation_and_seminar(journey):
         s.startswith("[Mie DX Center] A place is free")
         for s, _ in server.mails_to("john@example.com")
     )
+
+    # A 個別相談会 follows the seminar: Jane books a slot from the seminar page. The booking is a
+    # case referred to the advisor and already accepted, with a calendar file in her mail.
+    series_pk = server.shell(SESSION_SETUP).strip().splitlines()[-1]
+    page.goto(server.base + en_url)
+    journey.step(page, "seminar page with sessions en")
+    page.locator(f"#sessions a[href='/en/sessions/{series_pk}/']").click()
+    journey.step(page, "session booking en")
+    page.locator("#id_slot_0").check()
+    page.get_by_label("Business in the prefecture", exact=True).check()
+    page.locator("#id_organisation_name").fill("Mie Trading Ltd.")
+    page.locator("#id_family_name").fill("Doe")
+    page.locator("#id_given_name").fill("Jane")
+    page.locator("#id_email").fill("jane.s@example.com")
+    page.locator("input[name=category][value=problem_solving]").check()
+    page.locator("#id_description").fill("Online ordering for our shop.")
+    page.locator("#id_acknowledge").check()
+    page.locator("#id_referral_consent").check()
+    page.get_by_role("button", name="Book", exact=True).click()
+    journey.step(page, "session booked en")
+    session_reference = page.locator("#reference").inner_text().strip()
+    assert (
+        server.shell(
+            "from cases.models import Case;"
+            f"c = Case.objects.get(reference='{session_reference}');"
+            "print(c.channel, c.assignments.get().state, c.assignments.get().advisor.name)"
+        )
+        .strip()
+        .splitlines()[-1]
+        == "session accepted 青山 美咲"
+    )
+    subject, body = server.mails_to("jane.s@example.com")[-1]
+    assert subject.startswith("[Mie DX Center] Your individual session is booked")
+    calendar = icalendar.Calendar.from_ical(
+        server.attachments_to("jane.s@example.com", "text/calendar")[-1]
+    )
+    assert event_start_tzid(calendar) == "Asia/Tokyo"
+    assert "三重県津市広明町13" in str(next(iter(calendar.walk("VEVENT"))).get("LOCATION"))
+    # The same booking page in Japanese (axe runs on it too), now with one slot fewer.
+    ja_page = journey.new_page()
+    ja_page.goto(server.base + f"/sessions/{series_pk}/")
+    journey.step(ja_page, "session booking ja")
+    assert ja_page.locator("input[name=slot]").count() == 1

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from appointments import demo as appointments_demo
 from cases import demo as cases_demo
 from cms import demo as cms_demo
 from events import demo as events_demo
@@ -68,6 +69,7 @@ class Command(BaseCommand):
         if portal_password:
             figures.update(partners_demo.seed_users(portal_password))
         figures.update(cases_demo.seed_assignments(user))
+        figures.update(appointments_demo.seed(home))
         self.stdout.write(self._summary(figures))
         if created_password:
             self.stdout.write(

@@ -75,7 +75,14 @@ def test_every_code_is_a_key_even_when_zero():
         "2031-03",
     ]
     assert len(report["cases"]["by_municipality"]) == 30
-    assert set(report["cases"]["by_channel"]) == {"web", "phone", "email", "visit", "import"}
+    assert set(report["cases"]["by_channel"]) == {
+        "web",
+        "phone",
+        "email",
+        "visit",
+        "import",
+        "session",
+    }
 
 
 HEADER = [

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentsConfig(AppConfig):
+    """個別相談会: bookable one-to-one sessions with an advisor or partner."""
+
+    name = "appointments"
+    verbose_name = _("個別相談会")
+
+    def ready(self):
+        # Registers the scheduled reminder job and the mail attachment builders.
+        from . import services, tasks  # noqa: F401

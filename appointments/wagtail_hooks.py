@@ -1,0 +1,65 @@
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views
+from .selectors import series_open, slots_for_host
+from .viewsets import SessionSeriesViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_session_series_viewset():
+    return SessionSeriesViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_session_admin_urls():
+    return [
+        path("sessions/bookings/", admin_views.booking_list, name="session_bookings"),
+        path(
+            "sessions/bookings/<id:pk>/<str:action>/",
+            admin_views.booking_action,
+            name="session_booking_action",
+        ),
+    ]
+
+
+class BookingsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("appointments.view_sessionbooking")
+
+
+@hooks.register("register_admin_menu_item")
+def register_bookings_menu_item():
+    return BookingsMenuItem(
+        _("個別相談会の予約"), reverse("session_bookings"), icon_name="user", order=161
+    )
+
+
+@hooks.register("seminar_page_sections")
+def seminar_sessions_section(request, seminar):
+    """The sessions that follow a seminar, on the seminar's page (the seminar app asks)."""
+    series = series_open(seminar_id=seminar.pk)
+    if not series:
+        return ""
+    language = "en" if get_language() == "en" else "ja"
+    return render_to_string(
+        "appointments/includes/seminar_sessions.html",
+        {"series_list": series, "language": language},
+        request=request,
+    )
+
+
+@hooks.register("partner_portal_links")
+def partner_portal_sessions_link(user):
+    """The advisor's (or partner member's) session schedule, when they host sessions."""
+    if (
+        not slots_for_host(user, upcoming=True).exists()
+        and not slots_for_host(user, upcoming=False).exists()
+    ):
+        return None
+    return (_("個別相談会の予定"), reverse("appointments_portal:schedule"))
