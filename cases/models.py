@@ -384,6 +384,8 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("添付ファイル")
@@ -408,9 +410,45 @@ class CaseSurvey(models.Model):
     satisfaction = models.PositiveSmallIntegerField(_("満足度（5段階）"), null=True, blank=True)
     comment = models.TextField(_("ご意見"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("相談者アンケート")
         verbose_name_plural = _("相談者アンケート")
 
     def __str__(self):
         return f"{self.case.reference}"
+
+
+class StaffMailPreference(models.Model):
+    """How one staff member wants to hear of new consultations, and the morning list."""
+
+    class NewCase(models.TextChoices):
+        EACH = "each", _("相談ごとにメール")
+        DIGEST = "digest", _("1日1回まとめて")
+        NONE = "none", _("受け取らない")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("職員"),
+        on_delete=models.CASCADE,
+        related_name="staff_mail_preference",
+    )
+    new_case = models.CharField(
+        _("新しい相談の通知"), max_length=10, choices=NewCase.choices, default=NewCase.EACH
+    )
+    morning_list = models.BooleanField(
+        _("初回対応期限（本日・超過）の一覧を毎朝受け取る"), default=True
+    )
+    # The day each daily mail last went out: a second scheduler tick the same day sends nothing.
+    digest_sent_at = models.DateTimeField(_("まとめメール送信日時"), null=True, blank=True)
+    morning_list_sent_on = models.DateField(_("朝の一覧送信日"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("職員のメール設定")
+        verbose_name_plural = _("職員のメール設定")
+
+    def __str__(self):
+        return str(self.user)

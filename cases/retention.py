@@ -96,6 +96,8 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
         blank_filled(history_of(model, pks), *fields)
     blank_filled(CaseEvent.objects.filter(case_id__in=case_ids), "comment")
     blank_filled(CaseSurvey.objects.filter(case_id__in=case_ids), "comment")
+    survey_ids = CaseSurvey.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+    blank_filled(history_of(CaseSurvey, survey_ids), "comment")
 
     contact_values = {
         "family_name": REMOVED,
@@ -145,6 +147,8 @@ def _attachments_delete(case_ids: list[int]) -> int:
     attachments = list(Attachment.objects.filter(case_id__in=case_ids))
     names = [a.file.name for a in attachments if a.file]
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    # The change history names the files (often the requester's own file names): gone too.
+    history_of(Attachment, [a.pk for a in attachments]).delete()
     storage = Attachment._meta.get_field("file").storage
 
     def delete_files():

@@ -7,6 +7,7 @@ from django.utils import timezone
 from dxcenter.common.dates import add_business_days
 from dxcenter.common.scheduling import scheduled_job
 
+from . import staff_work  # noqa: F401 - registers the staff digest and morning list
 from .models import Assignment, Case
 from .services import assignment_escalate, assignment_remind
 

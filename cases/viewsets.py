@@ -50,6 +50,11 @@ class CaseFilterSet(WagtailFilterSet):
     assignee = django_filters.ChoiceFilter(
         label=_("紹介先"), choices=assignee_choices, method="filter_assignee"
     )
+    mine = django_filters.BooleanFilter(
+        label=_("自分の担当"),
+        method="filter_mine",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
     overdue = django_filters.BooleanFilter(
         label=_("初回対応期限切れ"),
         method="filter_overdue",
@@ -65,6 +70,13 @@ class CaseFilterSet(WagtailFilterSet):
         field = "advisor_id" if kind == "a" else "company_id"
         match = Assignment.objects.filter(case=OuterRef("pk"), **{field: pk})
         return queryset.filter(Exists(match))
+
+    def filter_mine(self, queryset, name, value):
+        if value is None or self.request is None:
+            return queryset
+        if value:
+            return queryset.filter(handled_by=self.request.user)
+        return queryset.exclude(handled_by=self.request.user)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -192,6 +204,7 @@ class CaseViewSet(ModelViewSet):
         Column("received_on", label=_("受付日"), sort_key="received_on"),
         StatusColumn("status", label=_("状況"), sort_key="status"),
         OverdueColumn("first_response_due", label=_("初回対応期限"), sort_key="first_response_due"),
+        Column("handled_by", label=_("担当職員")),
     ]
     filterset_class = CaseFilterSet
     search_fields = ["reference", "subject", "description", "organisation__name"]

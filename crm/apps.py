@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = _("相談者・団体")
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import (
+            outreach,  # noqa: F401 - registers the campaign mail's guard and headers
+            outreach_admin,  # noqa: F401 - registers the newsletter's admin viewsets
+            outreach_timeline,  # noqa: F401 - the subscription and campaign mails on the pages
+        )
+
+        # The apps above crm register what they know about a person as segment filters.
+        autodiscover_modules("crm_segments")

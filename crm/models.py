@@ -330,3 +330,6 @@ class LinkReport(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from .outreach_models import Campaign, CampaignMessage, Subscription, SubscriptionEvent  # noqa: E402, F401

@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from .models import Activity, MergeRecord, Organisation, Person, PossibleDuplicate
+from .newsletter import outreach_merge_prepare
 from .selectors import Match, organisation_match, person_match
 
 
@@ -253,7 +254,9 @@ def organisation_merge(*, survivor: Organisation, merged: Organisation, by=None)
 
 def person_merge(*, survivor: Person, merged: Person, by=None) -> MergeRecord:
     """Merge one person into another in one transaction; every row follows the survivor."""
-    return _merge(Person, "person", survivor=survivor, merged=merged, by=by)
+    with transaction.atomic():
+        outreach_merge_prepare(survivor=survivor, merged=merged)
+        return _merge(Person, "person", survivor=survivor, merged=merged, by=by)
 
 
 @transaction.atomic

@@ -50,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("partner/", include("cases.portal.urls")),
     path("", include(open_data_urls)),
     path("", include("cases.urls")),
+    path("", include("crm.urls")),
     path("", include("events.urls")),
     path("", include("appointments.urls")),
     path("", include("cms.urls")),

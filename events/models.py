@@ -308,6 +308,8 @@ class SeminarSurvey(models.Model):
     comment = models.TextField(_("ご意見"), blank=True)
     answered_at = models.DateTimeField(_("回答日時"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("セミナーアンケート")
         verbose_name_plural = _("セミナーアンケート")
@@ -349,6 +351,8 @@ class SeminarSchedule(models.Model):
         "online_url",
         "is_cancelled",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("セミナーの日程通知")

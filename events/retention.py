@@ -56,6 +56,8 @@ def registrations_anonymise(today: dt.date) -> dict[str, int]:
     Registration.objects.filter(pk__in=ids).update(email=placeholder, **values)
     history_of(Registration, ids).update(email="", **values)
     blank_filled(SeminarSurvey.objects.filter(registration_id__in=ids), "comment")
+    survey_ids = SeminarSurvey.objects.filter(registration_id__in=ids).values_list("pk", flat=True)
+    blank_filled(history_of(SeminarSurvey, survey_ids), "comment")
     return {"registrations": len(ids), "registration_mails": _mails_blank(rows)}
 
 

@@ -18,6 +18,7 @@ from ..models import (
     Case,
     ConsentRecord,
 )
+from ..staff_work import staff_new_case_notify
 from .lifecycle import case_create
 from .mails import date_in, requester_mail
 
@@ -126,6 +127,7 @@ def case_submit(
         consent.full_clean()
         consent.save()
         likely_list(likely, source=source, subject=case)
+        staff_new_case_notify(case=case)
         if contact.email and notify:
             _received_mail(case=case, referral_consent=referral_consent)
     return case

@@ -19,6 +19,7 @@ from ..models import (
     CaseEvent,
     Note,
 )
+from ..staff_work import case_owner_claim
 from .surveys import _case_survey_create
 
 Status = Case.Status
@@ -160,6 +161,8 @@ def case_transition(
             raise InvalidTransition(_("完了にするには対応内容と結果を入力してください。"))
         previous = case.status
         case.status = to_status
+        if to_status == Status.TRIAGE:
+            case_owner_claim(case=case, by=by)
         if to_status == Status.CLOSED and case.closed_on is None:
             case.closed_on = on or timezone.localdate()
         case._change_reason = comment[:100]

@@ -147,3 +147,32 @@ def attachment_payloads(message: OutboxMessage) -> list[tuple[str, bytes, str]]:
     if builder is not None:
         payloads += [(a.filename, a.content, a.mimetype) for a in builder(message.context)]
     return payloads
+
+
+# Mail that may be withdrawn between queueing and sending (outreach to someone who has since
+# unsubscribed): a guard per message type, registered by the app that owns it, is asked at send
+# time and returns the reason not to send ("" to send).
+_SEND_GUARDS: dict[str, Callable[[dict], str]] = {}
+
+
+def register_send_guard(template: str, guard: Callable[[dict], str]) -> None:
+    _SEND_GUARDS[template] = guard
+
+
+def send_refusal(message: OutboxMessage) -> str:
+    """Why this message must not go out now ("" when it may)."""
+    guard = _SEND_GUARDS.get(message.template)
+    return guard(message.context) if guard is not None else ""
+
+
+# Extra headers for a message type (List-Unsubscribe on outreach), built at send time.
+_HEADER_BUILDERS: dict[str, Callable[[dict], dict[str, str]]] = {}
+
+
+def register_header_builder(template: str, builder: Callable[[dict], dict[str, str]]) -> None:
+    _HEADER_BUILDERS[template] = builder
+
+
+def message_headers(message: OutboxMessage) -> dict[str, str]:
+    builder = _HEADER_BUILDERS.get(message.template)
+    return builder(message.context) if builder is not None else {}

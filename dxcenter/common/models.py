@@ -1,3 +1,5 @@
+from simple_history.models import HistoricalRecords
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -47,6 +49,8 @@ class PurposeNotice(models.Model):
     text_ja = models.TextField(_("本文（日本語）"))
     text_en = models.TextField(_("本文（英語）"), blank=True)
     effective_from = models.DateTimeField(_("適用開始"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scope", "-effective_from"]
@@ -206,6 +210,8 @@ class CenterSettings(BaseSiteSetting):
     office_hours_en = models.CharField(_("受付時間（英語）"), max_length=100, blank=True)
     mail_signature = models.TextField(_("メール署名"), blank=True)
     mail_signature_en = models.TextField(_("メール署名（英語）"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("センター情報")

@@ -1,7 +1,12 @@
-"""The prefecture and its 29 市町 (全国地方公共団体コード with a verified check digit)."""
+"""The prefecture and its 29 市町 (全国地方公共団体コード with a verified check digit), and the
+five regions of Mie each belongs to (北勢, 中勢, 南勢, 伊賀, 東紀州; column ``region``)."""
 
 import csv
+import functools
 from pathlib import Path
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "mie_municipalities.csv"
 
@@ -24,3 +29,28 @@ def read_municipalities() -> list[dict]:
         if not is_valid_code(row["code"]):
             raise ValueError(f"invalid municipality code {row['code']}")
     return rows
+
+
+class Region(models.TextChoices):
+    """The five regions of Mie the prefecture reports by (the prefecture itself has none)."""
+
+    HOKUSEI = "hokusei", _("北勢")
+    CHUSEI = "chusei", _("中勢")
+    NANSEI = "nansei", _("南勢")
+    IGA = "iga", _("伊賀")
+    HIGASHIKISHU = "higashikishu", _("東紀州")
+
+
+@functools.cache
+def region_by_code() -> dict[str, str]:
+    """全国地方公共団体コード → region code, from the reference file (29 市町)."""
+    return {row["code"]: row["region"] for row in read_municipalities() if row.get("region")}
+
+
+def region_of(code: str | None) -> str:
+    """The region code of a municipality ("" for the prefecture itself or none)."""
+    return region_by_code().get(code or "", "")
+
+
+def municipality_codes_in(region: str) -> list[str]:
+    return sorted(code for code, r in region_by_code().items() if r == region)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .access_log import personal_data_access_purge
-from .mail import attachment_payloads, render_message
+from .mail import attachment_payloads, message_headers, render_message, send_refusal
 from .models import OutboxMessage
 from .password_reset import password_reset_queue
 from .redact import redact_emails
@@ -59,9 +59,16 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
             message.last_error = BOUNCE_HOLD
             message.save(update_fields=["state", "last_error"])
             return "held"
+        refusal = send_refusal(message)
+        if refusal:
+            message.state = OutboxMessage.State.FAILED
+            message.last_error = f"withdrawn: {refusal}"[:2000]
+            message.save(update_fields=["state", "last_error"])
+            return "withdrawn"
         try:
             subject, body, html = render_message(message, for_sending=True)
             attachments = attachment_payloads(message)
+            headers = message_headers(message)
         except Exception as exc:
             message.attempts += 1
             message.state = OutboxMessage.State.FAILED
@@ -74,6 +81,7 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.to_email],
+            headers=headers,
         )
         if html:
             mail.attach_alternative(html, "text/html")

@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from .access_log import personal_data_access_log
 from .admin_views import Forbidden403Mixin
+from .history import HistoryButtonMixin
 from .models import OutboxMessage, PersonalDataAccess, PurposeNotice
 from .notices import notice_in_use
 from .selectors import is_bouncing
@@ -204,7 +205,11 @@ class PurposeNoticePolicy(ModelPermissionPolicy):
         return super().user_has_permission_for_instance(user, action, instance)
 
 
-class PurposeNoticeEditView(generic.EditView):
+class PurposeNoticeInspectView(HistoryButtonMixin, generic.InspectView):
+    pass
+
+
+class PurposeNoticeEditView(HistoryButtonMixin, generic.EditView):
     def get_object(self, queryset=None):
         notice = super().get_object(queryset)
         if notice_in_use(notice):
@@ -224,6 +229,7 @@ class PurposeNoticeViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = True  # a new version starts from the current text
     edit_view_class = PurposeNoticeEditView
+    inspect_view_class = PurposeNoticeInspectView
     list_display = ["scope", "version", "effective_from"]
     list_filter = ["scope"]
     form_fields = ["scope", "version", "effective_from", "text_ja", "text_en"]

@@ -14,6 +14,7 @@ from .admin_views import (
     bounce_clear_view,
     login_unlock_view,
 )
+from .history import RecordHistoryView
 from .models import CenterSettings, OutboxMessage, PersonalDataAccess, PurposeNotice
 from .viewsets import (
     OutboxMessageViewSet,
@@ -42,6 +43,11 @@ def register_access_log():
 @hooks.register("register_admin_urls")
 def register_disclosure_url():
     return [
+        path(
+            "history/<str:app_label>/<str:model_name>/<str:pk>/",
+            RecordHistoryView.as_view(),
+            name="record_history",
+        ),
         path("disclosure/", DisclosureView.as_view(), name="disclosure"),
         path("bounces/clear/", bounce_clear_view, name="bounce_clear"),
     ]

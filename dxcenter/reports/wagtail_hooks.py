@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import views
+from . import reach_views, views
 from .models import KpiTarget
 
 
@@ -18,6 +18,13 @@ def register_statistics_urls():
             views.download,
             name="statistics_download",
         ),
+        path("statistics/reach/", reach_views.reach, name="statistics_reach"),
+        path(
+            "statistics/reach/<fy:fiscal_year>/download/<str:fmt>/",
+            reach_views.reach_download,
+            name="statistics_reach_download",
+        ),
+        path("statistics/workload/", reach_views.workload_view, name="statistics_workload"),
     ]
 
 

@@ -1,0 +1,91 @@
+"""Issue 18: a newsletter subscription is in force only after the confirmation link (double
+opt-in), stops in one click, and keeps a row per change."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from crm.newsletter import (
+    subscription_request,
+    subscription_unsubscribe,
+    subscription_unsubscribe_by_mail,
+    unsubscribe_mailto,
+)
+from crm.outreach_models import Subscription, SubscriptionEvent
+from crm.segments import segment_recipients
+from crm.services import person_merge
+from dxcenter.common.models import OutboxMessage
+
+from .helpers import person
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirm_path(email):
+    url = OutboxMessage.objects.get(template="newsletter_confirm", to_email=email).context[
+        "confirm_url"
+    ]
+    return urlsplit(url).path
+
+
+def test_a_subscription_is_in_force_only_after_the_confirmation_link_is_used(client):
+    p = person("hanako@example.jp")
+    subscription = subscription_request(person=p)
+    assert subscription.state == Subscription.State.PENDING
+    assert list(segment_recipients({})) == []
+    path = _confirm_path(p.email)
+    # Opening the link (a mail scanner does) changes nothing; pressing the button confirms.
+    assert client.get(path).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.PENDING
+    assert client.post(path).status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.ACTIVE
+    assert list(segment_recipients({})) == [p]
+    assert client.get(path.replace(path.rsplit("/", 2)[1], "forged")).status_code == 404
+
+
+def test_every_change_is_a_history_row_and_an_old_link_does_not_resubscribe(client):
+    p = person("jiro@example.jp")
+    subscription = subscription_request(person=p)
+    path = _confirm_path(p.email)
+    client.post(path)
+    subscription_unsubscribe(subscription=subscription, channel="staff")
+    client.post(path)  # the old confirmation link after unsubscribing
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.UNSUBSCRIBED
+    assert list(subscription.events.values_list("action", flat=True)) == [
+        SubscriptionEvent.Action.REQUESTED,
+        SubscriptionEvent.Action.CONFIRMED,
+        SubscriptionEvent.Action.UNSUBSCRIBED,
+    ]
+
+
+def test_a_mail_to_the_mailto_address_unsubscribes(settings):
+    p = person("mailto@example.jp")
+    subscription = subscription_request(person=p)
+    subscription.state = Subscription.State.ACTIVE
+    subscription.save()
+    mailto = unsubscribe_mailto(subscription)
+    subject = mailto.split("subject=", 1)[1].replace("%20", " ")
+    assert subscription_unsubscribe_by_mail("Re: " + subject[:-3] + "xyz") is None  # forged
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.ACTIVE
+    subscription_unsubscribe_by_mail(subject)
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.UNSUBSCRIBED
+    assert subscription.events.last().channel == SubscriptionEvent.Channel.MAILTO
+
+
+def test_merging_two_subscribed_people_keeps_the_latest_wish_and_all_history():
+    survivor, merged = person("same@example.jp"), person("same.old@example.jp")
+    kept = subscription_request(person=survivor)
+    kept.state = Subscription.State.ACTIVE
+    kept.save()
+    later = subscription_request(person=merged)
+    subscription_unsubscribe(subscription=later, channel="link")  # the latest wish: no mail
+    person_merge(survivor=survivor, merged=merged)
+    subscription = Subscription.objects.get()
+    assert subscription.person == survivor
+    assert subscription.state == Subscription.State.UNSUBSCRIBED
+    assert subscription.events.count() == 3  # requested twice, unsubscribed once

@@ -1,0 +1,73 @@
+"""Admin pages: reach by town and region (with CSV/XLSX), and the workload of assignees."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+
+from cases.admin_views import admin_render
+from dxcenter.common.dates import fiscal_year_label
+from dxcenter.common.params import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, int_param
+from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
+
+from .reach import reach_report, reach_tables, workload
+from .views import CONTENT_TYPES, _fiscal_years
+
+
+def _require(request):
+    if not request.user.has_perm("cases.view_case"):
+        raise PermissionDenied
+
+
+def _fy(request) -> tuple[int, list[int]]:
+    years = _fiscal_years()
+    fy = int_param(request.GET, "fy", years[0], low=FISCAL_YEAR_MIN + 1, high=FISCAL_YEAR_MAX)
+    return fy, years
+
+
+def reach(request):
+    _require(request)
+    fy, years = _fy(request)
+    return admin_render(
+        request,
+        "reports/reach.html",
+        {
+            "page_title": "地域別の到達状況",
+            "header_icon": "site",
+            "years": [(y, fiscal_year_label(y)) for y in years],
+            "fy": fy,
+            "report": reach_report(fy),
+        },
+    )
+
+
+def reach_download(request, fiscal_year: int, fmt: str):
+    _require(request)
+    tables = reach_tables(reach_report(fiscal_year))
+    if fmt == "csv":
+        # One CSV: the towns, then the regions, then the towns not reached, each with a title row.
+        rows = []
+        for title, (header, body) in tables.items():
+            rows += [[title], header, *body, []]
+        content = csv_bytes(rows)
+    elif fmt == "xlsx":
+        content = xlsx_bytes(tables)
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="dx-center-reach-{fiscal_year}.{fmt}"'
+    return response
+
+
+def workload_view(request):
+    _require(request)
+    fy, years = _fy(request)
+    return admin_render(
+        request,
+        "reports/workload.html",
+        {
+            "page_title": "紹介先の対応状況",
+            "header_icon": "group",
+            "years": [(y, fiscal_year_label(y)) for y in years],
+            "fy": fy,
+            "rows": workload(fy),
+        },
+    )
