@@ -223,6 +223,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Crash safety (issue 20): a mail a worker took is its own for this long (then another worker
+# sends it again, with the same Message-ID); a task RUNNING this long is taken to have lost its
+# worker and runs again (scheduled job tasks_requeue_stale).
+DXCENTER_OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "300"))
+DXCENTER_TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))
 
 WAGTAIL_SITE_NAME = "みえDXセンター"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
