@@ -73,7 +73,7 @@ def test_two_schedulers_send_each_reminder_and_survey_once():
     for _period in range(2):  # two ticks of both schedulers, each pair at the same time
         pair = [scheduler(url), scheduler(url)]
         for process in pair:
-            out, err = process.communicate(timeout=120)
+            _out, err = process.communicate(timeout=120)
             assert process.returncode == 0, err[-3000:]
 
     for template, seminar in (("seminar_reminder", tomorrow), ("seminar_thanks", held)):
