@@ -2,10 +2,15 @@
 nodes computed the same reference number; the loser was a server error instead of taking the
 next number."""
 
+import threading
+import time
+
 import pytest
 
-from cases.services import lifecycle
+from django.db import connection, transaction
+
 from cases.models import Case
+from cases.services import lifecycle
 
 from .factories import make_case
 
@@ -27,3 +32,33 @@ def test_a_reference_taken_by_another_request_meanwhile_moves_to_the_next(monkey
     assert len(calls) == 2
     assert second.sequence == first.sequence + 1
     assert Case.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_many_consultations_at_once_each_get_their_own_number():
+    """Sixteen requests create a case at the same moment, each holding its transaction open a
+    little (as a web request does while it queues the mail): none fails, no number twice."""
+    make_case()  # the organisation and municipality rows exist before the rush
+    errors = []
+    gate = threading.Barrier(16)
+
+    def create():
+        try:
+            gate.wait()
+            with transaction.atomic():
+                make_case()
+                time.sleep(0.05)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    sequences = list(Case.objects.values_list("sequence", flat=True))
+    assert sorted(sequences) == list(range(1, 18))
