@@ -336,8 +336,11 @@ def test_two_nodes_workers_and_schedulers_lose_and_double_nothing(tmp_path, data
             if sessions is None:
                 sessions = local.sessions = {n: requests.Session() for n in nodes}
             began = time.perf_counter()
+            # A new connection each time: a kept-alive one idle past gunicorn's keep-alive
+            # (2 s) is closed by the server, and a POST on it is not retried by the client.
+            headers = {"Connection": "close", **kwargs.pop("headers", {})}
             response = sessions[node].request(
-                method, node + path, allow_redirects=False, timeout=60, **kwargs
+                method, node + path, allow_redirects=False, timeout=60, headers=headers, **kwargs
             )
             with lock:
                 timings[node].append((time.perf_counter() - began) * 1000)
