@@ -167,13 +167,21 @@ def default_task_backend_supports_defer() -> bool:
 
 @scheduled_job("outbox_dispatch_due")
 def outbox_dispatch_due(now: dt.datetime) -> int:
-    """Safety net: enqueue every queued message whose next attempt is due, so none is stuck."""
-    # A message a worker is sending (its lease runs) is left alone; once the lease has passed on
-    # the wall clock (the worker died), it is queued again.
+    """Safety net: enqueue every queued message whose next attempt is due, so none is stuck.
+
+    Not a message a worker is sending (its lease runs; once the lease has passed on the wall
+    clock, the worker died and it is queued again). A new message is due one lease after it
+    was written (outbox_add: its own task comes first), and each message queued here gets its
+    next look one lease later, so several schedulers ticking every few seconds queue it once,
+    not once a tick (a burst would otherwise bury the workers under repeats)."""
+    lease = dt.timedelta(seconds=settings.DXCENTER_OUTBOX_LEASE_SECONDS)
     due = list(
         OutboxMessage.objects.filter(state=OutboxMessage.State.QUEUED, next_attempt_at__lte=now)
         .filter(Q(lease_until=None) | Q(lease_until__lte=timezone.now()))
         .values_list("pk", "attempts")[:500]
+    )
+    OutboxMessage.objects.filter(pk__in=[pk for pk, _attempts in due]).update(
+        next_attempt_at=now + lease
     )
     for pk, attempts in due:
         send_outbox_message.enqueue(pk, attempts)

@@ -114,3 +114,22 @@ def test_a_task_whose_worker_died_runs_again_after_the_stale_timeout(settings):
     task.refresh_from_db()
     assert task.status == TaskResultStatus.READY
     assert DBTaskResult.objects.ready().filter(pk=task.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_safety_net_queues_a_waiting_message_once_not_every_tick(settings):
+    """Schedulers tick every few seconds; a message waiting for a worker is queued again only
+    when its own task had a lease's time to run, and then once per lease (a mail burst found
+    the workers buried under thousands of repeats)."""
+    # Tasks are queued and not run (as when every worker is busy).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    message = queue()
+    lease = dt.timedelta(seconds=settings.DXCENTER_OUTBOX_LEASE_SECONDS)
+    now = timezone.now()
+    assert outbox_dispatch_due(now) == 0  # its own task is still to come
+    later = now + lease + dt.timedelta(seconds=1)
+    assert outbox_dispatch_due(later) == 1
+    assert outbox_dispatch_due(later + dt.timedelta(seconds=5)) == 0  # the next tick
+    assert outbox_dispatch_due(later + lease + dt.timedelta(seconds=1)) == 1
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.QUEUED
