@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_survey_sent_at_only_when_mailed'),
+        ('cases', '0010_case_channel_session_and_public_referral'),
     ]
 
     operations = [
