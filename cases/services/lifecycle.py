@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +49,9 @@ def case_first_response_due(received_on: dt.date) -> dt.date:
     return add_business_days(received_on, settings.DXCENTER_FIRST_RESPONSE_BUSINESS_DAYS)
 
 
+CASE_REFERENCE_LOCK = 20_001  # pg_advisory_xact_lock(key, fiscal year) for reference numbers
+
+
 def case_create(
     *,
     organisation: Organisation,
@@ -71,6 +74,15 @@ def case_create(
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # One number at a time per fiscal year, until the creating transaction
+                    # commits: concurrent consultations (several web nodes) queue here instead of
+                    # colliding and retrying.
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT pg_advisory_xact_lock(%s, %s)",
+                            [CASE_REFERENCE_LOCK, fiscal_year],
+                        )
                 sequence, reference = case_next_reference(fiscal_year=fiscal_year)
                 case = Case(
                     reference=reference,
@@ -89,7 +101,10 @@ def case_create(
                     first_response_due=first_response_due,
                     **fields,
                 )
-                case.full_clean()
+                # The number's uniqueness is the database's to check: a number another request
+                # just took is an IntegrityError, and the loop takes the next (a ValidationError
+                # from full_clean would escape it as a server error).
+                case.full_clean(exclude=["reference", "sequence"])
                 case.save()
                 CaseEvent.objects.create(
                     case=case, actor=by, action="created", to_status=case.status

@@ -5,13 +5,15 @@ transaction commits, so a rolled-back change sends nothing and a committed one i
 """
 
 import base64
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models, transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import OutboxMessage
 
@@ -50,6 +52,10 @@ def outbox_add(
         language=language if language in {"ja", "en"} else "ja",
         attachments=[a.as_json() for a in attachments],
         related_label=related_label or (str(related) if related is not None else ""),
+        # Its own task (queued on commit) sends it; the safety net (outbox_dispatch_due) looks
+        # at it only after a lease's time, so a burst of new mail is not queued twice.
+        next_attempt_at=timezone.now()
+        + dt.timedelta(seconds=settings.DXCENTER_OUTBOX_LEASE_SECONDS),
     )
     if related is not None:
         message.related_type = ContentType.objects.get_for_model(related)

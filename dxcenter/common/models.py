@@ -123,6 +123,11 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("最後のエラー"), blank=True)
     subject = models.CharField(_("件名"), max_length=255, blank=True)
     provider_message_id = models.CharField(_("配信ID"), max_length=255, blank=True, db_index=True)
+    # Fixed for the row (issue 20): every attempt sends the same Message-ID, so a resend after a
+    # worker died between the provider's acceptance and "sent" is the same message, not a second.
+    message_id = models.CharField("Message-ID", max_length=255, blank=True, db_index=True)
+    # While a worker sends, the row is its until then; past it another worker may try again.
+    lease_until = models.DateTimeField(_("送信中（期限）"), null=True, blank=True)
     delivery_status = models.CharField(_("配信状況"), max_length=30, blank=True)
     related_type = models.ForeignKey(
         ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -141,6 +146,23 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.template} → {self.to_email}"
+
+
+class ScheduledRun(models.Model):
+    """A job's run for one period (a day): the row is the claim, so a period runs once however
+    many schedulers run (dxcenter.common.scheduling.claim_period)."""
+
+    job = models.CharField(max_length=60)
+    period = models.CharField(max_length=40)
+    ran_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="scheduled_run_once_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.period}"
 
 
 class BouncedAddress(models.Model):

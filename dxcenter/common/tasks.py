@@ -1,12 +1,15 @@
 import datetime as dt
 import logging
+from email.utils import make_msgid, parseaddr
 
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .access_log import personal_data_access_purge
@@ -41,7 +44,17 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
     retry can be queued twice (deferred by the failed attempt, and again by
     ``outbox_dispatch_due``); whichever runs second finds the count moved on and does nothing,
     so one wait never costs two attempts.
+
+    Crash safety (issue 20): the attempt is claimed and committed first (attempts + 1, a lease
+    until now + DXCENTER_OUTBOX_LEASE_SECONDS, the row's fixed Message-ID); the mail is handed to
+    the provider outside any transaction; the provider's acceptance (and its id) is written
+    together with "sent" straight after. A worker that dies in between leaves the row queued
+    with its lease: when the lease has passed, ``outbox_dispatch_due`` queues it again and the
+    resend carries the same Message-ID. The guarantee is at-least-once with a stable Message-ID
+    (exactly once whenever the acceptance was recorded); only a death in the moment between the
+    provider's "250 OK" and that write sends the message a second time, as the same message.
     """
+    now = timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update()
@@ -52,18 +65,22 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
             return "skipped"
         if after_attempts is not None and message.attempts != after_attempts:
             return "skipped"
+        if message.lease_until is not None and message.lease_until > now:
+            return "skipped"  # another worker is sending it right now
         if is_bouncing(message.to_email):
             # A hard bounce: the address gets nothing until staff clear it (bounce_clear), which
             # queues the held messages again.
             message.state = OutboxMessage.State.FAILED
             message.last_error = BOUNCE_HOLD
-            message.save(update_fields=["state", "last_error"])
+            message.lease_until = None
+            message.save(update_fields=["state", "last_error", "lease_until"])
             return "held"
         refusal = send_refusal(message)
         if refusal:
             message.state = OutboxMessage.State.FAILED
             message.last_error = f"withdrawn: {refusal}"[:2000]
-            message.save(update_fields=["state", "last_error"])
+            message.lease_until = None
+            message.save(update_fields=["state", "last_error", "lease_until"])
             return "withdrawn"
         try:
             subject, body, html = render_message(message, for_sending=True)
@@ -73,46 +90,68 @@ def send_outbox_message(message_id: int, after_attempts: int | None = None) -> s
             message.attempts += 1
             message.state = OutboxMessage.State.FAILED
             message.last_error = f"render: {type(exc).__name__}: {exc}"[:2000]
+            message.lease_until = None
             message.save()
             logger.exception("mail %s could not be rendered", message.pk)
             return message.state
-        mail = EmailMultiAlternatives(
-            subject=subject,
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to_email],
-            headers=headers,
-        )
-        if html:
-            mail.attach_alternative(html, "text/html")
-        for filename, content, mimetype in attachments:
-            mail.attach(filename, content, mimetype)
+        if not message.message_id:
+            message.message_id = new_message_id()
         message.attempts += 1
         message.subject = subject[:255]
-        try:
-            mail.send()
-        except Exception as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts > len(RETRY_DELAYS):
-                message.state = OutboxMessage.State.FAILED
-            else:
-                message.next_attempt_at = timezone.now() + RETRY_DELAYS[message.attempts - 1]
-            message.save()
-            logger.warning(
-                "mail %s attempt %s failed: %s", message.pk, message.attempts, redact_emails(exc)
-            )
-            if message.state == OutboxMessage.State.QUEUED:
-                retry_at, attempts = message.next_attempt_at, message.attempts
-                transaction.on_commit(lambda: _enqueue_retry(message.pk, retry_at, attempts))
-            return message.state
-        message.state = OutboxMessage.State.SENT
-        message.sent_at = timezone.now()
-        message.provider_message_id = (
-            getattr(mail, "anymail_status", None) and (mail.anymail_status.message_id or "")
-        ) or ""
-        message.last_error = ""
-        message.save()
+        message.lease_until = now + dt.timedelta(seconds=settings.DXCENTER_OUTBOX_LEASE_SECONDS)
+        message.save(update_fields=["message_id", "attempts", "subject", "lease_until"])
+    claimed = OutboxMessage.objects.filter(pk=message.pk, attempts=message.attempts)
+
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers={**headers, "Message-ID": message.message_id},
+    )
+    if html:
+        mail.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        mail.attach(filename, content, mimetype)
+    try:
+        mail.send()
+    except Exception as exc:
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts > len(RETRY_DELAYS):
+            message.state = OutboxMessage.State.FAILED
+        else:
+            message.next_attempt_at = timezone.now() + RETRY_DELAYS[message.attempts - 1]
+        claimed.update(
+            last_error=message.last_error,
+            state=message.state,
+            next_attempt_at=message.next_attempt_at,
+            lease_until=None,
+        )
+        logger.warning(
+            "mail %s attempt %s failed: %s", message.pk, message.attempts, redact_emails(exc)
+        )
+        if message.state == OutboxMessage.State.QUEUED:
+            retry_at, attempts = message.next_attempt_at, message.attempts
+            transaction.on_commit(lambda: _enqueue_retry(message.pk, retry_at, attempts))
         return message.state
+    # Accepted by the provider: record it (with the provider's id) as sent, at once.
+    claimed.update(
+        state=OutboxMessage.State.SENT,
+        sent_at=timezone.now(),
+        provider_message_id=(
+            getattr(mail, "anymail_status", None) and (mail.anymail_status.message_id or "")
+        )
+        or "",
+        last_error="",
+        lease_until=None,
+    )
+    return OutboxMessage.State.SENT
+
+
+def new_message_id() -> str:
+    """A Message-ID on the sender's domain, made once per outbox row."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
 
 
 @task()
@@ -136,15 +175,38 @@ def default_task_backend_supports_defer() -> bool:
 
 @scheduled_job("outbox_dispatch_due")
 def outbox_dispatch_due(now: dt.datetime) -> int:
-    """Safety net: enqueue every queued message whose next attempt is due, so none is stuck."""
+    """Safety net: enqueue every queued message whose next attempt is due, so none is stuck.
+
+    Not a message a worker is sending (its lease runs; once the lease has passed on the wall
+    clock, the worker died and it is queued again). A new message is due one lease after it
+    was written (outbox_add: its own task comes first), and each message queued here gets its
+    next look one lease later, so several schedulers ticking every few seconds queue it once,
+    not once a tick (a burst would otherwise bury the workers under repeats)."""
+    lease = dt.timedelta(seconds=settings.DXCENTER_OUTBOX_LEASE_SECONDS)
     due = list(
-        OutboxMessage.objects.filter(
-            state=OutboxMessage.State.QUEUED, next_attempt_at__lte=now
-        ).values_list("pk", "attempts")[:500]
+        OutboxMessage.objects.filter(state=OutboxMessage.State.QUEUED, next_attempt_at__lte=now)
+        .filter(Q(lease_until=None) | Q(lease_until__lte=timezone.now()))
+        .values_list("pk", "attempts")[:500]
+    )
+    OutboxMessage.objects.filter(pk__in=[pk for pk, _attempts in due]).update(
+        next_attempt_at=now + lease
     )
     for pk, attempts in due:
         send_outbox_message.enqueue(pk, attempts)
     return len(due)
+
+
+@scheduled_job("tasks_requeue_stale")
+def tasks_requeue_stale(now: dt.datetime) -> int:
+    """Tasks whose worker died (killed, machine lost) run again.
+
+    django-tasks-db marks a task RUNNING when a worker takes it and never looks at it again; a
+    task RUNNING longer than DXCENTER_TASK_STALE_SECONDS (on the wall clock) goes back to READY.
+    Our tasks are safe to run twice (the outbox claims each attempt, see send_outbox_message)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.DXCENTER_TASK_STALE_SECONDS)
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).update(status=TaskResultStatus.READY)
 
 
 @scheduled_job("worker_heartbeat")

@@ -181,6 +181,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Case attachments (dxcenter.common.storage); production.py moves it to a private bucket.
+    "private": {"BACKEND": "dxcenter.common.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -229,6 +231,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Crash safety (issue 20): a mail a worker took is its own for this long (then another worker
+# sends it again, with the same Message-ID); a task RUNNING this long is taken to have lost its
+# worker and runs again (scheduled job tasks_requeue_stale).
+DXCENTER_OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "300"))
+DXCENTER_TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))
 
 WAGTAIL_SITE_NAME = "みえDXセンター"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -60,24 +60,69 @@ if _provider and not ANYMAIL["WEBHOOK_SECRET"]:
 DXCENTER_MAIL_WEBHOOKS = bool(ANYMAIL["WEBHOOK_SECRET"])
 DXCENTER_MAIL_PROVIDER = _provider
 
+# Shared cache (issue 20): Redis when REDIS_URL is set (pip install ".[redis]"). The rate limits,
+# the login lockout (django-axes counts in the database, its cache handler is not used), the
+# page cache and its purge, and /healthz's heartbeat all use the default cache, so every web node
+# sees the same counts and purges. SESSION_CACHE=true keeps sessions there too (cached_db: Redis
+# in front, the database behind, so a Redis restart logs nobody out).
 if env("REDIS_URL"):
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-        },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "KEY_PREFIX": "pages",
+        **CACHES,  # noqa: F405 (aliases defined in base.py, e.g. the page cache, move along)
+        **{
+            alias: {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": env("REDIS_URL"),
+                "KEY_PREFIX": alias if alias != "default" else "",
+            }
+            for alias in CACHES  # noqa: F405
         },
     }
+    if env_bool("SESSION_CACHE", False):
+        SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Keep database connections across requests (each gunicorn sync worker has one thread), checked
 # before reuse so a restarted database server costs one failed check, not a failed request.
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "60"))  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# Files (issue 20): with PRIVATE_STORAGE_BUCKET (pip install ".[s3]") case attachments go to a
+# private S3-compatible bucket (prefix PRIVATE_STORAGE_PREFIX): no public ACL, no public URL;
+# the app streams a file after its permission check. AWS_STORAGE_BUCKET_NAME moves Wagtail's
+# images and documents (the default storage) to object storage the same way (documents are
+# served through the app, WAGTAILDOCS_SERVE_METHOD = "serve_view"). Endpoint and keys:
+# AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_S3_REGION_NAME.
+_s3_common = {
+    "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+    "region_name": env("AWS_S3_REGION_NAME") or None,
+    "access_key": env("AWS_ACCESS_KEY_ID") or None,
+    "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+}
 if env("AWS_STORAGE_BUCKET_NAME"):
     STORAGES = {
-        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3_common,
+                "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+                "location": env("MEDIA_STORAGE_PREFIX", "media"),
+                "file_overwrite": False,
+            },
+        },
+    }
+if env("PRIVATE_STORAGE_BUCKET"):
+    STORAGES = {
+        **STORAGES,
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3_common,
+                "bucket_name": env("PRIVATE_STORAGE_BUCKET"),
+                "location": env("PRIVATE_STORAGE_PREFIX", "private"),
+                "default_acl": "private",
+                "querystring_auth": True,  # any URL made is signed and short-lived
+                "querystring_expire": 60,
+                "file_overwrite": False,
+            },
+        },
     }

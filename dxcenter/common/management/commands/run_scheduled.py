@@ -1,9 +1,9 @@
 import time
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.db import close_old_connections
 
-from dxcenter.common.scheduling import registered_jobs
+from dxcenter.common.scheduling import job_lock, registered_jobs, scheduler_now
 
 
 class Command(BaseCommand):
@@ -24,12 +24,17 @@ class Command(BaseCommand):
             time.sleep(every)
 
     def run_once(self, only):
-        now = timezone.now()
+        close_old_connections()
+        now = scheduler_now()
         for name, job in sorted(registered_jobs().items()):
             if only and name not in only:
                 continue
             try:
-                result = job(now)
+                with job_lock(name) as mine:
+                    if not mine:
+                        self.stdout.write(f"{name}: skipped (another scheduler runs it)")
+                        continue
+                    result = job(now)
             except Exception as exc:
                 self.stderr.write(f"{name}: failed: {type(exc).__name__}: {exc}")
                 continue
