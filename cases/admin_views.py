@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,6 +57,11 @@ def require_perm(request, codename: str) -> None:
     common_require_perm(request, f"cases.{codename}")
 
 
+def _case_to_change(request, pk) -> Case:
+    require_perm(request, "change_case")
+    return get_object_or_404(Case, pk=pk)
+
+
 def case_page_context(request, case: Case) -> dict:
     """Everything the case page shows; viewing it is logged as access to personal data."""
     require_perm(request, "view_case")
@@ -87,35 +93,39 @@ def case_page_context(request, case: Case) -> dict:
     }
 
 
+def _run_and_tell(request, run, done: str) -> None:
+    """Run a change; its refusal (a CaseError) is the error message shown, else ``done``."""
+    try:
+        run()
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+
+
 def _case_url(case: Case) -> str:
     return reverse("cases:inspect", args=[case.pk])
 
 
 @require_POST
 def transition(request, pk):
-    require_perm(request, "change_case")
-    case = get_object_or_404(Case, pk=pk)
+    case = _case_to_change(request, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
-        try:
-            case_transition(
-                case=case,
-                to_status=form.cleaned_data["to_status"],
-                by=request.user,
-                comment=form.cleaned_data["comment"],
-            )
-        except CaseError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("状況を変更しました。"))
+        data = form.cleaned_data
+        _run_and_tell(
+            request,
+            lambda: case_transition(
+                case=case, to_status=data["to_status"], by=request.user, comment=data["comment"]
+            ),
+            _("状況を変更しました。"),
+        )
     else:
         messages.error(request, _("変更後の状況を選んでください。"))
     return redirect(_case_url(case))
 
 
 def _consent_form(data=None) -> ConsentForm:
-    from django.utils import timezone
-
     return ConsentForm(
         data,
         initial={"given_at": timezone.localtime().replace(second=0, microsecond=0)},
@@ -134,8 +144,7 @@ def _back(request, case: Case) -> str:
 @require_POST
 def record_consent(request, pk):
     """Consent given later (phone, mail, visit, form), or its withdrawal."""
-    require_perm(request, "change_case")
-    case = get_object_or_404(Case, pk=pk)
+    case = _case_to_change(request, pk)
     form = _consent_form(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -170,21 +179,18 @@ def record_consent(request, pk):
 @require_POST
 def request_consent(request, pk):
     """Mail the requester a signed link to give consent themselves."""
-    require_perm(request, "change_case")
-    case = get_object_or_404(Case, pk=pk)
-    try:
-        consent_request_send(case=case, by=request.user)
-    except CaseError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("同意のお願いをメールで送りました。"))
+    case = _case_to_change(request, pk)
+    _run_and_tell(
+        request,
+        lambda: consent_request_send(case=case, by=request.user),
+        _("同意のお願いをメールで送りました。"),
+    )
     return redirect(_back(request, case))
 
 
 @require_POST
 def add_note(request, pk):
-    require_perm(request, "change_case")
-    case = get_object_or_404(Case, pk=pk)
+    case = _case_to_change(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid() and form.cleaned_data["body"].strip():
         if form.cleaned_data["contact"]:
@@ -211,8 +217,7 @@ def add_note(request, pk):
 @require_POST
 def attachment_upload(request, pk):
     """A file staff add to the case; every assignee of the case sees it in the portal."""
-    require_perm(request, "change_case")
-    case = get_object_or_404(Case, pk=pk)
+    case = _case_to_change(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("ファイルを選んでください。"))
@@ -240,21 +245,20 @@ def attachment_download(request, pk, attachment_pk):
 
 @require_POST
 def close(request, pk):
-    require_perm(request, "change_case")
-    case = get_object_or_404(Case, pk=pk)
+    case = _case_to_change(request, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
-            case_close(
+        data = form.cleaned_data
+        _run_and_tell(
+            request,
+            lambda: case_close(
                 case=case,
                 by=request.user,
-                support_given=form.cleaned_data["support_given"],
-                outcome=form.cleaned_data["outcome"],
-            )
-        except CaseError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("案件を完了にしました。相談者にアンケートを送ります。"))
+                support_given=data["support_given"],
+                outcome=data["outcome"],
+            ),
+            _("案件を完了にしました。相談者にアンケートを送ります。"),
+        )
     else:
         messages.error(request, _("完了にするには対応内容と結果を入力してください。"))
     return redirect(_case_url(case))

@@ -1,21 +1,20 @@
-from crispy_forms.helper import FormHelper
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import validate_corporate_number
-from dxcenter.common.forms import HoneypotMixin, MunicipalityChoiceField
+from dxcenter.common.forms import MunicipalityChoiceField, PublicForm, SurveyForm
 from dxcenter.common.models import Municipality
 from dxcenter.common.text import clean_text, normalise_phone
 from dxcenter.common.vocab import Category, RequesterType
 
 from .models import Case, ConsentRecord, Note
+from .services.lifecycle import CASE_EDITABLE_FIELDS
 
 TEXT_LIMIT = 4000
 
 
-class IntakeForm(HoneypotMixin, forms.Form):
+class IntakeForm(PublicForm):
     """The public consultation form: requester type first, then what that type needs."""
 
     requester_type = forms.ChoiceField(
@@ -78,12 +77,6 @@ class IntakeForm(HoneypotMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
     def clean_phone(self):
         try:
             return normalise_phone(self.cleaned_data.get("phone", ""))
@@ -92,9 +85,9 @@ class IntakeForm(HoneypotMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in ("organisation_name", "industry", "family_name", "given_name", "subject"):
-            if name in data:
-                data[name] = clean_text(data[name]).replace("\n", " ")
+        self.clean_one_line(
+            data, ("organisation_name", "industry", "family_name", "given_name", "subject")
+        )
         if "description" in data:
             data["description"] = clean_text(data["description"])
             if not data["description"]:
@@ -109,40 +102,15 @@ class IntakeForm(HoneypotMixin, forms.Form):
         return data
 
 
-class CaseSurveyForm(HoneypotMixin, forms.Form):
+class CaseSurveyForm(SurveyForm):
     helpful = forms.TypedChoiceField(
         label=_("センターの支援は、DXの取組に役立ちましたか"),
         choices=[("1", _("役に立った")), ("0", _("役に立たなかった"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    satisfaction = forms.TypedChoiceField(
-        label=_("満足度"),
-        choices=[
-            ("5", _("5 とても満足")),
-            ("4", _("4 満足")),
-            ("3", _("3 どちらともいえない")),
-            ("2", _("2 不満")),
-            ("1", _("1 とても不満")),
-        ],
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("ご意見・ご感想"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    def clean_comment(self):
-        return clean_text(self.cleaned_data.get("comment", ""))
+    field_order = ["website_url", "helpful", "satisfaction", "comment"]
 
 
 # --- staff forms (Wagtail admin) ---
@@ -219,16 +187,7 @@ class CloseForm(forms.Form):
 class CaseEditForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = [
-            "requester_type",
-            "category",
-            "subject",
-            "description",
-            "support_given",
-            "outcome",
-            "is_report_example",
-            "handled_by",
-        ]
+        fields = list(CASE_EDITABLE_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "support_given": forms.Textarea(attrs={"rows": 3}),

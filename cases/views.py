@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import form_rate_limited
+from dxcenter.common.ratelimit import form_rate_limited, public_form_submit
 
 from .exceptions import CaseError, ConsentLinkSuperseded
 from .forms import CaseSurveyForm, IntakeForm, LinkConsentForm
@@ -89,23 +89,16 @@ def case_survey(request, token):
     status = 200
     if request.method == "POST":
         form = CaseSurveyForm(request.POST)
-        if form_rate_limited(request, form, name="case_survey", identity=token):
-            status = 429
-        elif form.is_valid():
-            try:
-                case_survey_answer(
-                    survey=survey,
-                    helpful=form.cleaned_data["helpful"],
-                    satisfaction=form.cleaned_data["satisfaction"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except CaseError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                return HttpResponseRedirect(request.path)
-        else:
-            status = 400
+        status = public_form_submit(
+            request,
+            form,
+            name="case_survey",
+            identity=token,
+            action=lambda form: case_survey_answer(survey=survey, **form.answers),
+            errors=CaseError,
+        )
+        if status is None:
+            return HttpResponseRedirect(request.path)
     else:
         form = CaseSurveyForm()
     return TemplateResponse(

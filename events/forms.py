@@ -1,9 +1,7 @@
-from crispy_forms.helper import FormHelper
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dxcenter.common.forms import HoneypotMixin, MunicipalityChoiceField
+from dxcenter.common.forms import MunicipalityChoiceField, PublicForm, SurveyForm
 from dxcenter.common.models import Municipality
 from dxcenter.common.text import clean_text, normalise_kana
 from dxcenter.common.vocab import RequesterType
@@ -11,7 +9,7 @@ from dxcenter.common.vocab import RequesterType
 from .models import Registration
 
 
-class RegistrationForm(HoneypotMixin, forms.Form):
+class RegistrationForm(PublicForm):
     name = forms.CharField(label=_("氏名"), max_length=100)
     name_kana = forms.CharField(label=_("フリガナ"), max_length=100, required=False)
     email = forms.EmailField(
@@ -47,15 +45,10 @@ class RegistrationForm(HoneypotMixin, forms.Form):
             self.fields["mode"].choices = [c for c in Registration.Mode.choices if c[0] in modes]
             if len(modes) == 1:
                 self.fields["mode"].initial = modes[0]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def clean(self):
         data = super().clean()
-        for name in ("name", "organisation"):
-            if name in data:
-                data[name] = clean_text(data[name]).replace("\n", " ")
+        self.clean_one_line(data, ("name", "organisation"))
         if "name" in data and not data["name"] and "name" not in self.errors:
             self.add_error("name", _("この項目は必須です。"))
         if "name_kana" in data:
@@ -65,40 +58,15 @@ class RegistrationForm(HoneypotMixin, forms.Form):
         return data
 
 
-class SeminarSurveyForm(HoneypotMixin, forms.Form):
-    satisfaction = forms.TypedChoiceField(
-        label=_("満足度"),
-        coerce=int,
-        widget=forms.RadioSelect,
-        choices=[
-            ("5", _("5 とても満足")),
-            ("4", _("4 満足")),
-            ("3", _("3 どちらともいえない")),
-            ("2", _("2 不満")),
-            ("1", _("1 とても不満")),
-        ],
-    )
+class SeminarSurveyForm(SurveyForm):
     useful_for_dx = forms.TypedChoiceField(
         label=_("あなたのDXの取組に役立ちましたか"),
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
         choices=[("1", _("はい")), ("0", _("いいえ"))],
     )
-    comment = forms.CharField(
-        label=_("ご意見・ご感想"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    def clean_comment(self):
-        return clean_text(self.cleaned_data.get("comment", ""))
+    field_order = ["website_url", "satisfaction", "useful_for_dx", "comment"]
 
 
 class WalkInForm(forms.Form):

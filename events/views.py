@@ -14,7 +14,7 @@ from wagtail import hooks
 
 from dxcenter.common import page_cache
 from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import form_rate_limited
+from dxcenter.common.ratelimit import form_rate_limited, public_form_submit
 
 from .exceptions import RegistrationError, TryAgain
 from .forms import RegistrationForm, SeminarSurveyForm
@@ -226,23 +226,16 @@ def survey(request, token):
     status = 200
     if request.method == "POST":
         form = SeminarSurveyForm(request.POST)
-        if form_rate_limited(request, form, name="seminar_survey", identity=token):
-            status = 429
-        elif form.is_valid():
-            try:
-                seminar_survey_answer(
-                    registration=registration,
-                    satisfaction=form.cleaned_data["satisfaction"],
-                    useful_for_dx=form.cleaned_data["useful_for_dx"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except RegistrationError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                return HttpResponseRedirect(request.path)
-        else:
-            status = 400
+        status = public_form_submit(
+            request,
+            form,
+            name="seminar_survey",
+            identity=token,
+            action=lambda form: seminar_survey_answer(registration=registration, **form.answers),
+            errors=RegistrationError,
+        )
+        if status is None:
+            return HttpResponseRedirect(request.path)
     else:
         form = SeminarSurveyForm()
     return TemplateResponse(

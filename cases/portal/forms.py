@@ -2,8 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from dxcenter.common.forms import OutboxPasswordResetMixin
-from dxcenter.common.text import clean_text
+from dxcenter.common.forms import CleanTextField, OutboxPasswordResetMixin
 
 
 class PortalLoginForm(AuthenticationForm):
@@ -26,41 +25,30 @@ class PortalLoginForm(AuthenticationForm):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=_("辞退の理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    reason = CleanTextField(
+        label=_("辞退の理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        blank=_("辞退の理由を入力してください。"),
     )
-
-    def clean_reason(self):
-        value = clean_text(self.cleaned_data["reason"])
-        if not value:
-            raise forms.ValidationError(_("辞退の理由を入力してください。"))
-        return value
 
 
 class PortalNoteForm(forms.Form):
-    body = forms.CharField(
+    body = CleanTextField(
         label=_("経過の記録（センターと共有されます）"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        blank=_("内容を入力してください。"),
     )
-
-    def clean_body(self):
-        value = clean_text(self.cleaned_data["body"])
-        if not value:
-            raise forms.ValidationError(_("内容を入力してください。"))
-        return value
 
 
 class ResolveForm(forms.Form):
-    summary = forms.CharField(
-        label=_("支援内容の報告"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    summary = CleanTextField(
+        label=_("支援内容の報告"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        blank=_("支援内容を入力してください。"),
     )
-
-    def clean_summary(self):
-        value = clean_text(self.cleaned_data["summary"])
-        if not value:
-            raise forms.ValidationError(_("支援内容を入力してください。"))
-        return value
 
 
 class AttachmentForm(forms.Form):

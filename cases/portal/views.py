@@ -128,7 +128,8 @@ def assignment_detail(request, pk):
     )
 
 
-def _action(request, pk, form_class, run, success):
+def _action(request, pk, form_class, service, success):
+    """Run ``service`` on an active assignment with the form's fields as its keywords."""
     assignment = _assignment(request, pk)
     if not assignment_is_active(assignment):
         # Refused before the form is read: nothing is recorded on an assignment that has ended.
@@ -141,7 +142,7 @@ def _action(request, pk, form_class, run, success):
                 messages.error(request, error)
         return redirect("partner:assignment", pk=assignment.pk)
     try:
-        run(assignment, form.cleaned_data if form else {})
+        service(assignment=assignment, by=request.user, **(form.cleaned_data if form else {}))
     except (CaseError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -152,49 +153,29 @@ def _action(request, pk, form_class, run, success):
 @portal_login_required
 @require_POST
 def accept(request, pk):
-    return _action(
-        request,
-        pk,
-        None,
-        lambda a, d: assignment_accept(assignment=a, by=request.user),
-        _("受諾しました。センターにお知らせしました。"),
-    )
+    done = _("受諾しました。センターにお知らせしました。")
+    return _action(request, pk, None, assignment_accept, done)
 
 
 @portal_login_required
 @require_POST
 def decline(request, pk):
-    return _action(
-        request,
-        pk,
-        DeclineForm,
-        lambda a, d: assignment_decline(assignment=a, by=request.user, reason=d["reason"]),
-        _("辞退しました。センターにお知らせしました。"),
-    )
+    done = _("辞退しました。センターにお知らせしました。")
+    return _action(request, pk, DeclineForm, assignment_decline, done)
 
 
 @portal_login_required
 @require_POST
 def add_note(request, pk):
-    return _action(
-        request,
-        pk,
-        PortalNoteForm,
-        lambda a, d: assignment_note_add(assignment=a, by=request.user, body=d["body"]),
-        _("経過を記録しました。"),
-    )
+    done = _("経過を記録しました。")
+    return _action(request, pk, PortalNoteForm, assignment_note_add, done)
 
 
 @portal_login_required
 @require_POST
 def resolve(request, pk):
-    return _action(
-        request,
-        pk,
-        ResolveForm,
-        lambda a, d: assignment_resolve(assignment=a, by=request.user, summary=d["summary"]),
-        _("対応完了を報告しました。ありがとうございました。"),
-    )
+    done = _("対応完了を報告しました。ありがとうございました。")
+    return _action(request, pk, ResolveForm, assignment_resolve, done)
 
 
 @portal_login_required
@@ -204,7 +185,9 @@ def upload(request, pk):
         request,
         pk,
         AttachmentForm,
-        lambda a, d: assignment_attachment_add(assignment=a, uploaded=d["file"], by=request.user),
+        lambda assignment, by, file: assignment_attachment_add(
+            assignment=assignment, uploaded=file, by=by
+        ),
         _("ファイルを追加しました。"),
     )
 

@@ -237,19 +237,22 @@ def case_contact_record(
     return note
 
 
+# What staff may edit on a case with case_update, in the order the edit form shows it.
+CASE_EDITABLE_FIELDS = (
+    "requester_type",
+    "category",
+    "subject",
+    "description",
+    "support_given",
+    "outcome",
+    "is_report_example",
+    "handled_by",
+)
+
+
 def case_update(*, case: Case, by: User | None, **fields) -> Case:
     """Staff edit of a case's descriptive fields (status changes go through case_transition)."""
-    allowed = {
-        "category",
-        "requester_type",
-        "subject",
-        "description",
-        "support_given",
-        "outcome",
-        "is_report_example",
-        "handled_by",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with transaction.atomic():

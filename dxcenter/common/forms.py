@@ -1,9 +1,12 @@
 """Form pieces every public form uses."""
 
+from crispy_forms.helper import FormHelper
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .password_reset import password_reset_request
+from .text import clean_text
 
 HONEYPOT_FIELD = "website_url"
 
@@ -28,6 +31,70 @@ class HoneypotMixin(forms.Form):
         return HONEYPOT_FIELD in self.errors and any(
             e.code == "honeypot" for e in self.errors.as_data()[HONEYPOT_FIELD]
         )
+
+
+class PublicForm(HoneypotMixin):
+    """A public form: the honeypot, and a crispy helper that leaves <form> and CSRF to the template."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_one_line(self, data: dict, names: tuple[str, ...]) -> None:
+        """Clean the text of the single-line fields ``names`` in ``data``, line breaks to spaces."""
+        for name in names:
+            if name in data:
+                data[name] = clean_text(data[name]).replace("\n", " ")
+
+
+class SurveyForm(PublicForm):
+    """What every after-the-fact survey asks: satisfaction on five steps and a free comment.
+
+    A subclass adds its own question and sets ``field_order`` (the base fields come first otherwise).
+    """
+
+    satisfaction = forms.TypedChoiceField(
+        label=_("満足度"),
+        choices=[
+            ("5", _("5 とても満足")),
+            ("4", _("4 満足")),
+            ("3", _("3 どちらともいえない")),
+            ("2", _("2 不満")),
+            ("1", _("1 とても不満")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("ご意見・ご感想"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_comment(self):
+        return clean_text(self.cleaned_data.get("comment", ""))
+
+    @property
+    def answers(self) -> dict:
+        """The answers by field name (the honeypot left out), as the survey services take them."""
+        return {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT_FIELD}
+
+
+class CleanTextField(forms.CharField):
+    """A required free text, cleaned with clean_text; blank once cleaned fails with ``blank``."""
+
+    def __init__(self, *, blank: str, **kwargs):
+        self.blank_message = blank
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = clean_text(super().clean(value))
+        if not value:
+            raise forms.ValidationError(self.blank_message)
+        return value
 
 
 def required_label(label: str) -> str:

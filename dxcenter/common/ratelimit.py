@@ -83,3 +83,22 @@ def form_rate_limited(request, form, *, name: str, identity: str = "") -> bool:
     form.is_valid()
     form.add_error(None, rate_limit_message())
     return True
+
+
+def public_form_submit(request, form, *, name: str, identity: str, action, errors) -> int | None:
+    """Rate-limit, validate and act on a posted public form.
+
+    ``action(form)`` runs for a valid form within the limit; an ``errors`` exception it
+    raises becomes a form error. Returns None when it ran (the caller redirects), else the status
+    to re-render the form with: 429 over the limit, 400 invalid or refused.
+    """
+    if form_rate_limited(request, form, name=name, identity=identity):
+        return 429
+    if not form.is_valid():
+        return 400
+    try:
+        action(form)
+    except errors as exc:
+        form.add_error(None, str(exc))
+        return 400
+    return None
