@@ -6,10 +6,14 @@ the common app's `ready()`); the mails sent to the address are this module's own
 """
 
 import datetime as dt
-import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from django.db import models
 from django.utils import timezone, translation
@@ -19,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from .access_log import personal_data_access_log
 from .mail import authentication_templates, render_message
 from .models import OutboxMessage
-from .pdf import japanese_font, text_paragraph
+from .pdf import a4_pdf, japanese_font, text_paragraph
 
 
 @dataclass(frozen=True)
@@ -255,14 +259,32 @@ def _flatten(record: dict, depth: int = 0):
             yield depth, label, _text(value)
 
 
+def _record_table(record: dict, para, font: str) -> Table:
+    """One record as a two-column table; a nested group gets a shaded heading row."""
+    rows, style = (
+        [],
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#666666")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ],
+    )
+    for depth, label, text in _flatten(record):
+        if text is None:
+            style += [
+                ("SPAN", (0, len(rows)), (1, len(rows))),
+                ("BACKGROUND", (0, len(rows)), (1, len(rows)), "#E8F1FE"),
+            ]
+            rows.append([para(label, depth), ""])
+        else:
+            rows.append([para(label, depth), para(text)])
+    table = Table(rows, colWidths=[55 * mm, 119 * mm])
+    table.setStyle(TableStyle(style))
+    return table
+
+
 def disclosure_pdf(data: dict) -> bytes:
     """A4, Japanese font embedded, text extractable."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
-
     font = japanese_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6)
     heading = ParagraphStyle(
@@ -287,36 +309,6 @@ def disclosure_pdf(data: dict) -> bytes:
                 story.append(para(str(_("該当する記録はありません。"))))
                 continue
             for number, record in enumerate(records, 1):
-                rows, style = (
-                    [],
-                    [
-                        ("FONTNAME", (0, 0), (-1, -1), font),
-                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#666666")),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ],
-                )
-                for depth, label, text in _flatten(record):
-                    if text is None:
-                        style += [
-                            ("SPAN", (0, len(rows)), (1, len(rows))),
-                            ("BACKGROUND", (0, len(rows)), (1, len(rows)), "#E8F1FE"),
-                        ]
-                        rows.append([para(label, depth), ""])
-                    else:
-                        rows.append([para(label, depth), para(text)])
-                table = Table(rows, colWidths=[55 * mm, 119 * mm])
-                table.setStyle(TableStyle(style))
+                table = _record_table(record, para, font)
                 story += [para(f"{section.title} {number}"), Spacer(1, 2), table, Spacer(1, 6)]
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=18 * mm,
-            rightMargin=18 * mm,
-            topMargin=16 * mm,
-            bottomMargin=16 * mm,
-            title=str(_("保有個人データの開示")),
-            author=str(_("みえDXセンター")),
-        )
-        doc.build(story)
-    return buffer.getvalue()
+        return a4_pdf(story, title=str(_("保有個人データの開示")), author=str(_("みえDXセンター")))

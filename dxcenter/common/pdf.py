@@ -6,10 +6,18 @@ and `<br>` stops the document with "paraparser: syntax error". Text from cases, 
 people therefore reaches a paragraph only through `text_paragraph`, which escapes it once.
 """
 
+import io
 import logging
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +34,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def japanese_font() -> str:
     """Embed BIZ UD Gothic, else IPAex; the built-in CID font only as a logged fallback."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
     for name, path in FONT_CANDIDATES:
         if name in pdfmetrics.getRegisteredFontNames():
             return name
@@ -51,6 +55,21 @@ def paragraph_markup(text) -> str:
 
 def text_paragraph(text, style):
     """A reportlab Paragraph printing `text` as written (never read as markup)."""
-    from reportlab.platypus import Paragraph
-
     return Paragraph(paragraph_markup(text), style)
+
+
+def a4_pdf(story: list, *, title: str, author: str) -> bytes:
+    """The flowables of ``story`` as an A4 PDF with the margins every document of the product uses."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        author=author,
+    )
+    doc.build(story)
+    return buffer.getvalue()

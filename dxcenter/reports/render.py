@@ -1,13 +1,23 @@
 """Outputs of the yearly report: CSV (long format), XLSX (a sheet per table), PDF (A4)."""
 
-import io
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from django.utils import translation
 
 from cases.models import Case
 from dxcenter.common.dates import format_date_ja
 from dxcenter.common.models import Municipality
-from dxcenter.common.pdf import japanese_font, text_paragraph
+from dxcenter.common.pdf import a4_pdf, japanese_font, text_paragraph
 from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 from dxcenter.common.vocab import Category, RequesterType
 
@@ -64,61 +74,30 @@ def to_csv(report: dict) -> bytes:
     )
 
 
-def to_xlsx(report: dict) -> bytes:
-    """One sheet per table with Japanese headers, every text cell inert."""
-    labels = _labels()
+def _xlsx_summary(report: dict) -> tuple:
+    """The 概要 sheet: the year's headline figures."""
     cases = report["cases"]
-    cumulative = report["cumulative"]
     first = cases["first_response"]
+    return (
+        ["項目", "値"],
+        [
+            ("年度", report["label"]),
+            ("期間", f"{report['period']['start']} 〜 {report['period']['end']}"),
+            ("相談件数", cases["total"]),
+            ("累計相談件数", report["cumulative"]["total"]),
+            ("初回対応済み（件）", first["responded"]),
+            ("初回対応の記録なしで完了・期限超過（件）", first["late_without_response"]),
+            ("初回対応までの営業日（中央値）", first["median_business_days"]),
+            ("期限内の初回対応率", first["within_deadline_rate"]),
+            ("支援に対する貢献度", report["satisfaction"]["contribution_rate"]),
+            ("貢献度の回答数", report["satisfaction"]["respondents"]),
+        ],
+    )
 
-    def table(mapping, dimension, header):
-        return (
-            [header, "件数"],
-            [(labels[dimension].get(code, code), n) for code, n in mapping.items()],
-        )
 
-    def both(mapping, cumulative_mapping, dimension, header):
-        return (
-            [header, "当該年度", "累計"],
-            [
-                (labels[dimension].get(code, code), n, cumulative_mapping.get(code, 0))
-                for code, n in mapping.items()
-            ],
-        )
-
-    sheets = {
-        "概要": (
-            ["項目", "値"],
-            [
-                ("年度", report["label"]),
-                ("期間", f"{report['period']['start']} 〜 {report['period']['end']}"),
-                ("相談件数", cases["total"]),
-                ("累計相談件数", report["cumulative"]["total"]),
-                ("初回対応済み（件）", first["responded"]),
-                ("初回対応の記録なしで完了・期限超過（件）", first["late_without_response"]),
-                ("初回対応までの営業日（中央値）", first["median_business_days"]),
-                ("期限内の初回対応率", first["within_deadline_rate"]),
-                ("支援に対する貢献度", report["satisfaction"]["contribution_rate"]),
-                ("貢献度の回答数", report["satisfaction"]["respondents"]),
-            ],
-        ),
-        "相談者区分": both(
-            cases["by_requester_type"],
-            cumulative["by_requester_type"],
-            "requester_type",
-            "相談者区分",
-        ),
-        "相談内容区分": both(
-            cases["by_category"], cumulative["by_category"], "category", "相談内容区分"
-        ),
-        "月別": (["月", "件数"], list(cases["by_month"].items())),
-        "市町別": table(cases["by_municipality"], "municipality", "市町"),
-        "受付経路": table(cases["by_channel"], "channel", "受付経路"),
-        "状況": table(cases["by_status"], "status", "状況"),
-        "年度別累計": (
-            ["年度", "件数"],
-            [(f"{y}年度", n) for y, n in report["cumulative"]["by_fiscal_year"].items()],
-        ),
+def _xlsx_activity(report: dict) -> dict:
+    """The sheets of what the center did: seminars, referrals, KPIs and the report's examples."""
+    return {
         "セミナー": (
             ["開催日", "テーマ", "講師", "申込者数", "参加者数", "満足度"],
             [
@@ -131,13 +110,6 @@ def to_xlsx(report: dict) -> bytes:
                     s["satisfaction"],
                 )
                 for s in report["seminars"]
-            ],
-        ),
-        "個別相談会": (
-            ["相談相手", "提供枠", "予約", "実施", "来所なし"],
-            [
-                (r["host"], r["offered"], r["booked"], r["held"], r["no_show"])
-                for r in report.get("sessions", {}).get("by_host", [])
             ],
         ),
         "紹介": (
@@ -159,6 +131,50 @@ def to_xlsx(report: dict) -> bytes:
             ],
         ),
     }
+
+
+def to_xlsx(report: dict) -> bytes:
+    """One sheet per table with Japanese headers, every text cell inert."""
+    labels = _labels()
+    cases = report["cases"]
+    cumulative = report["cumulative"]
+
+    def table(mapping, dimension, header):
+        return (
+            [header, "件数"],
+            [(labels[dimension].get(code, code), n) for code, n in mapping.items()],
+        )
+
+    def both(mapping, cumulative_mapping, dimension, header):
+        return (
+            [header, "当該年度", "累計"],
+            [
+                (labels[dimension].get(code, code), n, cumulative_mapping.get(code, 0))
+                for code, n in mapping.items()
+            ],
+        )
+
+    sheets = {
+        "概要": _xlsx_summary(report),
+        "相談者区分": both(
+            cases["by_requester_type"],
+            cumulative["by_requester_type"],
+            "requester_type",
+            "相談者区分",
+        ),
+        "相談内容区分": both(
+            cases["by_category"], cumulative["by_category"], "category", "相談内容区分"
+        ),
+        "月別": (["月", "件数"], list(cases["by_month"].items())),
+        "市町別": table(cases["by_municipality"], "municipality", "市町"),
+        "受付経路": table(cases["by_channel"], "channel", "受付経路"),
+        "状況": table(cases["by_status"], "status", "状況"),
+        "年度別累計": (
+            ["年度", "件数"],
+            [(f"{y}年度", n) for y, n in report["cumulative"]["by_fiscal_year"].items()],
+        ),
+        **_xlsx_activity(report),
+    }
     return xlsx_bytes(sheets)
 
 
@@ -169,16 +185,10 @@ def _wrap(label: str, width: int = 13) -> str:
 
 def _japanese_date(iso: str) -> str:
     """2025-04-01 → 2025年4月1日 (the committee papers' style)."""
-    import datetime as dt
-
     return format_date_ja(dt.date.fromisoformat(iso[:10]), weekday=False)
 
 
 def _bar_chart(data: list[tuple[str, int]], font: str, width=460, height=150):
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
-
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 10
@@ -199,28 +209,31 @@ def _bar_chart(data: list[tuple[str, int]], font: str, width=460, height=150):
     return drawing
 
 
-def to_pdf(report: dict) -> bytes:
-    """The committee layout on A4, Japanese font embedded, text extractable."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+@dataclass(frozen=True)
+class _PdfStyles:
+    font: str
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
 
-    font = japanese_font()
-    labels = _labels()
-    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6)
-    heading = ParagraphStyle(
-        "h", fontName=font, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4
-    )
-    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=13)
-    small = ParagraphStyle("s", fontName=font, fontSize=8, leading=11)
+    @classmethod
+    def make(cls) -> "_PdfStyles":
+        font = japanese_font()
+        return cls(
+            font=font,
+            title=ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6),
+            heading=ParagraphStyle(
+                "h", fontName=font, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4
+            ),
+            body=ParagraphStyle("b", fontName=font, fontSize=9, leading=13),
+            small=ParagraphStyle("s", fontName=font, fontSize=8, leading=11),
+        )
 
-    def grid(rows, widths, header=True):
+    def grid(self, rows, widths, header=True) -> Table:
         t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
         style = [
-            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTNAME", (0, 0), (-1, -1), self.font),
             ("FONTSIZE", (0, 0), (-1, -1), 8.5),
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#666666")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -230,26 +243,22 @@ def to_pdf(report: dict) -> bytes:
         t.setStyle(TableStyle(style))
         return t
 
-    # The widest date (two-digit month and day) on one line, plus the cell's 6 pt paddings.
-    date_width = max(22 * mm, stringWidth("0000年00月00日", font, small.fontSize) + 14)
+
+def _pdf_counts(report: dict, st: _PdfStyles) -> list:
+    """Sections 1 to 3: the case counts by requester type and by category, with their charts."""
+    labels = _labels()
     cases = report["cases"]
     cumulative = report["cumulative"]
-    story = [
-        text_paragraph(f"「みえDXセンター」の取組について　{report['label']}", title),
-        text_paragraph(
-            f"対象期間: {_japanese_date(report['period']['start'])} 〜 "
-            f"{_japanese_date(report['period']['end'])}",
-            body,
-        ),
-        text_paragraph("1 相談件数", heading),
+    return [
+        text_paragraph("1 相談件数", st.heading),
         text_paragraph(
             f"相談件数 {cumulative['total']}件（"
             + "、".join(f"{y}年度: {n}件" for y, n in cumulative["by_fiscal_year"].items())
             + f"）。うち{report['label']} {cases['total']}件。",
-            body,
+            st.body,
         ),
         Spacer(1, 4),
-        grid(
+        st.grid(
             [["区分", "当該年度", "累計"]]
             + [
                 [
@@ -261,14 +270,14 @@ def to_pdf(report: dict) -> bytes:
             ],
             [70 * mm, 30 * mm, 30 * mm],
         ),
-        text_paragraph("2 相談者区分別（当該年度）", heading),
+        text_paragraph("2 相談者区分別（当該年度）", st.heading),
         _bar_chart(
             [(labels["requester_type"][c], n) for c, n in cases["by_requester_type"].items()],
-            font,
+            st.font,
             height=90,
         ),
-        text_paragraph("3 相談内容区分別", heading),
-        grid(
+        text_paragraph("3 相談内容区分別", st.heading),
+        st.grid(
             [["相談内容区分", "当該年度", "累計"]]
             + [
                 [labels["category"][c], cases["by_category"][c], cumulative["by_category"][c]]
@@ -279,36 +288,47 @@ def to_pdf(report: dict) -> bytes:
         Spacer(1, 4),
         _bar_chart(
             [(_wrap(labels["category"][c]), n) for c, n in cases["by_category"].items()],
-            font,
+            st.font,
             height=150,
         ),
     ]
-    if report["examples"]:
-        story += [
-            text_paragraph("4 具体的な相談内容（主なもの）", heading),
-            grid(
-                [["相談者", "区分", "相談内容", "センターによる支援"]]
-                + [
-                    [
-                        text_paragraph(e["requester"], small),
-                        text_paragraph(e["category_label"], small),
-                        text_paragraph(e["request"], small),
-                        text_paragraph(e["support"], small),
-                    ]
-                    for e in report["examples"]
-                ],
-                [28 * mm, 30 * mm, 58 * mm, 58 * mm],
-            ),
-        ]
-    story += [
-        text_paragraph("5 みえDXセンターセミナー開催状況", heading),
-        grid(
+
+
+def _pdf_examples(report: dict, st: _PdfStyles) -> list:
+    """Section 4, only when the year has examples marked for the report."""
+    if not report["examples"]:
+        return []
+    return [
+        text_paragraph("4 具体的な相談内容（主なもの）", st.heading),
+        st.grid(
+            [["相談者", "区分", "相談内容", "センターによる支援"]]
+            + [
+                [
+                    text_paragraph(e["requester"], st.small),
+                    text_paragraph(e["category_label"], st.small),
+                    text_paragraph(e["request"], st.small),
+                    text_paragraph(e["support"], st.small),
+                ]
+                for e in report["examples"]
+            ],
+            [28 * mm, 30 * mm, 58 * mm, 58 * mm],
+        ),
+    ]
+
+
+def _pdf_seminars(report: dict, st: _PdfStyles) -> list:
+    """Section 5: the seminars held."""
+    # The widest date (two-digit month and day) on one line, plus the cell's 6 pt paddings.
+    date_width = max(22 * mm, stringWidth("0000年00月00日", st.font, st.small.fontSize) + 14)
+    return [
+        text_paragraph("5 みえDXセンターセミナー開催状況", st.heading),
+        st.grid(
             [["開催日", "テーマ", "講師", "参加者"]]
             + [
                 [
-                    text_paragraph(_japanese_date(s["date"]), small),
-                    text_paragraph(s["title"], small),
-                    text_paragraph(s["lecturers"] or "—", small),
+                    text_paragraph(_japanese_date(s["date"]), st.small),
+                    text_paragraph(s["title"], st.small),
+                    text_paragraph(s["lecturers"] or "—", st.small),
                     f"{s['attended']}名" if s["attended"] else "—",
                 ]
                 for s in report["seminars"]
@@ -316,47 +336,25 @@ def to_pdf(report: dict) -> bytes:
             [date_width, 92 * mm - date_width, 62 * mm, 20 * mm],
         ),
     ]
-    sessions = report.get("sessions") or {"by_host": []}
-    story += [
-        text_paragraph("6 個別相談会", heading),
-        grid(
-            [["相談相手", "提供枠", "予約", "実施", "来所なし"]]
-            + [
-                [
-                    text_paragraph(r["host"], small),
-                    r["offered"],
-                    r["booked"],
-                    r["held"],
-                    r["no_show"],
-                ]
-                for r in sessions["by_host"]
-            ]
-            + [
-                [
-                    "計",
-                    sessions.get("offered", 0),
-                    sessions.get("booked", 0),
-                    sessions.get("held", 0),
-                    sessions.get("no_show", 0),
-                ]
-            ],
-            [70 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm],
-        ),
-    ]
-    story.append(text_paragraph("7 KPI", heading))
+
+
+def _pdf_kpis(report: dict, st: _PdfStyles) -> list:
+    """Section 6: the KPI table (or why there is none) and the contribution rate."""
+    story = [text_paragraph("6 KPI", st.heading)]
     if not report["kpis"]:
         story.append(
             text_paragraph(
-                "この年度の目標値は設定されていません（管理画面の「KPI目標」で設定します）。", body
+                "この年度の目標値は設定されていません（管理画面の「KPI目標」で設定します）。",
+                st.body,
             )
         )
     else:
-        story += [
-            grid(
+        story.append(
+            st.grid(
                 [["指標", "目標値", "実績値", "評価"]]
                 + [
                     [
-                        text_paragraph(k["name"], small),
+                        text_paragraph(k["name"], st.small),
                         k["target"],
                         k["actual"] if k["actual"] is not None else "—",
                         k["grade"] or "—",
@@ -364,26 +362,39 @@ def to_pdf(report: dict) -> bytes:
                     for k in report["kpis"]
                 ],
                 [80 * mm, 30 * mm, 30 * mm, 20 * mm],
-            ),
-        ]
+            )
+        )
     rate = report["satisfaction"]["contribution_rate"]
     story.append(
         text_paragraph(
             f"支援に対する貢献度: {'—' if rate is None else f'{rate * 100:.1f}%'}"
             f"（回答 {report['satisfaction']['respondents']}件）",
-            body,
+            st.body,
         )
     )
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=f"みえDXセンター {report['label']}",
-        author="三重県",
-    )
-    doc.build(story)
-    return buffer.getvalue()
+    return story
+
+
+def to_pdf(report: dict) -> bytes:
+    """The committee layout on A4, Japanese font embedded, text extractable."""
+    st = _PdfStyles.make()
+    story = [
+        text_paragraph(f"「みえDXセンター」の取組について　{report['label']}", st.title),
+        text_paragraph(
+            f"対象期間: {_japanese_date(report['period']['start'])} 〜 "
+            f"{_japanese_date(report['period']['end'])}",
+            st.body,
+        ),
+        *_pdf_counts(report, st),
+        *_pdf_examples(report, st),
+        *_pdf_seminars(report, st),
+        *_pdf_kpis(report, st),
+    ]
+    return a4_pdf(story, title=f"みえDXセンター {report['label']}", author="三重県")
+
+
+def to_json(report: dict) -> bytes:
+    return json.dumps(report, ensure_ascii=False, indent=2, default=str).encode()
+
+
+RENDERERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -18,7 +17,7 @@ from dxcenter.common.params import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, int_param
 
 from .charts import bar_chart_svg
 from .opendata import GRACE_DAYS, SUPPRESS_BELOW, open_data_releases_publish
-from .render import _labels, to_csv, to_pdf, to_xlsx
+from .render import RENDERERS, _labels
 from .report import yearly_report
 
 CONTENT_TYPES = {
@@ -97,17 +96,9 @@ def _percent(rate: float | None) -> float | None:
 
 def download(request, fiscal_year: int, fmt: str):
     _require(request)
-    report = yearly_report(fiscal_year)
-    if fmt == "json":
-        content = json.dumps(report, ensure_ascii=False, indent=2, default=str).encode()
-    elif fmt == "csv":
-        content = to_csv(report)
-    elif fmt == "xlsx":
-        content = to_xlsx(report)
-    elif fmt == "pdf":
-        content = to_pdf(report)
-    else:
+    if fmt not in RENDERERS:
         raise Http404
+    content = RENDERERS[fmt](yearly_report(fiscal_year))
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="dx-center-report-{fiscal_year}.{fmt}"'
     return response

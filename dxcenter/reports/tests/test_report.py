@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from cases import demo as cases_demo
 from cases.importing import cases_import, read_table
+from cases.tests.factories import import_workbook
 from dxcenter.reports.render import to_csv, to_pdf, to_xlsx
 from dxcenter.reports.report import grade, yearly_report
 from partners import demo as partners_demo
@@ -85,19 +86,6 @@ def test_every_code_is_a_key_even_when_zero():
     }
 
 
-HEADER = [
-    "受付日",
-    "相談者区分",
-    "団体名",
-    "業種",
-    "所在市町",
-    "相談内容区分",
-    "相談内容",
-    "対応内容",
-    "担当",
-    "状況",
-    "結果",
-]
 # A closed record carries what was done and how it ended (the import closes through the life cycle).
 RECORDS = [
     ["R3.6.1", "事業者", "A", "", "津市", "情報提供", "x", "回答", "", "完了", "解決"],
@@ -110,20 +98,8 @@ RECORDS = [
 ]
 
 
-def workbook(rows):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.append(HEADER)
-    for row in rows:
-        wb.active.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 def test_imported_records_reproduce_every_figure():
-    result = cases_import(read_table(workbook(RECORDS), "past.xlsx"), dry_run=False)
+    result = cases_import(read_table(import_workbook(RECORDS), "past.xlsx"), dry_run=False)
     assert result.ok, result.errors
     report = yearly_report(2022)
     cases = report["cases"]

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import os
 import random
@@ -12,6 +13,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case, Organisation
+from dxcenter.common.bench import scratch_postgres_database
+from dxcenter.common.models import Municipality
+from dxcenter.common.vocab import Category, RequesterType
+from dxcenter.reports.render import to_pdf
+from dxcenter.reports.report import yearly_report
 
 
 class Command(BaseCommand):
@@ -30,39 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, cases, fiscal_year, inner, **options):
         if inner:
             return self.run_inner(cases, fiscal_year)
-        # A scratch database: a temporary SQLite file, or a throwaway database on PostgreSQL.
-        env = {**os.environ}
-        cleanup = None
-        if connection.vendor == "postgresql":
-            import psycopg
-
-            name = f"bench_stats_{os.getpid()}"
-            s = connection.settings_dict
-            params = {
-                "host": s["HOST"],
-                "port": s["PORT"] or 5432,
-                "user": s["USER"],
-                "password": s["PASSWORD"] or None,
-                "dbname": "postgres",
-            }
-            # CREATE DATABASE cannot run inside a transaction: a connection of its own.
-            with psycopg.connect(**params, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-            password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-            env["DATABASE_URL"] = f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{name}"
-
-            def cleanup():
-                with psycopg.connect(**params, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        else:
-            handle, path = tempfile.mkstemp(suffix=".sqlite3", prefix="bench-stats-")
-            os.close(handle)
-            env["DATABASE_URL"] = f"sqlite:///{path}"
-
-            def cleanup():
-                for suffix in ("", "-wal", "-shm"):
-                    Path(path + suffix).unlink(missing_ok=True)
-
+        env, cleanup = self.scratch_database()
         env["DJANGO_SETTINGS_MODULE"] = "dxcenter.settings.bench"
         root = Path(__file__).resolve().parents[4]
         try:
@@ -90,15 +66,28 @@ class Command(BaseCommand):
             raise SystemExit(result.returncode)
         self.stdout.write(result.stdout.strip().splitlines()[-1])
 
-    def run_inner(self, n, fiscal_year):
-        from cases.models import Case
-        from crm.models import Organisation
-        from dxcenter.common.models import Municipality
-        from dxcenter.common.vocab import Category, RequesterType
-        from dxcenter.reports.render import to_pdf
-        from dxcenter.reports.report import yearly_report
+    def scratch_database(self):
+        """A temporary SQLite file or a throwaway PostgreSQL database: (environment, cleanup)."""
+        env = {**os.environ}
+        if connection.vendor == "postgresql":
+            name = f"bench_stats_{os.getpid()}"
+            s = connection.settings_dict
+            cleanup = scratch_postgres_database(s, name)
+            password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+            env["DATABASE_URL"] = f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{name}"
+        else:
+            handle, path = tempfile.mkstemp(suffix=".sqlite3", prefix="bench-stats-")
+            os.close(handle)
+            env["DATABASE_URL"] = f"sqlite:///{path}"
 
-        call_command("migrate", verbosity=0)
+            def cleanup():
+                for suffix in ("", "-wal", "-shm"):
+                    Path(path + suffix).unlink(missing_ok=True)
+
+        return env, cleanup
+
+    def fill(self, n, fiscal_year):
+        """N closed cases spread over four fiscal years, in batches of 5,000."""
         rng = random.Random(n)
         municipalities = list(Municipality.objects.values_list("code", flat=True))
         types = RequesterType.values
@@ -109,7 +98,6 @@ class Command(BaseCommand):
                 for i in range(200)
             ]
         )
-        import datetime as dt
 
         years = [fiscal_year - 3, fiscal_year - 2, fiscal_year - 1, fiscal_year]
         batch = []
@@ -140,6 +128,10 @@ class Command(BaseCommand):
                 Case.objects.bulk_create(batch)
                 batch = []
         Case.objects.bulk_create(batch)
+
+    def run_inner(self, n, fiscal_year):
+        call_command("migrate", verbosity=0)
+        self.fill(n, fiscal_year)
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             report = yearly_report(fiscal_year)

@@ -1,9 +1,8 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dxcenter.reports.render import to_csv, to_pdf, to_xlsx
+from dxcenter.reports.render import RENDERERS
 from dxcenter.reports.report import yearly_report
 
 
@@ -22,14 +21,7 @@ class Command(BaseCommand):
         if not 2000 <= fiscal_year <= 2100:
             raise CommandError("--fiscal-year は西暦で指定してください（例: 2022）")
         report = yearly_report(fiscal_year, language)
-        if format == "json":
-            content = json.dumps(report, ensure_ascii=False, indent=2, default=str).encode()
-        elif format == "csv":
-            content = to_csv(report)
-        elif format == "xlsx":
-            content = to_xlsx(report)
-        else:
-            content = to_pdf(report)
+        content = RENDERERS[format](report)
         if output:
             Path(output).write_bytes(content)
             self.stdout.write(f"{report['label']}: {output} ({len(content)} bytes)")
