@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dxcenter.common.site import home_page_seeder
+
 
 class CmsConfig(AppConfig):
     name = "cms"
@@ -8,8 +10,6 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         # Imports here: the demo module imports models, which need the app registry ready.
-        from dxcenter.common.site import home_page_seeder
-
         from . import signals
         from .demo import seed_site
 

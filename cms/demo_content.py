@@ -7,6 +7,20 @@ from wagtail.models import Locale, Page, Site
 from dxcenter.common.models import Municipality
 from partners.models import Advisor, PartnerCompany
 
+from .demo_texts import (
+    A11Y_BODY_EN,
+    A11Y_BODY_JA,
+    ABOUT_BODY_EN,
+    ABOUT_BODY_JA,
+    CASE_STUDIES,
+    FAQ_EN,
+    FAQ_JA,
+    NEWS,
+    PRIVACY_BODY_EN,
+    PRIVACY_BODY_JA,
+    paragraph,
+    rich_text,
+)
 from .models import (
     AdvisorDirectoryPage,
     CaseStudyIndexPage,
@@ -19,40 +33,6 @@ from .models import (
     PartnerDirectoryPage,
     StandardPage,
 )
-
-
-def _p(*paragraphs: str) -> str:
-    return "".join(f"<p>{text}</p>" for text in paragraphs)
-
-
-def _heading(text: str) -> dict:
-    return {"type": "heading", "value": text}
-
-
-def _para(*paragraphs: str) -> dict:
-    return {"type": "paragraph", "value": _p(*paragraphs)}
-
-
-def _list(*items: str) -> dict:
-    return {
-        "type": "paragraph",
-        "value": "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>",
-    }
-
-
-def _notice(heading: str, text: str) -> dict:
-    return {"type": "notice", "value": {"heading": heading, "text": _p(text)}}
-
-
-def _steps(*steps: tuple[str, str]) -> dict:
-    return {
-        "type": "steps",
-        "value": {"steps": [{"title": title, "text": text} for title, text in steps]},
-    }
-
-
-def _faq(question: str, answer: str) -> dict:
-    return {"type": "faq", "value": {"question": question, "answer": _p(answer)}}
 
 
 def _child(parent: Page, model, slug: str, **fields) -> Page:
@@ -76,340 +56,100 @@ def _translate(page: Page, locale: Locale, **fields) -> Page:
     return translated
 
 
-ABOUT_BODY_JA = [
-    _heading("みえDXセンターとは"),
-    _para(
-        "みえDXセンターは、三重県が2021年に開設したDX（デジタルトランスフォーメーション）の"
-        "ワンストップ相談窓口です。県内事業者、県民グループ、県・市町の皆さんがDXに取り組む"
-        "「第一歩」を応援しています。",
-        "ご相談の内容に応じて、センター職員がお答えするほか、大学教員やコンサルタント、"
-        "起業家などの専門家「みえDXアドバイザー」や、通信事業者・ITベンダーなどの企業"
-        "「みえDXパートナー」をご紹介します。",
-    ),
-    _heading("ご相談から支援までの流れ"),
-    _steps(
-        ("申込", "相談フォームからお申し込みください。相談は無料です。"),
-        ("確認", "センター職員が内容を確認し、3営業日以内にご連絡します。"),
-        ("ご紹介", "必要に応じて、みえDXアドバイザー・みえDXパートナーをご紹介します。"),
-        ("支援", "課題の解決に向けて、一緒に取り組みます。"),
-    ),
-    _heading("主な取組"),
-    _list(
-        "DXに関する情報提供（クラウドサービスや最新技術の動向など）",
-        "人材育成（職員研修やセミナー開催のご相談）",
-        "課題解決のための相談（業務の効率化、データ活用など）",
-        "みえDXセンターセミナーの開催",
-    ),
-]
-ABOUT_BODY_EN = [
-    _heading("What the Mie DX Center is"),
-    _para(
-        "The Mie DX Center is a one-stop desk for digital transformation (DX) opened by Mie "
-        "Prefecture in 2021. It supports the first step into DX of businesses, citizen groups "
-        "and municipalities in Mie.",
-        "Depending on your question, our staff answer it directly or introduce a Mie DX Advisor "
-        "(an individual expert) or a Mie DX Partner (a company such as a mobile carrier or an IT "
-        "vendor).",
-    ),
-    _heading("From your request to support"),
-    _steps(
-        ("Apply", "Send the consultation form. Consultations are free of charge."),
-        ("Review", "Our staff read your request and contact you within three business days."),
-        ("Introduction", "Where it helps, we introduce a Mie DX Advisor or Partner."),
-        ("Support", "We work with you towards a solution."),
-    ),
-]
+def _page_pair(parent: Page, en: Locale, model, slug: str, fields: dict, fields_en: dict):
+    """A page below ``parent`` (made once) and its English translation: (page, translation)."""
+    page = _child(parent, model, slug, **fields)
+    return page, _translate(page, en, **fields_en)
 
-PRIVACY_BODY_JA = [
-    _para(
-        "三重県（みえDXセンター）は、個人情報の保護に関する法律その他の関係法令を遵守し、"
-        "ご相談やセミナーのお申込みでお預かりする個人情報を次のとおり取り扱います。"
-    ),
-    _heading("利用目的"),
-    _list(
-        "ご相談への回答、連絡および支援のため",
-        "セミナーの申込受付、連絡、参加者数の集計のため",
-        "個人を特定しない形での統計の作成（県議会への報告を含む）のため",
-    ),
-    _heading("第三者への提供"),
-    _para(
-        "ご相談の内容に応じてみえDXアドバイザーまたはみえDXパートナーをご紹介する場合は、"
-        "あらかじめご本人の同意をいただいたうえで、必要な範囲の情報を提供します。"
-        "同意の日時と、表示した説明の版を記録します。"
-    ),
-    _heading("保存期間"),
-    _para(
-        "相談が完了した後、定められた期間を経過した個人情報は、個人を特定できない形に加工します。"
-    ),
-    _heading("お問い合わせ"),
-    _para("個人情報の開示・訂正・利用停止のご請求は、みえDXセンターまでご連絡ください。"),
-]
-PRIVACY_BODY_EN = [
-    _para(
-        "Mie Prefecture (Mie DX Center) handles the personal information you give us when you "
-        "consult us or register for a seminar as follows, in accordance with the Act on the "
-        "Protection of Personal Information."
-    ),
-    _heading("Purposes of use"),
-    _list(
-        "To answer, contact and support you about your consultation",
-        "To accept seminar registrations, contact participants and count attendance",
-        "To produce statistics that identify no one (including reports to the prefectural assembly)",
-    ),
-    _heading("Provision to third parties"),
-    _para(
-        "We pass the necessary information to a Mie DX Advisor or Partner only with your prior "
-        "consent. We record when you consented and the version of the notice you were shown."
-    ),
-    _heading("Retention"),
-    _para("After a consultation closes and the set retention period ends, the data is anonymised."),
-]
 
-A11Y_BODY_JA = [
-    _para(
-        "みえDXセンターのウェブサイトは、年齢や障害の有無などにかかわらず、誰もが必要な情報に"
-        "たどり着き、相談やセミナーの申込みができるよう、ウェブアクセシビリティの確保と向上に"
-        "取り組みます。"
-    ),
-    _heading("対象範囲"),
-    _para("みえDXセンターのウェブサイト（日本語版および英語版）のすべてのページ"),
-    _heading("目標とする適合レベル"),
-    _para(
-        "日本産業規格 JIS X 8341-3:2016（WCAG 2.0 と一致）の適合レベルAAに準拠することを目標とします。"
-        "あわせて、WCAG 2.2 のレベルAAの達成基準にも対応します。"
-    ),
-    _heading("試験の方法"),
-    _list(
-        "自動試験：ウェブサイトのすべてのページ（サイトマップに掲載された日本語・英語の全ページ）を、"
-        "公開のたびに axe-core（WCAG 2.0 / 2.1 / 2.2 のレベルA・AA）で検査します。",
-        "キーボード操作：すべてのリンクとフォーム部品がキーボードだけで操作でき、"
-        "フォーカスの位置が見えることを確認します。",
-        "表示の確認：画面幅375ピクセル（スマートフォン）と1280ピクセル（パソコン）で、"
-        "日本語の文章が読みやすく表示されることを確認します。",
-    ),
-    _heading("お問い合わせ"),
-    _para("お気づきの点がありましたら、みえDXセンターまでお知らせください。"),
-]
-A11Y_BODY_EN = [
-    _para(
-        "The Mie DX Center website aims to let everyone, whatever their age or disability, find "
-        "the information they need, consult us and register for seminars."
-    ),
-    _heading("Scope"),
-    _para("Every page of the Mie DX Center website, in Japanese and in English."),
-    _heading("Conformance target"),
-    _para(
-        "Level AA of JIS X 8341-3:2016 (identical to WCAG 2.0), together with the level AA "
-        "success criteria of WCAG 2.2."
-    ),
-    _heading("Test method"),
-    _list(
-        "Automated tests: every page listed in the sitemap, in both languages, is checked with "
-        "axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) whenever the site changes.",
-        "Keyboard: every link and form control can be used with the keyboard alone and shows "
-        "where the focus is.",
-        "Display: pages are checked at 375 px (phone) and 1280 px (desktop) widths.",
-    ),
-]
-
-FAQ_JA = [
-    _faq(
-        "相談に費用はかかりますか。",
-        "相談は無料です。アドバイザーやパートナーによる支援の内容によっては、費用が発生する場合があります。その場合は事前にご説明します。",
-    ),
-    _faq(
-        "どのような人が相談できますか。",
-        "県内事業者、県民グループ、県・市町の皆さんが相談できます。",
-    ),
-    _faq(
-        "DXについて何も分からない段階でも相談できますか。",
-        "はい。「何から始めればよいか分からない」というご相談も歓迎します。",
-    ),
-    _faq(
-        "回答まではどのくらいかかりますか。",
-        "お申込みから3営業日以内に、センター職員からご連絡します。",
-    ),
-    _faq(
-        "セミナーの講師を依頼できますか。",
-        "職員研修や団体向けセミナーのご相談も受け付けています。相談フォームで「人材育成（セミナー開催等の相談）」を選んでください。",
-    ),
-]
-FAQ_EN = [
-    _faq(
-        "Does a consultation cost anything?",
-        "No, consultations are free. Some support by advisors or partners may be charged; we explain this beforehand.",
-    ),
-    _faq(
-        "Who can consult the center?",
-        "Businesses, citizen groups, the prefecture and municipalities in Mie.",
-    ),
-    _faq(
-        "Can I ask even if I know nothing about DX?",
-        "Yes. Questions such as 'where do I start?' are welcome.",
-    ),
-    _faq("When will I hear back?", "Our staff contact you within three business days."),
-]
-
-NEWS = [
+# The pages that are only a text or a directory: key, type, slug, Japanese and English fields.
+PLAIN_PAGES = [
     (
-        "2023-03-10",
-        "news-2023-03-seminar",
-        "「AIなど最先端デジタル技術について考える」セミナーの参加者を募集します",
-        "3月23日に、みえDXアドバイザーを講師に迎えたセミナーを開催します。",
-        "Registration open: seminar on AI and other leading-edge digital technologies",
-        "A seminar with a Mie DX Advisor as lecturer takes place on 23 March.",
+        "advisors",
+        AdvisorDirectoryPage,
+        "advisors",
+        {
+            "title": "みえDXアドバイザー",
+            "show_in_menus": True,
+            "intro": "大学教員、コンサルタント、起業家など、DXの専門家がご相談に応じます。",
+        },
+        {
+            "title": "Mie DX Advisors",
+            "intro": "Professors, consultants and entrepreneurs who advise on DX.",
+        },
     ),
     (
-        "2023-02-28",
-        "news-2023-02-figures",
-        "みえDXセンターへの相談件数が81件になりました",
-        "開設からの相談件数は81件（令和3年度29件、令和4年度52件）です。",
-        "The center has received 81 consultations",
-        "81 consultations since opening: 29 in FY2021 and 52 in FY2022.",
+        "partners",
+        PartnerDirectoryPage,
+        "partners",
+        {
+            "title": "みえDXパートナー",
+            "show_in_menus": True,
+            "intro": "通信事業者やITベンダーなど、DXの取組を支える企業です。",
+        },
+        {
+            "title": "Mie DX Partners",
+            "intro": "Mobile carriers, IT vendors and other companies that support DX.",
+        },
     ),
     (
-        "2022-10-03",
-        "news-2022-10-smartphone",
-        "県内5会場でシニア向けスマホ教室を開催しました",
-        "みえDXパートナーの通信事業者2社の協力で、シニア世代向けのスマホ教室を開催しました。",
-        None,
-        None,
+        "faq",
+        FaqPage,
+        "faq",
+        {
+            "title": "よくある質問",
+            "show_in_menus": True,
+            "intro": "ご相談の前によくいただく質問です。",
+            "items": FAQ_JA,
+        },
+        {
+            "title": "Frequently asked questions",
+            "intro": "Questions we are often asked.",
+            "items": FAQ_EN,
+        },
     ),
     (
-        "2022-04-01",
-        "news-2022-04-partners",
-        "令和4年度のみえDXパートナーを紹介します",
-        "通信事業者やITベンダーなど11社がみえDXパートナーとして活動しています。",
-        None,
-        None,
-    ),
-]
-
-CASE_STUDIES = [
-    {
-        "slug": "retail-cloud-accounting",
-        "title": "経理とバックオフィス業務をデジタル化したい",
-        "title_en": "Digitising accounting and the back office",
-        "requester_type": "business",
-        "category": "information",
-        "industry": "小売業",
-        "municipality": "242039",
-        "summary": "小売業者からの相談に、クラウド会計の動向や特徴をご紹介しました。",
-        "summary_en": "A retailer learned about trends and features of cloud accounting.",
-        "challenge": "経理とバックオフィス業務のデジタル化を図りたい。",
-        "challenge_en": "The retailer wanted to digitise accounting and back-office work.",
-        "support": "クラウド会計の動向や特徴等を紹介しました。",
-        "support_en": "The center introduced trends and features of cloud accounting services.",
-        "result": "複数のサービスを比較したうえで、導入の検討を始めています。",
-        "result_en": "The retailer compared several services and is planning an introduction.",
-        "advisors": ["石田 健一"],
-        "partners": [],
-        "featured": True,
-    },
-    {
-        "slug": "bank-staff-seminar",
-        "title": "金融機関の職員がDXを学び、顧客支援に生かしたい",
-        "title_en": "Bank staff learn DX to support their clients",
-        "requester_type": "business",
-        "category": "training",
-        "industry": "金融業",
-        "municipality": "242012",
-        "summary": "金融機関の職員向けに、みえDXアドバイザーによるセミナーを実施しました。",
-        "summary_en": "An advisor gave a seminar for the staff of a bank.",
-        "challenge": "顧客からの相談に対して、サポートの充実が図られるよう、DXについて学びたい。",
-        "challenge_en": "Staff wanted to learn about DX so that they can better support clients.",
-        "support": "金融機関の職員向けに、みえDXアドバイザーによる「金融機関ができるデジタル支援事例」をテーマとしたセミナーを実施しました。",
-        "support_en": "A Mie DX Advisor gave a seminar for the bank's staff on 'digital support a bank can give'.",
-        "result": "",
-        "result_en": "",
-        "advisors": ["青山 美咲"],
-        "partners": [],
-        "featured": True,
-    },
-    {
-        "slug": "manufacturer-explaining-dx",
-        "title": "社員にDXをどう説明し、進めていけばよいか",
-        "title_en": None,
-        "requester_type": "business",
-        "category": "problem_solving",
-        "industry": "製造業",
-        "municipality": "242021",
-        "summary": "DXを始めた製造業者に、産学官で解決策を出し合うイベントへの参加をご案内しました。",
-        "challenge": "DXの取組をスタートしたが、社員にどのように説明し、進めていけば良いか。",
-        "support": "各企業がDXに対する悩みや課題を持ち合い、産学官で互いに解決策を出し合うイベントへの参加を打診しました。",
-        "result": "",
-        "advisors": [],
-        "partners": [],
-        "featured": False,
-    },
-    {
-        "slug": "facility-shift-roster",
-        "title": "勤務シフト表を自動で作成したい",
-        "title_en": None,
-        "requester_type": "municipality",
-        "category": "problem_solving",
-        "industry": "公共施設",
-        "municipality": "240001",
-        "summary": "県有施設の勤務シフト作成を、利用者の細かな要望に沿って支援しました。",
-        "challenge": "勤務シフト表の作成業務が相当の負担となっており、勤務条件を入力したら自動的に勤務表が作成できる方法はないか。",
-        "support": "使い勝手など、利用者の細かな要望に沿って勤務シフトの作成を支援しました。",
-        "result": "",
-        "advisors": [],
-        "partners": ["株式会社津システムズ"],
-        "featured": False,
-    },
-    {
-        "slug": "senior-smartphone-classes",
-        "title": "シニア世代向けのスマホ教室を開催したい",
-        "title_en": None,
-        "requester_type": "business",
-        "category": "problem_solving",
-        "industry": "イベント企画運営",
-        "municipality": None,
-        "summary": "みえDXパートナーの通信事業者2社の協力で、県内5会場でスマホ教室を開催しました。",
-        "challenge": "三重県内のイベント会場にて、「シニア」をテーマとした催事を計画しており、シニア世代向けのスマホ教室を開催したい。",
-        "support": "みえDXパートナーの通信事業者2社にご協力いただき、県内5会場でスマホ教室を開催しました。",
-        "result": "",
-        "advisors": [],
-        "partners": ["伊勢湾モバイル株式会社", "鈴鹿テレコム株式会社"],
-        "featured": True,
-    },
-]
-
-
-def seed_pages(home: HomePage, en: Locale) -> dict[str, Page]:
-    """Every page of the demo portal under the Japanese home, and their English translations."""
-    home_en = home.get_translation(en)
-    pages: dict[str, Page] = {}
-
-    about = _child(
-        home,
+        "privacy",
         StandardPage,
-        "about",
-        title="センターについて",
-        show_in_menus=True,
-        intro="みえDXセンターの役割と、ご相談から支援までの流れをご紹介します。",
-        body=ABOUT_BODY_JA,
-    )
-    pages["about"] = about
-    _translate(
-        about,
-        en,
-        title="About the center",
-        intro="What the Mie DX Center does and how it helps.",
-        body=ABOUT_BODY_EN,
-    )
+        "privacy",
+        {
+            "title": "個人情報の取扱い",
+            "intro": "みえDXセンターにおける個人情報の取扱いについて説明します。",
+            "body": PRIVACY_BODY_JA,
+        },
+        {
+            "title": "Privacy policy",
+            "intro": "How the Mie DX Center handles personal information.",
+            "body": PRIVACY_BODY_EN,
+        },
+    ),
+    (
+        "accessibility",
+        StandardPage,
+        "accessibility",
+        {
+            "title": "ウェブアクセシビリティ方針",
+            "intro": "みえDXセンターのウェブサイトのアクセシビリティに関する方針です。",
+            "body": A11Y_BODY_JA,
+        },
+        {
+            "title": "Web accessibility policy",
+            "intro": "Our accessibility commitment for this website.",
+            "body": A11Y_BODY_EN,
+        },
+    ),
+]
 
-    news_index = _child(
+
+def _seed_news(home: HomePage, en: Locale) -> Page:
+    news_index, news_index_en = _page_pair(
         home,
+        en,
         NewsIndexPage,
         "news",
-        title="お知らせ",
-        show_in_menus=True,
-        intro="みえDXセンターからのお知らせです。",
+        {"title": "お知らせ", "show_in_menus": True, "intro": "みえDXセンターからのお知らせです。"},
+        {"title": "News", "intro": "News from the Mie DX Center."},
     )
-    pages["news"] = news_index
-    news_index_en = _translate(news_index, en, title="News", intro="News from the Mie DX Center.")
     for day, slug, title, summary, title_en, summary_en in NEWS:
         item = _child(
             news_index,
@@ -418,205 +158,155 @@ def seed_pages(home: HomePage, en: Locale) -> dict[str, Page]:
             title=title,
             date=dt.date.fromisoformat(day),
             summary=summary,
-            body=[_para(summary)],
+            body=[paragraph(summary)],
         )
         if title_en and news_index_en is not None:
-            _translate(item, en, title=title_en, summary=summary_en, body=[_para(summary_en)])
+            _translate(item, en, title=title_en, summary=summary_en, body=[paragraph(summary_en)])
+    return news_index
 
-    studies_index = _child(
+
+def _seed_case_study(studies_index: Page, spec: dict) -> Page:
+    study = CaseStudyPage.objects.child_of(studies_index).filter(slug=spec["slug"]).first()
+    if study is None:
+        study = CaseStudyPage(
+            slug=spec["slug"],
+            title=spec["title"],
+            requester_type=spec["requester_type"],
+            category=spec["category"],
+            industry=spec["industry"],
+            municipality=Municipality.objects.filter(code=spec["municipality"]).first()
+            if spec["municipality"]
+            else None,
+            summary=spec["summary"],
+            challenge=rich_text(spec["challenge"]),
+            support=rich_text(spec["support"]),
+            result=rich_text(spec["result"]) if spec["result"] else "",
+            featured=spec["featured"],
+        )
+        study.advisors.set(Advisor.objects.filter(name__in=spec["advisors"]))
+        study.partners.set(PartnerCompany.objects.filter(name__in=spec["partners"]))
+        studies_index.add_child(instance=study)
+        study.save_revision().publish()
+    return study
+
+
+def _seed_case_studies(home: HomePage, en: Locale) -> Page:
+    studies_index, _en = _page_pair(
         home,
+        en,
         CaseStudyIndexPage,
         "case-studies",
-        title="事例集",
-        show_in_menus=True,
-        intro="みえDXセンターに寄せられた相談と、センターによる支援の事例です（令和4年度の主なもの）。",
-    )
-    pages["case_studies"] = studies_index
-    _translate(
-        studies_index,
-        en,
-        title="Case studies",
-        intro="Consultations the Mie DX Center received and how it helped (main examples of FY2022).",
+        {
+            "title": "事例集",
+            "show_in_menus": True,
+            "intro": "みえDXセンターに寄せられた相談と、センターによる支援の事例です（令和4年度の主なもの）。",
+        },
+        {
+            "title": "Case studies",
+            "intro": "Consultations the Mie DX Center received and how it helped (main examples of FY2022).",
+        },
     )
     for spec in CASE_STUDIES:
-        study = CaseStudyPage.objects.child_of(studies_index).filter(slug=spec["slug"]).first()
-        if study is None:
-            study = CaseStudyPage(
-                slug=spec["slug"],
-                title=spec["title"],
-                requester_type=spec["requester_type"],
-                category=spec["category"],
-                industry=spec["industry"],
-                municipality=Municipality.objects.filter(code=spec["municipality"]).first()
-                if spec["municipality"]
-                else None,
-                summary=spec["summary"],
-                challenge=_p(spec["challenge"]),
-                support=_p(spec["support"]),
-                result=_p(spec["result"]) if spec["result"] else "",
-                featured=spec["featured"],
-            )
-            study.advisors.set(Advisor.objects.filter(name__in=spec["advisors"]))
-            study.partners.set(PartnerCompany.objects.filter(name__in=spec["partners"]))
-            studies_index.add_child(instance=study)
-            study.save_revision().publish()
+        study = _seed_case_study(studies_index, spec)
         if spec.get("title_en"):
             _translate(
                 study,
                 en,
                 title=spec["title_en"],
                 summary=spec["summary_en"],
-                challenge=_p(spec["challenge_en"]),
-                support=_p(spec["support_en"]),
-                result=_p(spec["result_en"]) if spec["result_en"] else "",
+                challenge=rich_text(spec["challenge_en"]),
+                support=rich_text(spec["support_en"]),
+                result=rich_text(spec["result_en"]) if spec["result_en"] else "",
             )
+    return studies_index
 
-    advisors = _child(
+
+def seed_pages(home: HomePage, en: Locale) -> dict[str, Page]:
+    """Every page of the demo portal under the Japanese home, and their English translations."""
+    home_en = home.get_translation(en)
+    pages: dict[str, Page] = {}
+    pages["about"], _en = _page_pair(
         home,
-        AdvisorDirectoryPage,
-        "advisors",
-        title="みえDXアドバイザー",
-        show_in_menus=True,
-        intro="大学教員、コンサルタント、起業家など、DXの専門家がご相談に応じます。",
-    )
-    pages["advisors"] = advisors
-    _translate(
-        advisors,
         en,
-        title="Mie DX Advisors",
-        intro="Professors, consultants and entrepreneurs who advise on DX.",
-    )
-    partners = _child(
-        home,
-        PartnerDirectoryPage,
-        "partners",
-        title="みえDXパートナー",
-        show_in_menus=True,
-        intro="通信事業者やITベンダーなど、DXの取組を支える企業です。",
-    )
-    pages["partners"] = partners
-    _translate(
-        partners,
-        en,
-        title="Mie DX Partners",
-        intro="Mobile carriers, IT vendors and other companies that support DX.",
-    )
-    faq = _child(
-        home,
-        FaqPage,
-        "faq",
-        title="よくある質問",
-        show_in_menus=True,
-        intro="ご相談の前によくいただく質問です。",
-        items=FAQ_JA,
-    )
-    pages["faq"] = faq
-    _translate(
-        faq,
-        en,
-        title="Frequently asked questions",
-        intro="Questions we are often asked.",
-        items=FAQ_EN,
-    )
-    privacy = _child(
-        home,
         StandardPage,
-        "privacy",
-        title="個人情報の取扱い",
-        intro="みえDXセンターにおける個人情報の取扱いについて説明します。",
-        body=PRIVACY_BODY_JA,
+        "about",
+        {
+            "title": "センターについて",
+            "show_in_menus": True,
+            "intro": "みえDXセンターの役割と、ご相談から支援までの流れをご紹介します。",
+            "body": ABOUT_BODY_JA,
+        },
+        {
+            "title": "About the center",
+            "intro": "What the Mie DX Center does and how it helps.",
+            "body": ABOUT_BODY_EN,
+        },
     )
-    pages["privacy"] = privacy
-    _translate(
-        privacy,
-        en,
-        title="Privacy policy",
-        intro="How the Mie DX Center handles personal information.",
-        body=PRIVACY_BODY_EN,
-    )
-    accessibility = _child(
-        home,
-        StandardPage,
-        "accessibility",
-        title="ウェブアクセシビリティ方針",
-        intro="みえDXセンターのウェブサイトのアクセシビリティに関する方針です。",
-        body=A11Y_BODY_JA,
-    )
-    pages["accessibility"] = accessibility
-    _translate(
-        accessibility,
-        en,
-        title="Web accessibility policy",
-        intro="Our accessibility commitment for this website.",
-        body=A11Y_BODY_EN,
-    )
+    pages["news"] = _seed_news(home, en)
+    pages["case_studies"] = _seed_case_studies(home, en)
+    for key, model, slug, fields, fields_en in PLAIN_PAGES:
+        pages[key], _en = _page_pair(home, en, model, slug, fields, fields_en)
 
     _seed_home_sections(home, home_en, pages)
     _seed_footer(home, pages)
     return pages
 
 
+def _features(items: list[tuple[str, str, int | None]]) -> list[dict]:
+    """The home page's feature cards from (title, text, linked page id)."""
+    return [
+        {"type": "feature", "value": {"title": title, "text": text, "page": page}}
+        for title, text, page in items
+    ]
+
+
 def _seed_home_sections(home: HomePage, home_en: Page, pages: dict[str, Page]) -> None:
     if not home.features:
         home.consult_text = "DXに関することなら、どんなことでもお気軽にご相談ください（無料）。"
-        home.features = [
-            {
-                "type": "feature",
-                "value": {
-                    "title": "相談窓口",
-                    "text": "DXに関するご相談をワンストップで受け付け、専門家をご紹介します。",
-                    "page": pages["about"].pk,
-                },
-            },
-            {
-                "type": "feature",
-                "value": {
-                    "title": "セミナー",
-                    "text": "アドバイザーやパートナーを講師に、DXの基礎や事例を学ぶセミナーを開催します。",
-                    "page": None,
-                },
-            },
-            {
-                "type": "feature",
-                "value": {
-                    "title": "事例の紹介",
-                    "text": "県内の事業者や団体がDXに取り組んだ事例を紹介します。",
-                    "page": pages["case_studies"].pk,
-                },
-            },
-        ]
+        home.features = _features(
+            [
+                (
+                    "相談窓口",
+                    "DXに関するご相談をワンストップで受け付け、専門家をご紹介します。",
+                    pages["about"].pk,
+                ),
+                (
+                    "セミナー",
+                    "アドバイザーやパートナーを講師に、DXの基礎や事例を学ぶセミナーを開催します。",
+                    None,
+                ),
+                (
+                    "事例の紹介",
+                    "県内の事業者や団体がDXに取り組んだ事例を紹介します。",
+                    pages["case_studies"].pk,
+                ),
+            ]
+        )
         home.save_revision().publish()
     home_en = home_en.specific
     if home_en is not None and not home_en.features:
         about_en = pages["about"].get_translation_or_none(home_en.locale)
         studies_en = pages["case_studies"].get_translation_or_none(home_en.locale)
         home_en.consult_text = "Ask us anything about DX, free of charge."
-        home_en.features = [
-            {
-                "type": "feature",
-                "value": {
-                    "title": "Consultation desk",
-                    "text": "One place for your questions about DX; we introduce experts who can help.",
-                    "page": about_en.pk if about_en else None,
-                },
-            },
-            {
-                "type": "feature",
-                "value": {
-                    "title": "Seminars",
-                    "text": "Seminars by advisors and partners on the basics of DX and real examples.",
-                    "page": None,
-                },
-            },
-            {
-                "type": "feature",
-                "value": {
-                    "title": "Case studies",
-                    "text": "How businesses and groups in Mie took up DX.",
-                    "page": studies_en.pk if studies_en else None,
-                },
-            },
-        ]
+        home_en.features = _features(
+            [
+                (
+                    "Consultation desk",
+                    "One place for your questions about DX; we introduce experts who can help.",
+                    about_en.pk if about_en else None,
+                ),
+                (
+                    "Seminars",
+                    "Seminars by advisors and partners on the basics of DX and real examples.",
+                    None,
+                ),
+                (
+                    "Case studies",
+                    "How businesses and groups in Mie took up DX.",
+                    studies_en.pk if studies_en else None,
+                ),
+            ]
+        )
         home_en.save_revision().publish()
 
 

@@ -71,7 +71,7 @@ class HomePage(JapaneseSearchMixin, Page):
         verbose_name = _("トップページ")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import home_sections
+        from .selectors import home_sections  # selectors imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(home_sections(self))
@@ -98,23 +98,30 @@ class StandardPage(JapaneseSearchMixin, Page):
         verbose_name = _("標準ページ")
 
 
-class NewsIndexPage(JapaneseSearchMixin, Page):
-    """お知らせ: the news pages below it, newest first."""
-
-    search_fields = [*Page.search_fields, BIGRAMS]
+class SectionPage(JapaneseSearchMixin, Page):
+    """A section of the site right below the home page, once: a lead text over a listing."""
 
     intro = models.TextField(_("リード文"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, BIGRAMS]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.NewsPage"]
     max_count_per_parent = 1
+
+    class Meta:
+        abstract = True
+
+
+class NewsIndexPage(SectionPage):
+    """お知らせ: the news pages below it, newest first."""
+
+    subpage_types = ["cms.NewsPage"]
 
     class Meta:
         verbose_name = _("お知らせ一覧ページ")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import news_for_index
+        from .selectors import news_for_index  # selectors imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context["news"] = paginate(request, news_for_index(self))
@@ -149,22 +156,16 @@ class NewsPage(JapaneseSearchMixin, Page):
         ordering = ["-date"]
 
 
-class CaseStudyIndexPage(JapaneseSearchMixin, Page):
+class CaseStudyIndexPage(SectionPage):
     """事例集: case studies below it, filtered by category and industry."""
 
-    search_fields = [*Page.search_fields, BIGRAMS]
-
-    intro = models.TextField(_("リード文"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.CaseStudyPage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("事例集ページ")
 
     def get_context(self, request, *args, **kwargs):
+        # selectors imports these models: looked up when used
         from .selectors import case_studies_for_index
 
         context = super().get_context(request, *args, **kwargs)
@@ -250,48 +251,41 @@ class CaseStudyPage(JapaneseSearchMixin, Page):
         verbose_name_plural = _("事例")
 
 
-class AdvisorDirectoryPage(JapaneseSearchMixin, Page):
+class DirectoryPage(SectionPage):
+    """A public list of one kind of partner (``directory_kind``), filtered by expertise."""
+
+    directory_kind = ""
+
+    search_fields = [*SectionPage.search_fields, index.SearchField("intro")]
+    subpage_types = []
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import directory  # selectors imports these models
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(directory(self.directory_kind, request.GET.get("expertise", "")))
+        return context
+
+
+class AdvisorDirectoryPage(DirectoryPage):
     """The public list of みえDXアドバイザー, filtered by expertise."""
 
-    intro = models.TextField(_("リード文"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, BIGRAMS, index.SearchField("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = []
-    max_count_per_parent = 1
+    directory_kind = "advisors"
 
     class Meta:
         verbose_name = _("アドバイザー一覧ページ")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import directory
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(directory("advisors", request.GET.get("expertise", "")))
-        return context
-
-
-class PartnerDirectoryPage(JapaneseSearchMixin, Page):
+class PartnerDirectoryPage(DirectoryPage):
     """The public list of みえDXパートナー (companies), filtered by expertise."""
 
-    intro = models.TextField(_("リード文"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, BIGRAMS, index.SearchField("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = []
-    max_count_per_parent = 1
+    directory_kind = "companies"
 
     class Meta:
         verbose_name = _("パートナー一覧ページ")
-
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import directory
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(directory("companies", request.GET.get("expertise", "")))
-        return context
 
 
 class FaqPage(JapaneseSearchMixin, Page):
@@ -331,6 +325,7 @@ class ConsultationPage(JapaneseSearchMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         try:
+            # Optional: the intake form lives in the cases app; without it the intro stands alone.
             from cases.views import consultation
         except ImportError:  # the intake form lives in the cases app; the intro stands alone
             return super().serve(request, *args, **kwargs)

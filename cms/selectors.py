@@ -1,5 +1,7 @@
 """Reads of the public site: what each page lists, menus, breadcrumbs, search."""
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -10,11 +12,24 @@ from dxcenter.common.search import expand_query
 from dxcenter.common.vocab import Category
 from events.models import SeminarPage
 from events.selectors import default_locale_id
+from partners import selectors as partner_selectors
 from partners.models import ExpertiseArea
 
 from .models import CaseStudyPage, HomePage, NewsPage
 
 HOME_DEPTH = 2
+
+# What a case-study card shows: the home page's featured cards and the index read only these.
+CASE_STUDY_CARD_FIELDS = (
+    "id",
+    "title",
+    "url_path",
+    "locale_id",
+    "summary",
+    "category",
+    "requester_type",
+    "industry",
+)
 
 
 def _home_path(page: Page) -> str:
@@ -58,16 +73,7 @@ def home_sections(home: Page) -> dict:
         .descendant_of(home)
         .filter(featured=True)
         .order_by("path")
-        .only(
-            "id",
-            "title",
-            "url_path",
-            "locale_id",
-            "summary",
-            "category",
-            "requester_type",
-            "industry",
-        )[:3]
+        .only(*CASE_STUDY_CARD_FIELDS)[:3]
     )
     sections = {}
     for child in (
@@ -88,9 +94,6 @@ def home_sections(home: Page) -> dict:
 
 
 def _content_type_id(app_label: str, model: str) -> int:
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
     return ContentType.objects.get_for_model(apps.get_model(app_label, model)).pk
 
 
@@ -118,14 +121,7 @@ def case_studies_for_index(index: Page, *, category: str = "", industry: str = "
         studies.select_related("municipality")
         .order_by("path")
         .only(
-            "id",
-            "title",
-            "url_path",
-            "locale_id",
-            "summary",
-            "category",
-            "requester_type",
-            "industry",
+            *CASE_STUDY_CARD_FIELDS,
             "municipality__name",
             "municipality__name_en",
         )
@@ -133,28 +129,16 @@ def case_studies_for_index(index: Page, *, category: str = "", industry: str = "
     return studies, industries
 
 
-def public_advisors(expertise_slug: str | None = None):
-    """Swap point for partners.selectors.public_advisors."""
-    # Looked up when called, so that a swapped partners.selectors function is the one used.
-    from partners.selectors import public_advisors as select
-
-    return select(expertise_slug)
-
-
-def public_companies(expertise_slug: str | None = None):
-    """Swap point for partners.selectors.public_companies."""
-    # Looked up when called, so that a swapped partners.selectors function is the one used.
-    from partners.selectors import public_companies as select
-
-    return select(expertise_slug)
-
-
 def directory(kind: str, expertise_slug: str = "") -> dict:
     """Advisors or partner companies for a directory page, with the expertise filter."""
     areas = list(ExpertiseArea.objects.order_by("sort_order", "name"))
     selected = next((a for a in areas if a.slug == expertise_slug), None)
     slug = selected.slug if selected else None
-    people = public_advisors(slug) if kind == "advisors" else public_companies(slug)
+    # Looked up on the module when called, so that a swapped partners.selectors function is used.
+    if kind == "advisors":
+        people = partner_selectors.public_advisors(slug)
+    else:
+        people = partner_selectors.public_companies(slug)
     return {
         "entries": list(people),
         "expertise_areas": areas,

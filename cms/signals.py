@@ -2,6 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from dxcenter.common.models import CenterSettings
@@ -16,15 +17,11 @@ def _purge(sender=None, **kwargs):
 
 
 def _purge_page_deleted(sender=None, instance=None, **kwargs):
-    from wagtail.models import Page
-
     if isinstance(instance, Page):
         cache.purge()
 
 
 def connect() -> None:
-    from wagtail.models import Site
-
     page_published.connect(_purge, dispatch_uid="cms_purge_published")
     page_unpublished.connect(_purge, dispatch_uid="cms_purge_unpublished")
     post_page_move.connect(_purge, dispatch_uid="cms_purge_moved")

@@ -9,25 +9,18 @@ def _expertise():
     return Prefetch("expertise", queryset=ExpertiseArea.objects.order_by("sort_order"))
 
 
-def public_advisors(expertise_slug: str | None = None) -> QuerySet[Advisor]:
-    """Public advisors with their expertise, optionally of one area."""
-    qs = (
-        Advisor.objects.filter(is_public=True)
-        .select_related("photo")
-        .prefetch_related(_expertise())
-    )
+def _public(model, image: str, expertise_slug: str | None) -> QuerySet:
+    qs = model.objects.filter(is_public=True).select_related(image).prefetch_related(_expertise())
     if expertise_slug:
         qs = qs.filter(expertise__slug=expertise_slug)
     return qs.distinct()
+
+
+def public_advisors(expertise_slug: str | None = None) -> QuerySet[Advisor]:
+    """Public advisors with their expertise, optionally of one area."""
+    return _public(Advisor, "photo", expertise_slug)
 
 
 def public_companies(expertise_slug: str | None = None) -> QuerySet[PartnerCompany]:
     """Public partner companies with their expertise, optionally of one area."""
-    qs = (
-        PartnerCompany.objects.filter(is_public=True)
-        .select_related("logo")
-        .prefetch_related(_expertise())
-    )
-    if expertise_slug:
-        qs = qs.filter(expertise__slug=expertise_slug)
-    return qs.distinct()
+    return _public(PartnerCompany, "logo", expertise_slug)

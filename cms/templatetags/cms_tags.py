@@ -2,6 +2,8 @@
 
 from django import template
 from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from wagtail.models import Locale, Page
 
@@ -135,9 +137,6 @@ def absolute_url(context, path: str = "") -> str:
 @register.simple_tag
 def page_description(page, default: str = "") -> str:
     """The meta description: the promote tab's text, else the page's summary or lead."""
-    from django.utils.html import strip_tags
-    from django.utils.text import Truncator
-
     for field in ("search_description", "summary", "lead", "intro"):
         value = getattr(page, field, "") if page is not None else ""
         if value:

@@ -6,11 +6,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from appointments import demo as appointments_demo
 from cases import demo as cases_demo
+from cases.models import Case
 from cms import demo as cms_demo
 from events import demo as events_demo
+from events.models import SeminarPage
 from partners import demo as partners_demo
 
 
@@ -101,11 +104,6 @@ class Command(BaseCommand):
 
     def _summary(self, figures: dict) -> str:
         """What the demo holds, in a few lines: the figures and the seminars a visitor can book."""
-        from django.utils import timezone
-
-        from cases.models import Case
-        from events.models import SeminarPage
-
         now = timezone.now()
         years = Case.objects.order_by("fiscal_year").values_list("fiscal_year", flat=True)
         counted_below = ("cases", "recent_cases", "fresh_cases", "seminars")
