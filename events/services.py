@@ -3,9 +3,11 @@
 import datetime as dt
 import io
 from collections.abc import Callable
+from typing import Literal
 
 import segno
 
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone, translation
@@ -34,6 +36,9 @@ CANCEL_SALT = "events.registration.cancel"
 SURVEY_SALT = "events.registration.survey"
 CHECKIN_SALT = "events.registration.checkin"
 LOCK_TIMEOUT = "2s"
+
+# Registration.Mode values: where a person takes part.
+Mode = Literal["venue", "online"]
 
 
 def registration_token(registration: Registration, salt: str) -> str:
@@ -192,16 +197,16 @@ def registration_create(
     seminar: SeminarPage,
     name: str,
     email: str,
-    mode: str,
+    mode: Mode,
     name_kana: str = "",
     organisation: str = "",
     requester_type: str = "",
     municipality: Municipality | None = None,
     question: str = "",
-    language: str = "ja",
+    language: Literal["ja", "en"] = "ja",
     notice: PurposeNotice | None = None,
     walk_in: bool = False,
-    by=None,
+    by: User | None = None,
     now: dt.datetime | None = None,
 ) -> Registration:
     """Confirm the person or put them on the waiting list, under a lock on the seminar.
@@ -320,7 +325,7 @@ def seminar_started(seminar: SeminarPage, now: dt.datetime | None = None) -> boo
 
 
 def registration_cancel(
-    *, registration: Registration, by=None, now: dt.datetime | None = None
+    *, registration: Registration, by: User | None = None, now: dt.datetime | None = None
 ) -> list[Registration]:
     """Cancel, and fill the freed seat from the waiting list; returns who was promoted.
 
@@ -343,7 +348,9 @@ def registration_cancel(
         return _fill_seats(seminar, now)
 
 
-def registration_move(*, registration: Registration, mode: str, by=None) -> Registration:
+def registration_move(
+    *, registration: Registration, mode: Mode, by: User | None = None
+) -> Registration:
     """Staff move a person between venue and online, within capacity; the person is told by mail.
 
     A confirmed person gets the new calendar file (and, for the venue, the check-in QR code);
@@ -476,7 +483,7 @@ def _announce_change(seminar: SeminarPage, changed: list[str]) -> int:
     return told
 
 
-def registration_check_in(*, registration: Registration, by) -> Registration:
+def registration_check_in(*, registration: Registration, by: User | None) -> Registration:
     """Mark a confirmed person as present; attendance counts check-ins."""
     if registration.status != Registration.Status.CONFIRMED:
         raise InvalidRegistrationChange(_("参加確定の方だけ受付できます。"))

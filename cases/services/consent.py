@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core import signing
@@ -38,7 +39,7 @@ def consent_record(
     case: Case,
     by: User | None,
     given: bool,
-    method: str,
+    method: Literal["web", "phone", "email", "visit", "form", "link"],
     given_at: dt.datetime | None = None,
     note: str = "",
     notice: PurposeNotice | None = None,
