@@ -61,19 +61,22 @@ SEMINARS_FY2022 = [
 ]
 
 
+def seminar_index(home: Page, **fields) -> SeminarIndexPage:
+    """The seminar index below ``home``; created and published with ``fields`` when missing."""
+    index = SeminarIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = SeminarIndexPage(title="セミナー", slug="seminars", **fields)
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
 @transaction.atomic
 def seed(home: Page) -> dict:
     """Create the seminar index under the home page and the FY2022 seminars (idempotent)."""
-    index = SeminarIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = SeminarIndexPage(
-            title="セミナー",
-            slug="seminars",
-            show_in_menus=True,
-            intro="<p>みえDXセンターセミナーのご案内です。</p>",
-        )
-        home.add_child(instance=index)
-        index.save_revision().publish()
+    index = seminar_index(
+        home, show_in_menus=True, intro="<p>みえDXセンターセミナーのご案内です。</p>"
+    )
     english = Locale.objects.filter(language_code="en").first()
     if english and home.has_translation(english) and not index.has_translation(english):
         # The English menu and breadcrumbs say "Seminars"; seminars published in Japanese only

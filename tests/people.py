@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, CaseSurvey, ConsentRecord
+from cases.models import Case, CaseEvent, CaseSurvey
 from cases.services import (
     assignment_accept,
     assignment_note_add,
@@ -18,7 +18,7 @@ from cases.services import (
     case_survey_answer,
     case_transition,
 )
-from cases.tests.factories import ContactFactory
+from cases.tests.factories import ContactFactory, record_consent
 from dxcenter.common.models import PurposeNotice
 from events.models import Registration
 from events.services import registration_check_in, registration_create, seminar_survey_answer
@@ -42,12 +42,7 @@ def case_for(contact, *, received_on: dt.date, category="problem_solving", **fie
         ),
         **fields,
     )
-    ConsentRecord.objects.create(
-        case=case,
-        notice=PurposeNotice.current("consultation"),
-        acknowledged_purpose=True,
-        referral_consent=True,
-    )
+    record_consent(case)
     return case
 
 

@@ -11,15 +11,13 @@ from django.contrib.auth.models import Group, Permission, User
 
 from dxcenter.common.security import SESSION_STARTED
 from dxcenter.common.site import home_page
-
-PASSWORD = "correct-horse-battery-1"
+from dxcenter.common.tests.factories import STRONG_PASSWORD as PASSWORD
+from dxcenter.common.tests.factories import staff_with_password
 
 
 @pytest.fixture
 def staff(db):
-    user = User.objects.create_user("tanaka", "tanaka@pref.mie.example.jp", PASSWORD)
-    user.groups.add(Group.objects.get(name="センター職員"))
-    return user
+    return staff_with_password("tanaka", "tanaka@pref.mie.example.jp")
 
 
 def login(client, username="tanaka", password=PASSWORD):

@@ -1,4 +1,7 @@
+import io
+
 import factory
+from openpyxl import Workbook
 
 from django.utils import timezone
 
@@ -53,10 +56,43 @@ def make_case(
         status=status,
         **fields,
     )
-    ConsentRecord.objects.create(
+    record_consent(case, referral=consent)
+    return case
+
+
+def record_consent(case, *, referral: bool = True) -> ConsentRecord:
+    """The requester read the current purpose notice and answered the referral question."""
+    return ConsentRecord.objects.create(
         case=case,
         notice=PurposeNotice.current("consultation"),
         acknowledged_purpose=True,
-        referral_consent=consent,
+        referral_consent=referral,
     )
-    return case
+
+
+# The columns of the past-records workbook, in the order the center's spreadsheet has them.
+IMPORT_HEADER = [
+    "受付日",
+    "相談者区分",
+    "団体名",
+    "業種",
+    "所在市町",
+    "相談内容区分",
+    "相談内容",
+    "対応内容",
+    "担当",
+    "状況",
+    "結果",
+]
+
+
+def import_workbook(rows, header=IMPORT_HEADER) -> bytes:
+    """An .xlsx of past records as the import reads it: a header row, then one row a record."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -2,30 +2,17 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import Workbook
 
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from cases.importing import cases_import, read_table
 from cases.models import Assignment, Case
+from cases.tests.factories import IMPORT_HEADER, import_workbook
 from partners.models import Advisor
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "受付日",
-    "相談者区分",
-    "団体名",
-    "業種",
-    "所在市町",
-    "相談内容区分",
-    "相談内容",
-    "対応内容",
-    "担当",
-    "状況",
-    "結果",
-]
 ROWS = [
     [
         dt.date(2021, 6, 10),
@@ -109,20 +96,9 @@ ROWS = [
 ]
 
 
-def workbook(rows, header=HEADER) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 def test_a_good_workbook_reproduces_its_counts_by_year_type_and_category():
     Advisor.objects.create(name="青山 美咲")
-    result = cases_import(read_table(workbook(ROWS[:6]), "past.xlsx"), dry_run=False)
+    result = cases_import(read_table(import_workbook(ROWS[:6]), "past.xlsx"), dry_run=False)
     assert result.ok, result.errors
     assert result.per_fiscal_year == {2021: 4, 2022: 2}
     assert dict(Case.objects.values_list("fiscal_year").annotate(n=Count("pk"))) == {
@@ -148,7 +124,7 @@ def test_a_workbook_with_bad_rows_is_refused_whole_naming_each_row():
         ["2022/4/1", "事業者", "G", "", "どこか町", "相談", "x", "", "", "完了"],
         ROWS[6],
     ]
-    result = cases_import(read_table(workbook(rows), "bad.xlsx"), dry_run=False)
+    result = cases_import(read_table(import_workbook(rows), "bad.xlsx"), dry_run=False)
     assert not result.ok
     numbers = [n for n, _ in result.errors]
     assert numbers == [4, 5, 6, 7]
@@ -165,10 +141,10 @@ def test_an_imported_closed_record_goes_through_the_life_cycle_without_mail():
     from cases.models import CaseEvent, CaseSurvey
 
     no_result = [*ROWS[0][:-1], ""]
-    result = cases_import(read_table(workbook([no_result]), "x.xlsx"), dry_run=True)
+    result = cases_import(read_table(import_workbook([no_result]), "x.xlsx"), dry_run=True)
     assert result.errors == [(2, "完了の記録には対応内容と結果が必要です")]
 
-    cases_import(read_table(workbook([ROWS[0]]), "x.xlsx"), dry_run=False)
+    cases_import(read_table(import_workbook([ROWS[0]]), "x.xlsx"), dry_run=False)
     case = Case.objects.get()
     assert case.status == "closed" and case.closed_on == dt.date(2021, 6, 10)
     assert case.outcome == "導入済み"
@@ -184,7 +160,7 @@ def test_an_imported_closed_record_goes_through_the_life_cycle_without_mail():
 
 
 def test_csv_in_shift_jis_and_utf8_with_bom(tmp_path):
-    lines = [",".join(HEADER), "2022/4/5,事業者,小売X,小売業,津市,情報提供,相談,,,完了"]
+    lines = [",".join(IMPORT_HEADER), "2022/4/5,事業者,小売X,小売業,津市,情報提供,相談,,,完了"]
     text = "\r\n".join(lines) + "\r\n"
     for encoding in ("cp932", "utf-8-sig", "utf-8"):
         rows = read_table(text.encode(encoding), "past.csv")
@@ -205,21 +181,21 @@ def test_english_headers_are_accepted():
         "status",
         "outcome",
     ]
-    result = cases_import(read_table(workbook(ROWS[:1], header), "x.xlsx"), dry_run=True)
+    result = cases_import(read_table(import_workbook(ROWS[:1], header), "x.xlsx"), dry_run=True)
     assert result.ok and result.total == 1
     assert Case.objects.count() == 0  # dry run writes nothing
 
 
 def test_command_reports_rows_and_exits_non_zero(tmp_path, capsys):
     bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(workbook([ROWS[0], ROWS[6]]))
+    bad.write_bytes(import_workbook([ROWS[0], ROWS[6]]))
     with pytest.raises(CommandError, match="取り込みませんでした"):
         call_command("import_cases", str(bad))
     assert "3行目" in capsys.readouterr().err
     assert Case.objects.count() == 0
 
     good = tmp_path / "good.xlsx"
-    good.write_bytes(workbook(ROWS[:3]))
+    good.write_bytes(import_workbook(ROWS[:3]))
     call_command("import_cases", str(good), "--dry-run")
     assert Case.objects.count() == 0
     call_command("import_cases", str(good))
@@ -232,7 +208,7 @@ def test_admin_upload_previews_then_imports(client):
     from .factories import staff_user
 
     client.force_login(staff_user())
-    upload = io.BytesIO(workbook(ROWS[:2]))
+    upload = io.BytesIO(import_workbook(ROWS[:2]))
     upload.name = "past.xlsx"
     preview = client.post("/admin/cases/import/", {"file": upload})
     assert preview.status_code == 200
@@ -247,7 +223,7 @@ def test_admin_upload_previews_then_imports(client):
 
 def test_the_same_file_twice_is_refused_naming_the_rows(tmp_path, capsys):
     path = tmp_path / "past.xlsx"
-    path.write_bytes(workbook(ROWS[:3]))
+    path.write_bytes(import_workbook(ROWS[:3]))
     call_command("import_cases", str(path))
     assert Case.objects.count() == 3
     with pytest.raises(CommandError, match="取り込みませんでした"):
@@ -260,7 +236,9 @@ def test_the_same_file_twice_is_refused_naming_the_rows(tmp_path, capsys):
 
 
 def test_a_row_repeated_in_the_file_is_named():
-    result = cases_import(read_table(workbook([ROWS[0], ROWS[1], ROWS[0]]), "x.xlsx"), dry_run=True)
+    result = cases_import(
+        read_table(import_workbook([ROWS[0], ROWS[1], ROWS[0]]), "x.xlsx"), dry_run=True
+    )
     assert result.errors == [(4, "2行目と同じ記録です")]
 
 
@@ -269,7 +247,7 @@ def test_an_imported_open_record_is_due_from_the_import_not_overdue(client):
 
     row = list(ROWS[0])
     row[-2] = "受付"  # a past record nobody answered yet
-    cases_import(read_table(workbook([row]), "x.xlsx"), dry_run=False)
+    cases_import(read_table(import_workbook([row]), "x.xlsx"), dry_run=False)
     case = Case.objects.get()
     assert case.first_response_due >= dt.date.today()
     assert not case.is_overdue
@@ -280,7 +258,7 @@ def test_a_double_click_on_confirm_imports_once(client):
     from .factories import staff_user
 
     client.force_login(staff_user())
-    upload = io.BytesIO(workbook(ROWS[:2]))
+    upload = io.BytesIO(import_workbook(ROWS[:2]))
     upload.name = "past.xlsx"
     html = client.post("/admin/cases/import/", {"file": upload}).content.decode()
     token = html.split('name="token" value="')[1].split('"')[0]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection
@@ -19,6 +20,28 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def scratch_postgres_database(settings_dict: dict, name: str) -> Callable[[], None]:
+    """Create the empty database ``name`` on the server of ``settings_dict``; return its dropper."""
+    import psycopg  # the PostgreSQL driver: only benchmarks and tests on PostgreSQL come here
+
+    params = {
+        "host": settings_dict["HOST"],
+        "port": settings_dict["PORT"] or 5432,
+        "user": settings_dict["USER"],
+        "password": settings_dict["PASSWORD"] or None,
+        "dbname": "postgres",
+    }
+    # CREATE DATABASE cannot run inside a transaction: a connection of its own.
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return drop
 
 
 def database_url() -> str:

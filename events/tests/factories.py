@@ -4,19 +4,14 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from dxcenter.common.site import home_page
-from events.models import SeminarIndexPage, SeminarPage
+from events import demo
+from events.models import SeminarPage
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def seminar_index():
-    home = home_page()
-    index = SeminarIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = SeminarIndexPage(title="セミナー", slug="seminars")
-        home.add_child(instance=index)
-        index.save_revision().publish()
-    return index
+    return demo.seminar_index(home_page())
 
 
 def make_seminar(

@@ -90,7 +90,7 @@ def server(django_db_blocker):
     require_chromium()
     from django.db import connection
 
-    from dxcenter.common.bench import free_port, gunicorn
+    from dxcenter.common.bench import free_port, gunicorn, scratch_postgres_database
 
     tmp = Path(tempfile.mkdtemp(prefix="dxcenter-e2e-"))
     mail_dir = tmp / "mail"
@@ -100,23 +100,10 @@ def server(django_db_blocker):
         vendor = connection.vendor
         settings_dict = dict(connection.settings_dict)
     if vendor == "postgresql":
-        import psycopg
-
         name = f"e2e_{os.getpid()}"
-        params = {
-            "host": settings_dict["HOST"],
-            "port": settings_dict["PORT"] or 5432,
-            "user": settings_dict["USER"],
-            "password": settings_dict["PASSWORD"] or None,
-            "dbname": "postgres",
-        }
-        with psycopg.connect(**params, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        db_url = f"postgres://{params['user']}@{params['host']}:{params['port']}/{name}"
-
-        def cleanup():
-            with psycopg.connect(**params, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cleanup = scratch_postgres_database(settings_dict, name)
+        host, port = settings_dict["HOST"], settings_dict["PORT"] or 5432
+        db_url = f"postgres://{settings_dict['USER']}@{host}:{port}/{name}"
     else:
         db_url = f"sqlite:///{tmp / 'e2e.sqlite3'}"
     port = free_port()

@@ -33,6 +33,14 @@ def page_at(browser):
         context.close()
 
 
+def page_problems(page, path: str, response) -> list[str]:
+    """What is wrong with the page just opened: its HTTP status, else its axe violations."""
+    if response.status != 200:
+        return [f"{path}: HTTP {response.status}"]
+    violations = axe_violations(page)
+    return [f"{path}:\n  " + "\n  ".join(violations)] if violations else []
+
+
 def test_every_page_in_the_sitemap_answers_and_passes_axe(server, page_at):
     paths = sitemap_paths(server.base)
     assert "/" in paths and "/en/" in paths
@@ -40,13 +48,7 @@ def test_every_page_in_the_sitemap_answers_and_passes_axe(server, page_at):
     page = page_at(DESKTOP)
     problems = []
     for path in paths:
-        response = page.goto(server.base + path)
-        if response.status != 200:
-            problems.append(f"{path}: HTTP {response.status}")
-            continue
-        violations = axe_violations(page)
-        if violations:
-            problems.append(f"{path}:\n  " + "\n  ".join(violations))
+        problems += page_problems(page, path, page.goto(server.base + path))
     assert not problems, "\n".join(problems)
 
 
@@ -141,13 +143,9 @@ def test_staff_pages_pass_axe(server, page_at):
     for path in ADMIN_PAGES:
         response = page.goto(server.base + path)
         page.wait_for_load_state("networkidle")
-        if response.status != 200:
-            problems.append(f"{path}: HTTP {response.status}")
-            continue
-        violations = axe_violations(page)
-        if violations:
-            problems.append(f"{path}:\n  " + "\n  ".join(violations))
-        page.screenshot(path=str(SCREENSHOTS / f"admin-{slug(path)}.png"))
+        problems += page_problems(page, path, response)
+        if response.status == 200:
+            page.screenshot(path=str(SCREENSHOTS / f"admin-{slug(path)}.png"))
     assert not problems, "\n".join(problems)
 
 

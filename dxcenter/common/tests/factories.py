@@ -1,4 +1,4 @@
-"""Users for the base's tests and every app's: no app is imported here."""
+"""Users (and one mail context) for the base's tests and every app's: no app is imported here."""
 
 import factory
 
@@ -23,3 +23,23 @@ def staff_user(username="staff", group="センター職員"):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+STRONG_PASSWORD = "correct-horse-battery-1"
+
+
+def staff_with_password(username: str, email: str):
+    """A センター職員 made the way the admin makes one, signing in with STRONG_PASSWORD."""
+    user = get_user_model().objects.create_user(username, email, STRONG_PASSWORD)
+    user.groups.add(Group.objects.get(name="センター職員"))
+    return user
+
+
+# What the case_received mail is rendered with, as the intake passes it.
+CASE_RECEIVED_CONTEXT = {
+    "reference": "DX2026-0001",
+    "category": "課題解決のための相談",
+    "received_on": "2026年11月20日(金)",
+    "due_date": "2026年11月25日(水)",
+    "referral_consent": True,
+}

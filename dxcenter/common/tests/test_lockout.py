@@ -6,15 +6,13 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, User
 
 from dxcenter.common.models import PersonalDataAccess
-
-PASSWORD = "correct-horse-battery-1"
+from dxcenter.common.tests.factories import STRONG_PASSWORD as PASSWORD
+from dxcenter.common.tests.factories import staff_with_password
 
 
 @pytest.fixture
 def staff1(db):
-    user = User.objects.create_user("staff1", "staff1@pref.mie.example.jp", PASSWORD)
-    user.groups.add(Group.objects.get(name="センター職員"))
-    return user
+    return staff_with_password("staff1", "staff1@pref.mie.example.jp")
 
 
 def admin_login(client, username, password, ip="192.0.2.10"):

@@ -14,14 +14,8 @@ from dxcenter.common.models import BouncedAddress, OutboxMessage
 from dxcenter.common.redact import mask_email, redact_emails
 from dxcenter.common.services import bounce_clear
 from dxcenter.common.tasks import BOUNCE_HOLD
+from dxcenter.common.tests.factories import CASE_RECEIVED_CONTEXT as CONTEXT
 
-CONTEXT = {
-    "reference": "DX2026-0001",
-    "category": "課題解決のための相談",
-    "received_on": "2026年11月20日(金)",
-    "due_date": "2026年11月25日(水)",
-    "referral_consent": True,
-}
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 

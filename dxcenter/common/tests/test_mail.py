@@ -15,14 +15,7 @@ from django.utils import timezone
 from dxcenter.common.mail import Attachment, outbox_add
 from dxcenter.common.models import BouncedAddress, OutboxMessage, ProcessedWebhookEvent
 from dxcenter.common.tasks import RETRY_DELAYS, outbox_dispatch_due
-
-CONTEXT = {
-    "reference": "DX2026-0001",
-    "category": "課題解決のための相談",
-    "received_on": "2026年11月20日(金)",
-    "due_date": "2026年11月25日(水)",
-    "referral_consent": True,
-}
+from dxcenter.common.tests.factories import CASE_RECEIVED_CONTEXT as CONTEXT
 
 
 def queue(**overrides):

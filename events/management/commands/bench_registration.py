@@ -1,3 +1,4 @@
+import datetime as dt
 import http.cookiejar
 import json
 import re
@@ -11,9 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from dxcenter.common.bench import gunicorn, percentile
-from events.models import Registration
+from dxcenter.common.site import home_page
+from events.demo import seminar_index
+from events.models import Registration, SeminarPage
 
 
 class Command(BaseCommand):
@@ -100,19 +104,7 @@ class Command(BaseCommand):
         return None
 
     def make_seminar(self, capacity):
-        import datetime as dt
-
-        from django.utils import timezone
-
-        from dxcenter.common.site import home_page
-        from events.models import SeminarIndexPage, SeminarPage
-
-        home = home_page()
-        index = SeminarIndexPage.objects.child_of(home).first()
-        if index is None:
-            index = SeminarIndexPage(title="セミナー", slug="seminars")
-            home.add_child(instance=index)
-            index.save_revision().publish()
+        index = seminar_index(home_page())
         starts = timezone.now() + dt.timedelta(days=30)
         page = SeminarPage(
             title="負荷試験用セミナー",
