@@ -12,6 +12,7 @@ import random
 import secrets
 
 from django.db import transaction
+from django.utils import timezone
 
 from crm.models import Organisation, Person
 from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
@@ -215,8 +216,6 @@ def seed_recent(today: dt.date | None = None) -> dict:
     one holds cases up to today (the last weeks still open), and closed cases carry survey
     answers, so the dashboard, the statistics and every report show something on any day.
     """
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     current = fiscal_year_of(today)
     places = _places()
@@ -378,8 +377,6 @@ KANA = [
 @transaction.atomic
 def seed_fresh() -> dict:
     """Open requests of the last few weeks, so triage has work in the demo (idempotent)."""
-    from django.utils import timezone
-
     if Case.objects.filter(organisation__name=FRESH[0][2]).exists():
         return {}
     today = timezone.localdate()

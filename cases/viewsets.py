@@ -3,7 +3,7 @@
 import django_filters
 
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -246,8 +246,6 @@ class CaseViewSet(ModelViewSet):
     export_filename = "cases"
 
     def get_urlpatterns(self):
-        from django.urls import path
-
         # Cases are created through the service (reference numbers, consent), never by the
         # generic create view: "new/" is the staff entry of a phone or visit case.
         return [

@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.signals import page_published
+
+from dxcenter.common.notices import notice_evidence
+
 
 class EventsConfig(AppConfig):
     name = "events"
@@ -8,10 +12,6 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         # Imports here: models need the app registry ready.
-        from wagtail.signals import page_published
-
-        from dxcenter.common.notices import notice_evidence
-
         from . import crm_timeline, selectors, views  # noqa: F401 - crm_timeline registers
         from .models import Registration, SeminarIndexPage, SeminarPage
 
@@ -26,6 +26,6 @@ class EventsConfig(AppConfig):
 
 def _seminar_published(sender, instance, **kwargs):
     """Wagtail publishes pages (admin, scheduled publishing, code): the service decides."""
-    from .services import seminar_published
+    from .services import seminar_published  # services imports the models (see ready)
 
     seminar_published(seminar=instance)

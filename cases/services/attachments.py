@@ -5,6 +5,8 @@ import secrets
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from dxcenter.common.uploads import check_upload
+
 from ..models import (
     Assignment,
     Attachment,
@@ -23,8 +25,6 @@ def assignment_attachment_add(*, assignment: Assignment, uploaded, by: User | No
 
 def attachment_add(*, case: Case, uploaded, by: User | None, assignment: Assignment | None = None):
     """Store a checked file privately on the case."""
-    from dxcenter.common.uploads import check_upload
-
     checked = check_upload(uploaded)
     original = uploaded.name.rsplit("/", 1)[-1][:200]
     stem = original.rsplit(".", 1)[0] if "." in original else original

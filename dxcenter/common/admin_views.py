@@ -1,11 +1,13 @@
 """Manager pages in the Wagtail admin: disclosure (開示請求), login lockouts."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
@@ -97,8 +99,6 @@ class LoginLockoutsView(Forbidden403Mixin, WagtailAdminTemplateMixin, TemplateVi
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
-
         return {
             **super().get_context_data(**kwargs),
             **login_lockouts(),
@@ -123,12 +123,6 @@ def login_unlock_view(request):
 @require_POST
 def bounce_clear_view(request):
     """Staff clear a hard bounce where the address appears (case page, mail log)."""
-    from django.contrib import messages
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import redirect
-    from django.utils.http import url_has_allowed_host_and_scheme
-    from django.utils.translation import gettext as _
-
     if not request.user.has_perm("common.delete_bouncedaddress"):
         raise PermissionDenied
     email = request.POST.get("email", "")

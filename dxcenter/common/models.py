@@ -3,6 +3,7 @@ from simple_history.models import HistoricalRecords
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -72,10 +73,7 @@ class PurposeNotice(models.Model):
         """The version in force now. Every form page shows it, so it is cached until the next
         version takes effect (at most five minutes); saving or deleting a notice clears it.
         Kept in the `pages` cache (files every worker shares: no SQL to read it)."""
-        from django.core.cache import caches
-
         cache = caches["pages"]
-
         now = timezone.now()
         cached = cache.get(cls._cache_key(scope))
         if cached is not None and (cached[1] is None or now < cached[1]):
@@ -97,8 +95,6 @@ class PurposeNotice(models.Model):
 
     @classmethod
     def forget_current(cls, **kwargs) -> None:
-        from django.core.cache import caches
-
         caches["pages"].delete_many([cls._cache_key(s) for s in cls.Scope.values])
 
 

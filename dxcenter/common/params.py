@@ -5,6 +5,8 @@ does not match the pattern, so it is a 404 before any view runs. Query parameter
 ``int_param``: a value that is not a number in range is the default, never an exception.
 """
 
+from django.urls import register_converter
+
 FISCAL_YEAR_MIN = 1989  # 平成元年度: no centre record is older
 FISCAL_YEAR_MAX = 2200
 ID_MAX = 2**63 - 1  # the largest key either database stores (SQLite INTEGER, PostgreSQL bigint)
@@ -41,8 +43,6 @@ class FiscalYearConverter:
 
 
 def register_converters() -> None:
-    from django.urls import register_converter
-
     register_converter(IdConverter, "id")
     register_converter(FiscalYearConverter, "fy")
 

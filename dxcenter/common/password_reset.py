@@ -101,7 +101,7 @@ def password_reset_request(request, email: str, audience: str) -> bool:
     Returns whether the request was passed on (False when a rate limit held it back); the page
     shown to the visitor does not depend on it.
     """
-    from .tasks import password_reset_dispatch
+    from .tasks import password_reset_dispatch  # tasks imports this module
 
     email = email.strip().lower()
     if getattr(settings, "DXCENTER_RATE_LIMIT_ENABLED", True):

@@ -19,7 +19,7 @@ from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.models import Permission
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import Sum
@@ -59,8 +59,6 @@ def lockout_username(request, credentials=None) -> str:
 
 
 def _account_name(typed: str) -> str:
-    from django.contrib.auth import get_user_model
-
     users = get_user_model()._default_manager.order_by("pk")
     user = users.filter(username__iexact=typed).first()
     if user is None and "@" in typed:
@@ -112,6 +110,7 @@ def is_staff_account(user) -> bool:
 
 
 def has_otp_device(user) -> bool:
+    # Looked up when asked: this module is loaded from settings (middleware, AXES_HANDLER).
     from django_otp import user_has_device
 
     return user_has_device(user, confirmed=True)

@@ -1,6 +1,13 @@
 """Reads every app may use."""
 
+import datetime as dt
 from collections.abc import Iterable
+
+from axes.models import AccessAttempt
+
+from django.conf import settings
+from django.db.models import Max, Sum
+from django.utils import timezone
 
 from .models import BouncedAddress
 from .security import ip_failure_limit
@@ -20,14 +27,6 @@ def is_bouncing(email: str) -> bool:
 
 def login_lockouts() -> dict[str, list[dict]]:
     """Accounts and client addresses locked out now (django-axes counts within the cool-off)."""
-    import datetime as dt
-
-    from axes.models import AccessAttempt
-
-    from django.conf import settings
-    from django.db.models import Max, Sum
-    from django.utils import timezone
-
     cooloff = dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
     since = timezone.now() - cooloff
     recent = AccessAttempt.objects.filter(attempt_time__gte=since)

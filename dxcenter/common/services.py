@@ -2,6 +2,9 @@
 
 import logging
 
+from axes.models import AccessAttempt
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,10 +36,6 @@ def outbox_resend(*, message: OutboxMessage) -> OutboxMessage:
 
 def login_unlock(*, by, username: str = "", ip_address: str = "") -> int:
     """Lift a lockout (an account's, or a client address's); the unlock is in the access log."""
-    from axes.models import AccessAttempt
-
-    from django.contrib.auth import get_user_model
-
     if not (username or ip_address):
         return 0
     with transaction.atomic():

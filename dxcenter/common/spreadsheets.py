@@ -19,6 +19,12 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from django.utils import timezone
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -47,10 +53,6 @@ def csv_bytes(
 
 def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """One worksheet per (header, rows) with a bold header row; every text cell inert."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, (header, rows) in sheets.items():
@@ -70,11 +72,7 @@ def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]
 
 def xlsx_cell(sheet, value: Any):
     """One write-only cell: text neutralised and never stored as a formula; dates as dates."""
-    from openpyxl.cell import WriteOnlyCell
-
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        from django.utils import timezone
-
         value = timezone.localtime(value).replace(tzinfo=None)
     cell = WriteOnlyCell(sheet, neutralise_cell(value))
     if cell.data_type == "f":

@@ -1,6 +1,7 @@
 import django_filters
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -108,8 +109,6 @@ class OutboxMessageViewSet(ModelViewSet):
 
     def resend_view(self, request, pk):
         if not self.permission_policy.user_has_permission(request.user, "view"):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         message = get_object_or_404(OutboxMessage, pk=pk)
         try:
@@ -122,8 +121,6 @@ class OutboxMessageViewSet(ModelViewSet):
 
 
 def _users_in_log(request):
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(pk__in=PersonalDataAccess.objects.values("user_id"))

@@ -97,6 +97,7 @@ def _guarded(view):
 
 def webhook_urlpatterns(provider: str) -> list:
     """anymail's webhook URLs of the configured provider only (tracking and inbound)."""
+    # Only when the URLconf asks: anymail.urls imports every provider's webhook views.
     from anymail import urls as anymail_urls
 
     patterns = []

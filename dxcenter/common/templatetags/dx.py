@@ -1,9 +1,12 @@
 import datetime as dt
 
 from django import template
+from django.db.models import Q
 from django.urls import translate_url
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.translation import get_language
+
+from wagtail.models import Page
 
 from dxcenter.common.dates import fiscal_year_label, format_date_ja
 
@@ -17,11 +20,6 @@ def other_language_url(context, language: str) -> str:
     request = context.get("request")
     page = context.get("page")
     if page is not None and hasattr(page, "get_translation_or_none"):
-        from django.db.models import Q
-        from django.utils.translation import get_language
-
-        from wagtail.models import Page
-
         if get_language() == language:  # a page is served in the language of its URL
             return page.get_url(request=request)
         # One query: the page or its deepest ancestor (home included) that exists in `language`.
@@ -47,8 +45,6 @@ def jdate(value: dt.date | dt.datetime | None, weekday: bool = True) -> str:
     if not value:
         return ""
     if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
         value = timezone.localtime(value).date()
     if (get_language() or "ja").startswith("en"):
         return dateformat.format(value, "D j F Y" if weekday else "j F Y")
