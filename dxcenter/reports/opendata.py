@@ -26,8 +26,8 @@ from cases.models import Case
 from cases.statistics import case_statistics
 from dxcenter.common.dates import fiscal_year_of
 
+from .labels import choice_labels as _labels
 from .models import OpenDataRelease
-from .render import _labels
 
 SUPPRESS_BELOW = 3
 UNKNOWN = "unknown"

@@ -16,8 +16,9 @@ from dxcenter.common.dates import fiscal_year_label, fiscal_year_of
 from dxcenter.common.params import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, int_param
 
 from .charts import bar_chart_svg
+from .labels import choice_labels as _labels
 from .opendata import GRACE_DAYS, SUPPRESS_BELOW, open_data_releases_publish
-from .render import RENDERERS, _labels
+from .render import RENDERERS
 from .report import yearly_report
 
 CONTENT_TYPES = {

@@ -143,7 +143,7 @@ def test_yearly_report_command_survives_a_br_in_a_case_description(tmp_path):
 
 @pytest.mark.parametrize("date", ["2022-06-24", "2022-12-24", "2023-03-01"])
 def test_seminar_dates_in_the_yearly_pdf_stay_on_one_line(report, date):
-    from dxcenter.reports.render import _japanese_date, to_pdf
+    from dxcenter.reports.render_pdf import _japanese_date, to_pdf
 
     report["seminars"] = [_seminar(date=date)]
     lines = pdf_text(to_pdf(report), layout=True).splitlines()

@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Case, Organisation
+from cases.models import Case
+from crm.models import Organisation
 from dxcenter.common.bench import scratch_postgres_database
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import Category, RequesterType
