@@ -1,15 +1,19 @@
+import functools
+
 from modelcluster.fields import ParentalManyToManyField
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from dxcenter.common.models import Municipality
 from dxcenter.common.search import BIGRAMS, JapaneseSearchMixin
@@ -24,6 +28,12 @@ PAGE_SIZE = 20
 def paginate(request, items, per_page: int = PAGE_SIZE):
     """One page of items from ?page=N (out-of-range numbers give the last page)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+@functools.cache
+def _plain_routing() -> bool:
+    """No page type below the home page routes its own sub-paths (Wagtail's `route` as is)."""
+    return all(model.route is Page.route for model in get_page_models() if model is not HomePage)
 
 
 class HomePage(JapaneseSearchMixin, Page):
@@ -69,6 +79,20 @@ class HomePage(JapaneseSearchMixin, Page):
 
     class Meta:
         verbose_name = _("トップページ")
+
+    def route(self, request, path_components):
+        """The page at the path in two queries (the page, its specific row), not two per level:
+        Wagtail walks the tree slug by slug, but no page type here routes its own sub-paths, so
+        the page whose url_path is the path is the one Wagtail would find."""
+        if path_components and _plain_routing():
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = Page.objects.filter(url_path=url_path, path__startswith=self.path).first()
+            if page is not None:
+                page = page.specific
+                if page.live:
+                    return RouteResult(page)
+                raise Http404
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import home_sections  # selectors imports these models

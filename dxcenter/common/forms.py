@@ -3,8 +3,11 @@
 from crispy_forms.helper import FormHelper
 
 from django import forms
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from . import page_cache
+from .models import Municipality
 from .password_reset import password_reset_request
 from .text import clean_text
 
@@ -115,8 +118,51 @@ class OutboxPasswordResetMixin:
         password_reset_request(request, self.cleaned_data["email"], self.reset_audience)
 
 
+MUNICIPALITIES_KEY = "reference:municipalities"
+
+
+def cached_municipalities() -> list[Municipality]:
+    """Every municipality (reference data), from the `pages` cache every worker shares: a public
+    form renders its choices without a query, also on the first visit after a publish."""
+    store = page_cache.store()
+    municipalities = store.get(MUNICIPALITIES_KEY)
+    if municipalities is None:
+        municipalities = list(Municipality.objects.all())
+        store.set(MUNICIPALITIES_KEY, municipalities, None)
+    return municipalities
+
+
+def _forget_municipalities(**kwargs) -> None:
+    page_cache.store().delete(MUNICIPALITIES_KEY)
+
+
+post_save.connect(_forget_municipalities, sender=Municipality, dispatch_uid="municipality_choices")
+post_delete.connect(
+    _forget_municipalities, sender=Municipality, dispatch_uid="municipality_choices_delete"
+)
+
+
+class _CachedMunicipalityIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for municipality in cached_municipalities():
+            yield self.choice(municipality)
+
+    def __len__(self):
+        return len(cached_municipalities()) + (self.field.empty_label is not None)
+
+
 class MunicipalityChoiceField(forms.ModelChoiceField):
-    """A municipality by its name alone (the model's ``__str__``)."""
+    """A municipality by its name alone (the model's ``__str__``); the choices of the whole list
+    come from the shared cache (validation still reads the database)."""
+
+    def _get_choices(self):
+        if self.queryset.query.where or self.queryset.query.order_by:
+            return super()._get_choices()  # a narrowed list is read as asked
+        return _CachedMunicipalityIterator(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
     def label_from_instance(self, obj):
         return str(obj)

@@ -13,6 +13,8 @@ from django.utils.html import strip_tags
 from wagtail.fields import StreamValue
 from wagtail.search import index
 
+from .view_restrictions import ViewRestrictionsInOneQueryMixin
+
 CJK_RUN = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
 
 
@@ -42,8 +44,9 @@ def plain_text(value) -> str:
     return strip_tags(str(value))
 
 
-class JapaneseSearchMixin:
-    """Add ``index.SearchField("search_bigrams")`` to a page's search_fields to use it."""
+class JapaneseSearchMixin(ViewRestrictionsInOneQueryMixin):
+    """Add ``index.SearchField("search_bigrams")`` to a page's search_fields to use it. (Every
+    page type has it: it also reads the page's view restrictions in one query.)"""
 
     def search_bigrams(self) -> str:
         parts = []

@@ -18,6 +18,7 @@ the run divided by the requests: the figure that other load on a shared machine 
 """
 
 import asyncio
+import hashlib
 import io
 import json
 import os
@@ -28,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from django.conf import settings as django_settings
+from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -150,20 +151,31 @@ def _copy_current_sqlite(target: Path) -> None:
 
 
 def _static_root(settings_module: str) -> str | None:
-    """Collected static files with their manifest, as production serves them (collected once)."""
+    """Collected static files with their manifest, as production serves them: collected with the
+    server's settings once per set of static files (var/bench-static/<fingerprint>; a few
+    seconds), so a clean checkout collects and a changed file is never served from a stale copy."""
     if settings_module != PRODUCTION:
         return None
-    for root in (Path(django_settings.STATIC_ROOT), ROOT / "var" / "bench-static"):
-        if (root / "staticfiles.json").exists():
-            return str(root)
-    root = ROOT / "var" / "bench-static"
-    _manage(
-        "collectstatic",
-        "--noinput",
-        "-v0",
-        env=_production_env(root.parent) | {"STATIC_ROOT": str(root)},
-    )
+    root = ROOT / "var" / "bench-static" / _static_fingerprint()
+    if not (root / "staticfiles.json").exists():
+        _manage(
+            "collectstatic",
+            "--noinput",
+            "-v0",
+            env=_production_env(root.parent)
+            | {"STATIC_ROOT": str(root), "DJANGO_SETTINGS_MODULE": settings_module},
+        )
     return str(root)
+
+
+def _static_fingerprint() -> str:
+    """A digest of every static file the finders see (its path, size and modification time)."""
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
 
 
 def _production_env(workdir: Path) -> dict:
