@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from dxcenter.common.viewsets import ProtectedDeleteView
+
 from .models import SessionSeries
 from .services import series_save
 
@@ -26,6 +28,7 @@ class SessionSeriesViewSet(ModelViewSet):
     name = "session_series"
     add_view_class = SeriesCreateView
     edit_view_class = SeriesEditView
+    delete_view_class = ProtectedDeleteView
     add_to_admin_menu = True
     menu_order = 160
     list_display = ["title", "host", "starts_at", "place", "is_published"]

@@ -16,6 +16,7 @@ from wagtail.admin.widgets.button import Button
 from dxcenter.common.access_log import personal_data_access_log
 from dxcenter.common.models import Municipality
 from dxcenter.common.spreadsheets import SafeSpreadsheetExportMixin
+from dxcenter.common.viewsets import ProtectedDeleteView
 from dxcenter.common.vocab import Category, RequesterType
 from partners.models import Advisor, PartnerCompany
 
@@ -178,6 +179,7 @@ class CaseInspectView(generic.InspectView):
 
 class CaseViewSet(ModelViewSet):
     model = Case
+    delete_view_class = ProtectedDeleteView
     name = "cases"
     url_prefix = "cases"
     icon = "folder-open-inverse"

@@ -22,6 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from dxcenter.common.models import Municipality
 from dxcenter.common.municipalities import Region
+from dxcenter.common.viewsets import ProtectedDeleteView
 from dxcenter.common.vocab import Category, RequesterType
 
 from .models import Person
@@ -178,6 +179,7 @@ def campaign_send_view(request, pk):
 
 class CampaignViewSet(ModelViewSet):
     model = Campaign
+    delete_view_class = ProtectedDeleteView
     name = "crm_campaigns"
     url_prefix = "outreach/campaigns"
     icon = "mail"
@@ -251,6 +253,7 @@ class SubscriptionInspectView(generic.InspectView):
 
 class SubscriptionViewSet(ModelViewSet):
     model = Subscription
+    delete_view_class = ProtectedDeleteView
     name = "crm_subscriptions"
     url_prefix = "outreach/subscriptions"
     icon = "user"

@@ -2,6 +2,7 @@
 `python locale/en_translations.py` after makemessages; kept as code so reviewers see pairs."""
 
 EN = {
+    "「%(object)s」は%(users)sで使われているため削除できません。": "“%(object)s” is used by %(users)s, so it cannot be deleted.",
     "完了にするには対応内容を入力してください。": "Enter the support given before closing.",
     "相談者区分": "Type of requester",
     "同意記録": "Consent records",

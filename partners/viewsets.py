@@ -3,11 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from dxcenter.common.viewsets import ProtectedDeleteView
+
 from .models import Advisor, ExpertiseArea, Membership, PartnerCompany
 
 
 class AdvisorViewSet(ModelViewSet):
     model = Advisor
+    delete_view_class = ProtectedDeleteView
     icon = "user"
     menu_label = _("DXアドバイザー")
     name = "advisors"
@@ -35,6 +38,7 @@ class AdvisorViewSet(ModelViewSet):
 
 class PartnerCompanyViewSet(ModelViewSet):
     model = PartnerCompany
+    delete_view_class = ProtectedDeleteView
     icon = "group"
     menu_label = _("DXパートナー")
     name = "partner_companies"
@@ -60,6 +64,7 @@ class PartnerCompanyViewSet(ModelViewSet):
 
 class MembershipViewSet(ModelViewSet):
     model = Membership
+    delete_view_class = ProtectedDeleteView
     icon = "key"
     menu_label = _("パートナー企業メンバー")
     name = "memberships"
@@ -71,6 +76,7 @@ class MembershipViewSet(ModelViewSet):
 
 class ExpertiseAreaViewSet(ModelViewSet):
     model = ExpertiseArea
+    delete_view_class = ProtectedDeleteView
     icon = "tag"
     menu_label = _("専門分野")
     name = "expertise"

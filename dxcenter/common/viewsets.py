@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +25,24 @@ from .notices import notice_in_use
 from .selectors import is_bouncing
 from .services import CannotResend, outbox_resend
 from .spreadsheets import SafeSpreadsheetExportMixin
+
+
+class ProtectedDeleteView(generic.DeleteView):
+    """Delete, or, when other records still use the object (on_delete=PROTECT, which Wagtail's
+    reference index does not see for plain models), keep it and tell the staff member which
+    records use it, instead of a server error."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError as error:
+            users = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+            messages.error(
+                self.request,
+                gettext("「%(object)s」は%(users)sで使われているため削除できません。")
+                % {"object": self.object, "users": "・".join(users)},
+            )
+            return redirect(self.request.path)
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -217,6 +237,7 @@ class PurposeNoticeEditView(HistoryButtonMixin, generic.EditView):
 
 
 class PurposeNoticeViewSet(ModelViewSet):
+    delete_view_class = ProtectedDeleteView
     model = PurposeNotice
     icon = "doc-full"
     menu_label = _("利用目的の通知")

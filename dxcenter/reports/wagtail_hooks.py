@@ -5,6 +5,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from dxcenter.common.viewsets import ProtectedDeleteView
+
 from . import reach_views, views
 from .models import KpiTarget
 
@@ -42,6 +44,7 @@ def register_statistics_menu():
 
 class KpiTargetViewSet(ModelViewSet):
     model = KpiTarget
+    delete_view_class = ProtectedDeleteView
     icon = "pick"
     menu_label = _("KPI目標")
     add_to_admin_menu = True
