@@ -124,6 +124,17 @@ def subscription_request(
     return subscription
 
 
+def subscription_opt_in(*, person: Person | None, language: str, channel: str) -> None:
+    """The box ticked on a public form: start the double opt-in (nothing in force until confirmed).
+
+    The form the person used is the channel of the history row. An already active
+    subscription stays as it is; without a person or an address nothing happens.
+    """
+    if person is None or not person.email:
+        return
+    subscription_request(person=person, language=language, channel=channel)
+
+
 def subscription_confirm(*, subscription: Subscription) -> Subscription:
     """The person used the confirmation link: the subscription is in force from now."""
     with transaction.atomic():

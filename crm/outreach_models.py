@@ -64,6 +64,9 @@ class SubscriptionEvent(models.Model):
         MAILTO = "mailto", _("配信停止メール")
         STAFF = "staff", _("職員")
         SYSTEM = "system", _("システム")
+        CONSULTATION_FORM = "consultation", _("相談申込フォーム")
+        SEMINAR_FORM = "seminar", _("セミナー申込フォーム")
+        BOOKING_FORM = "booking", _("個別相談会予約フォーム")
 
     subscription = models.ForeignKey(
         Subscription, verbose_name=_("購読"), on_delete=models.CASCADE, related_name="events"
