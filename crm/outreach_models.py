@@ -20,6 +20,7 @@ class Subscription(models.Model):
         PENDING = "pending", _("確認待ち")
         ACTIVE = "active", _("購読中")
         UNSUBSCRIBED = "unsubscribed", _("配信停止")
+        SUSPENDED = "suspended", _("不達により停止中")
 
     person = models.OneToOneField(
         "crm.Person",

@@ -607,6 +607,7 @@ EN = {
     "不達により停止": "Stopped by bounce",
     "ワンクリック配信停止": "One-click unsubscribe",
     "相談申込フォーム": "Consultation form",
+    "不達により停止中": "Suspended (mail bounced)",
     "セミナー申込フォーム": "Seminar registration form",
     "個別相談会予約フォーム": "Consultation session booking form",
     "みえDXセンターからのお知らせ（セミナー等の案内）をメールで受け取る": "Receive news from the Mie DX Center (seminars and similar announcements) by e-mail",
