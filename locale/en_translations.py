@@ -607,6 +607,7 @@ EN = {
     "不達により停止": "Stopped by bounce",
     "ワンクリック配信停止": "One-click unsubscribe",
     "相談申込フォーム": "Consultation form",
+    "個別相談会のご予約": "Consultation session bookings",
     "不達により停止中": "Suspended (mail bounced)",
     "セミナー申込フォーム": "Seminar registration form",
     "個別相談会予約フォーム": "Consultation session booking form",
