@@ -1,12 +1,20 @@
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from dxcenter.common.history import HistoryButtonMixin
 
 from .models import Advisor, ExpertiseArea, Membership, PartnerCompany
 
 
+class HistoryEditView(HistoryButtonMixin, generic.EditView):
+    """The edit page with a 変更履歴 button to the readable history."""
+
+
 class AdvisorViewSet(ModelViewSet):
+    edit_view_class = HistoryEditView
     model = Advisor
     icon = "user"
     menu_label = _("DXアドバイザー")
@@ -34,6 +42,7 @@ class AdvisorViewSet(ModelViewSet):
 
 
 class PartnerCompanyViewSet(ModelViewSet):
+    edit_view_class = HistoryEditView
     model = PartnerCompany
     icon = "group"
     menu_label = _("DXパートナー")
