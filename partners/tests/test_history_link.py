@@ -2,18 +2,18 @@
 
 import pytest
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from appointments.tests.factories import make_advisor
-from cases.tests.factories import UserFactory
+from partners.models import Advisor
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_advisor_edit_page_links_to_its_readable_history(client):
-    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.jp", "x")
     client.force_login(admin)
-    advisor = make_advisor()
+    advisor = Advisor.objects.create(name="青山 一郎", email="aoyama@example.jp")
     html = client.get(reverse("advisors:edit", args=[advisor.pk])).content.decode()
     assert f"/admin/history/partners/advisor/{advisor.pk}/" in html
     assert client.get(f"/admin/history/partners/advisor/{advisor.pk}/").status_code == 200
