@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from crm.newsletter import Channel as NewsletterChannel
+from crm.newsletter import subscription_opt_in
 from dxcenter.common.models import PurposeNotice
 from dxcenter.common.ratelimit import form_rate_limited
 
@@ -103,6 +105,12 @@ def book(request, pk):
                 form.add_error(None, str(exc))
                 status = 400
             else:
+                if data.get("newsletter"):
+                    subscription_opt_in(
+                        person=booking.case.contact,
+                        language=language,
+                        channel=NewsletterChannel.BOOKING_FORM,
+                    )
                 token = signing.TimestampSigner(salt=THANKS_SALT).sign(str(booking.pk))
                 return HttpResponseRedirect(f"{request.path}?done={token}")
     else:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import newsletter_opt_in_field
 from crm.models import validate_corporate_number
 from dxcenter.common.forms import MunicipalityChoiceField, PublicForm, SurveyForm
 from dxcenter.common.models import Municipality
@@ -76,6 +77,7 @@ class IntakeForm(PublicForm):
             "同意されない場合も、センター職員がご相談に対応します。アドバイザー等のご紹介が必要になった時点で改めて確認します。"
         ),
     )
+    newsletter = newsletter_opt_in_field()
 
     def clean_phone(self):
         try:

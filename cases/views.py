@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from crm.newsletter import Channel as NewsletterChannel
+from crm.newsletter import subscription_opt_in
 from dxcenter.common.models import PurposeNotice
 from dxcenter.common.ratelimit import form_rate_limited, public_form_submit
 
@@ -62,6 +64,12 @@ def consultation(request, *, page):
                 notice=notice,
                 language=language,
             )
+            if data.get("newsletter"):
+                subscription_opt_in(
+                    person=case.contact,
+                    language=language,
+                    channel=NewsletterChannel.CONSULTATION_FORM,
+                )
             token = signing.TimestampSigner(salt=THANKS_SALT).sign(case.reference)
             return HttpResponseRedirect(f"{request.path}?done={token}")
         else:

@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from dxcenter.common.mail import outbox_add
+from dxcenter.common.webhooks import register_bounce_hook
 
 from .models import Person
+from .normalise import normalise_email
 from .outreach_models import CampaignMessage, Subscription, SubscriptionEvent
 
 CONFIRM_SALT = "crm.newsletter.confirm"
@@ -124,6 +126,17 @@ def subscription_request(
     return subscription
 
 
+def subscription_opt_in(*, person: Person | None, language: str, channel: str) -> None:
+    """The box ticked on a public form: start the double opt-in (nothing in force until confirmed).
+
+    The form the person used is the channel of the history row. An already active
+    subscription stays as it is; without a person or an address nothing happens.
+    """
+    if person is None or not person.email:
+        return
+    subscription_request(person=person, language=language, channel=channel)
+
+
 def subscription_confirm(*, subscription: Subscription) -> Subscription:
     """The person used the confirmation link: the subscription is in force from now."""
     with transaction.atomic():
@@ -156,6 +169,23 @@ def subscription_unsubscribe(
         subscription.save()
         _record(subscription, action, channel, by=by, campaign_id=campaign_id)
     return subscription
+
+
+def subscription_bounced(email: str) -> None:
+    """Mail to the address bounced: its subscriptions stop (no outreach), with a history row."""
+    normalised = normalise_email(email)
+    if not normalised:
+        return
+    for subscription in Subscription.objects.select_for_update().filter(
+        person__email_normalised=normalised,
+        state__in=[Subscription.State.PENDING, Subscription.State.ACTIVE],
+    ):
+        subscription.state = Subscription.State.SUSPENDED
+        subscription.save(update_fields=["state"])
+        _record(subscription, Action.BOUNCED, Channel.SYSTEM)
+
+
+register_bounce_hook(subscription_bounced)
 
 
 def subscription_in_force(person_id: int) -> bool:

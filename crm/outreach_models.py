@@ -20,6 +20,7 @@ class Subscription(models.Model):
         PENDING = "pending", _("確認待ち")
         ACTIVE = "active", _("購読中")
         UNSUBSCRIBED = "unsubscribed", _("配信停止")
+        SUSPENDED = "suspended", _("不達により停止中")
 
     person = models.OneToOneField(
         "crm.Person",
@@ -64,6 +65,9 @@ class SubscriptionEvent(models.Model):
         MAILTO = "mailto", _("配信停止メール")
         STAFF = "staff", _("職員")
         SYSTEM = "system", _("システム")
+        CONSULTATION_FORM = "consultation", _("相談申込フォーム")
+        SEMINAR_FORM = "seminar", _("セミナー申込フォーム")
+        BOOKING_FORM = "booking", _("個別相談会予約フォーム")
 
     subscription = models.ForeignKey(
         Subscription, verbose_name=_("購読"), on_delete=models.CASCADE, related_name="events"

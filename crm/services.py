@@ -13,6 +13,8 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from dxcenter.common.vocab import RequesterType
+
 from .models import Activity, MergeRecord, Organisation, Person, PossibleDuplicate
 from .newsletter import outreach_merge_prepare
 from .selectors import Match, organisation_match, person_match
@@ -157,11 +159,45 @@ def likely_list(likely: list[tuple[str, Match, object]], *, source: str, subject
 
 
 def person_for_registration(
-    *, name: str, email: str, phone: str = ""
+    *,
+    name: str,
+    email: str,
+    phone: str = "",
+    organisation_name: str = "",
+    requester_type: str = "",
+    municipality=None,
 ) -> tuple[Person | None, Match]:
-    """The person a seminar registrant is: linked when sure, linked provisionally when likely."""
+    """The person a seminar registrant is: linked when sure, linked provisionally when likely.
+
+    A registrant who matches nobody becomes a new person (so every registrant is on a
+    timeline), of the organisation named on the form, found or created like at intake; a
+    registrant without one is recorded under their own name.
+    """
     match = person_match(name=name, email=email, phone=phone)
-    return (match.record if match.level != "none" else None), match
+    if match.level != "none":
+        return match.record, match
+    if not name.strip():
+        return None, match
+    organisation, _org_match = organisation_find_or_create(
+        name=(organisation_name.strip() or name.strip())[:200],
+        requester_type=requester_type or RequesterType.BUSINESS,
+        municipality=municipality,
+        source="registration",
+        email=email,
+    )
+    family, _sep, given = name.strip().partition(" ")
+    if not given:
+        family, _sep, given = name.strip().partition("\u3000")
+    person = Person(
+        organisation=organisation,
+        family_name=family.strip()[:50],
+        given_name=given.strip()[:50],
+        email=email,
+        phone=phone,
+    )
+    person.full_clean()
+    person.save()
+    return person, match
 
 
 # --- merge ---------------------------------------------------------------------------------

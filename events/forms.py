@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import newsletter_opt_in_field
 from dxcenter.common.forms import MunicipalityChoiceField, PublicForm, SurveyForm
 from dxcenter.common.models import Municipality
 from dxcenter.common.text import clean_text, normalise_kana
@@ -38,6 +39,7 @@ class RegistrationForm(PublicForm):
         label=_("上記「個人情報の取扱いについて」を確認し、同意します"),
         error_messages={"required": _("個人情報の取扱いへの同意が必要です。")},
     )
+    newsletter = newsletter_opt_in_field()
 
     def __init__(self, *args, modes=None, **kwargs):
         super().__init__(*args, **kwargs)

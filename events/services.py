@@ -263,7 +263,11 @@ def registration_create(
                 checked_in_by=by if walk_in else None,
             )
             registration.person, match = person_for_registration(
-                name=registration.name, email=email
+                name=registration.name,
+                email=email,
+                organisation_name=registration.organisation,
+                requester_type=requester_type,
+                municipality=municipality,
             )
             registration.full_clean(exclude=["seminar"])
             registration.save()

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 
+from crm.newsletter import Channel as NewsletterChannel
+from crm.newsletter import subscription_opt_in
 from dxcenter.common import page_cache
 from dxcenter.common.models import PurposeNotice
 from dxcenter.common.ratelimit import form_rate_limited, public_form_submit
@@ -151,6 +153,10 @@ def register(request, pk):
     except RegistrationError as exc:
         form.add_error(None, str(exc))
         return _render_page(request, page, form, status=400, seminar=seminar)
+    if data.get("newsletter"):
+        subscription_opt_in(
+            person=result.person, language=language, channel=NewsletterChannel.SEMINAR_FORM
+        )
     _remember_result(request, page, result)
     return HttpResponseRedirect(page.url)
 

@@ -4,8 +4,10 @@ opt-in), stops in one click, and keeps a row per change."""
 from urllib.parse import urlsplit
 
 import pytest
+from anymail.signals import AnymailTrackingEvent
 
 from crm.newsletter import (
+    subscription_confirm,
     subscription_request,
     subscription_unsubscribe,
     subscription_unsubscribe_by_mail,
@@ -15,6 +17,7 @@ from crm.outreach_models import Subscription, SubscriptionEvent
 from crm.segments import segment_recipients
 from crm.services import person_merge
 from dxcenter.common.models import OutboxMessage
+from dxcenter.common.webhooks import tracking_event_apply
 
 from .helpers import person
 
@@ -89,3 +92,17 @@ def test_merging_two_subscribed_people_keeps_the_latest_wish_and_all_history():
     assert subscription.person == survivor
     assert subscription.state == Subscription.State.UNSUBSCRIBED
     assert subscription.events.count() == 3  # requested twice, unsubscribed once
+
+
+def test_a_bounce_suspends_the_subscription_with_a_history_row():
+    p = person("bounce@example.jp")
+    subscription = subscription_confirm(subscription=subscription_request(person=p))
+    assert list(segment_recipients({})) == [p]
+    event = AnymailTrackingEvent(
+        event_type="bounced", event_id="b-1", recipient="Bounce@example.jp", description="gone"
+    )
+    assert tracking_event_apply(event=event, esp_name="postmark")
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.SUSPENDED
+    assert subscription.events.order_by("pk").last().action == SubscriptionEvent.Action.BOUNCED
+    assert list(segment_recipients({})) == []

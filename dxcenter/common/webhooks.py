@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import logging
+from collections.abc import Callable
 
 from anymail.exceptions import AnymailAPIError
 from anymail.signals import tracking
@@ -22,6 +23,15 @@ from .redact import redact_emails
 logger = logging.getLogger(__name__)
 
 BOUNCE_EVENTS = {"bounced", "rejected", "complained"}
+
+# Apps above common act on a bounce (the crm suspends the newsletter): they register a
+# callable taking the address, run inside the transaction that records the bounce.
+_bounce_hooks: list[Callable[[str], None]] = []
+
+
+def register_bounce_hook(hook: Callable[[str], None]) -> None:
+    if hook not in _bounce_hooks:
+        _bounce_hooks.append(hook)
 
 
 def event_key(event, esp_name: str) -> str:
@@ -55,6 +65,8 @@ def tracking_event_apply(*, event, esp_name: str) -> bool:
                         "bounced_at": event.timestamp or timezone.now(),
                     },
                 )
+                for hook in _bounce_hooks:
+                    hook(event.recipient.lower())
     except IntegrityError:
         logger.info("webhook event %s already applied", event.event_id)
         return False
