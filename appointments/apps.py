@@ -9,5 +9,6 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("個別相談会")
 
     def ready(self):
-        # Registers the scheduled reminder job and the mail attachment builders.
-        from . import services, tasks  # noqa: F401
+        # Registers the scheduled reminder job, the mail attachment builders and the signals
+        # that redraw the cached sessions section (models load only after the registry is ready).
+        from . import services, signals, tasks  # noqa: F401

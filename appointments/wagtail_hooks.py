@@ -1,14 +1,20 @@
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from dxcenter.common import page_cache
+
 from . import admin_views
 from .selectors import series_open, slots_for_host
+from .signals import SESSIONS_VERSION_KEY
 from .viewsets import SessionSeriesViewSet
+
+SECTION_SECONDS = 60
 
 
 @hooks.register("register_admin_viewset")
@@ -42,16 +48,31 @@ def register_bookings_menu_item():
 
 @hooks.register("seminar_page_sections")
 def seminar_sessions_section(request, seminar):
-    """The sessions that follow a seminar, on the seminar's page (the seminar app asks)."""
-    series = series_open(seminar_id=seminar.pk)
-    if not series:
-        return ""
+    """The sessions that follow a seminar, on the seminar's page (the seminar app asks).
+
+    Kept in the shared page cache: its key carries the page generation and the sessions version
+    (bumped by every booking, cancellation and series change, see apps.py), and it lives at most
+    a minute, so a slot that has begun leaves the list soon after.
+    """
     language = "en" if get_language() == "en" else "ja"
-    return render_to_string(
-        "appointments/includes/seminar_sessions.html",
-        {"series_list": series, "language": language},
-        request=request,
+    store = page_cache.store()
+    key = (
+        f"sessions-section:{page_cache.generation()}:{store.get(SESSIONS_VERSION_KEY, 0)}:"
+        f"{seminar.pk}:{language}"
     )
+    html = store.get(key)
+    if html is None:
+        series = series_open(seminar_id=seminar.pk)
+        html = (
+            render_to_string(
+                "appointments/includes/seminar_sessions.html",
+                {"series_list": series, "language": language},
+            )
+            if series
+            else ""
+        )
+        store.set(key, html, SECTION_SECONDS)
+    return mark_safe(html)  # rendered from our own template above
 
 
 @hooks.register("partner_portal_links")

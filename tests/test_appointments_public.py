@@ -87,6 +87,23 @@ def test_the_seminar_page_offers_the_sessions_that_follow_it(client, home):
     assert series.where() == ("津市の会場", "三重県津市広明町13")
 
 
+def test_the_seminar_page_shows_the_free_slots_again_after_each_booking_and_cancellation(
+    client, home
+):
+    """The sessions section is kept in the shared cache; a booking or a cancellation redraws it."""
+    seminar = make_seminar(days=12)
+    series = make_series(days=12, slots=2, seminar=seminar)
+    assert "空き 2枠" in client.get(seminar.url).content.decode()
+    assert "空き 2枠" in client.get(seminar.url).content.decode()  # from the cache
+
+    booking = session_book(slot=series.slots.first(), **booking_data())
+    assert "空き 1枠" in client.get(seminar.url).content.decode()
+
+    client.get(f"/sessions/cancel/{booking_token(booking)}/")
+    client.post(f"/sessions/cancel/{booking_token(booking)}/")
+    assert "空き 2枠" in client.get(seminar.url).content.decode()
+
+
 def test_the_sessions_page_lists_open_series_and_is_in_the_sitemap(client, home):
     page = SessionsPage(title="個別相談会", slug="sessions-page")
     home.add_child(instance=page)
