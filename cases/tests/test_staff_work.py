@@ -107,18 +107,19 @@ def test_the_digest_lists_new_consultations_once_a_day_to_those_who_chose_it():
 
 
 def test_the_morning_list_names_first_responses_due_today_and_overdue_once_a_day():
-    alice = staff_user("alice")
-    quiet = staff_user("quiet")
-    staff_mail_preference_set(user=quiet, new_case="each", morning_list=False)
-    today = dt.date(2026, 6, 10)
-    overdue = make_case(received_on=today - dt.timedelta(days=10), handled_by=alice)
-    due = make_case(received_on=today - dt.timedelta(days=5))
-    Case.objects.filter(pk=due.pk).update(first_response_due=today)
-    answered = make_case(received_on=today - dt.timedelta(days=10))
-    Case.objects.filter(pk=answered.pk).update(first_responded_on=today - dt.timedelta(days=9))
-    later = make_case(received_on=today)
+    """On a June morning: the cases are made that day, so the test holds whatever day it runs."""
     now = dt.datetime(2026, 6, 10, 7, 30, tzinfo=TOKYO)
+    today = now.date()
     with time_machine.travel(now, tick=False):
+        alice = staff_user("alice")
+        quiet = staff_user("quiet")
+        staff_mail_preference_set(user=quiet, new_case="each", morning_list=False)
+        overdue = make_case(received_on=today - dt.timedelta(days=10), handled_by=alice)
+        due = make_case(received_on=today - dt.timedelta(days=5))
+        Case.objects.filter(pk=due.pk).update(first_response_due=today)
+        answered = make_case(received_on=today - dt.timedelta(days=10))
+        Case.objects.filter(pk=answered.pk).update(first_responded_on=today - dt.timedelta(days=9))
+        later = make_case(received_on=today)
         staff_morning_list(now)
         staff_morning_list(now + dt.timedelta(hours=2))
     message = OutboxMessage.objects.get(template="staff_morning_list")
