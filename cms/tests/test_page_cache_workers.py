@@ -15,7 +15,7 @@ from django.db import connection
 
 from cms.management.commands import bench_pages
 from cms.models import NewsPage
-from dxcenter.common.bench import gunicorn_process
+from dxcenter.common.bench import database_url, gunicorn_process
 
 PUBLISH = """
 from cms.models import NewsPage
@@ -43,10 +43,13 @@ def test_a_publish_is_served_by_every_worker_on_its_next_request():
     news = NewsPage.objects.live().filter(locale__language_code="ja").first()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        bench_pages._copy_current_sqlite(workdir / "db.sqlite3")
         env = bench_pages._production_env(workdir)
         env["STATIC_ROOT"] = bench_pages._static_root(bench_pages.PRODUCTION)
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'db.sqlite3'}"
+        if connection.vendor == "sqlite":  # the test database lives in memory: copy it
+            bench_pages._copy_current_sqlite(workdir / "db.sqlite3")
+            env["DATABASE_URL"] = f"sqlite:///{workdir / 'db.sqlite3'}"
+        else:  # the test database on the server, committed (transaction=True)
+            env["DATABASE_URL"] = database_url()
         manage = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": bench_pages.PRODUCTION}
         subprocess.run(
             [sys.executable, "manage.py", "createcachetable"],

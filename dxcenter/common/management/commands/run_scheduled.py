@@ -22,9 +22,11 @@ class Command(BaseCommand):
             if not every:
                 return
             time.sleep(every)
+            # A long-running loop drops a connection the database closed or that is too old
+            # (CONN_MAX_AGE) before the next round; a single run keeps the one it was given.
+            close_old_connections()
 
     def run_once(self, only):
-        close_old_connections()
         now = scheduler_now()
         for name, job in sorted(registered_jobs().items()):
             if only and name not in only:
