@@ -193,7 +193,9 @@ def test_the_yearly_report_counts_offered_booked_held_and_no_shows(client, home,
     assert report["sessions"]["by_host"] == [
         {"host": "青山 一郎", "kind": "advisor", "offered": 3, "booked": 2, "held": 1, "no_show": 0}
     ]
-    assert report["cases"]["by_channel"]["session"] == 2
+    # The cases are counted in the year they were received (the slot may lie in the next one).
+    received_fy = fiscal_year_of(timezone.localdate())
+    assert yearly_report(received_fy)["cases"]["by_channel"]["session"] == 2
     path = tmp_path / "report.pdf"
     path.write_bytes(to_pdf(report))
     text = subprocess.run(
@@ -205,3 +207,18 @@ def test_the_yearly_report_counts_offered_booked_held_and_no_shows(client, home,
     dashboard = client.get(f"/admin/statistics/?fy={fy}").content.decode()
     assert 'id="sessions"' in dashboard and "青山 一郎" in dashboard
     assert Case.objects.filter(channel="session").count() == 2
+
+
+@time_machine.travel(
+    dt.datetime(2027, 3, 31, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=9))), tick=False
+)
+def test_a_session_booked_in_march_for_april_counts_the_case_in_march_and_the_session_in_april(
+    home,
+):
+    series = make_series(days=1, slots=1)
+    session_book(slot=series.slots.get(), **booking_data())
+    march, april = yearly_report(2026), yearly_report(2027)
+    assert march["cases"]["by_channel"].get("session") == 1
+    assert april["cases"]["by_channel"].get("session", 0) == 0
+    assert [row["booked"] for row in april["sessions"]["by_host"]] == [1]
+    assert march["sessions"]["by_host"] == []
