@@ -26,11 +26,12 @@ from dxcenter.reports.report import yearly_report
 class Command(BaseCommand):
     help = (
         "Fill a scratch database with N cases over several fiscal years, time the yearly report "
-        "(JSON and PDF) and print one JSON line: cases, seconds_json, seconds_pdf, peak_rss_mb, queries."
+        "(JSON and PDF) and print one JSON line: cases, seconds_json, seconds_pdf, peak_rss_mb, "
+        "queries. Several sizes (--cases 1000 10000) grow one database and print a line each."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--cases", type=int, default=10000)
+        parser.add_argument("--cases", type=int, nargs="+", default=[10000])
         parser.add_argument("--fiscal-year", type=int, default=2024)
         parser.add_argument(
             "--inner", action="store_true", help="(internal) run inside the scratch DB"
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                     "bench_stats",
                     "--inner",
                     "--cases",
-                    str(cases),
+                    *(str(n) for n in cases),
                     "--fiscal-year",
                     str(fiscal_year),
                 ],
@@ -65,7 +66,8 @@ class Command(BaseCommand):
         if result.returncode != 0:
             self.stderr.write(result.stderr[-4000:])
             raise SystemExit(result.returncode)
-        self.stdout.write(result.stdout.strip().splitlines()[-1])
+        lines = result.stdout.strip().splitlines()
+        self.stdout.write("\n".join(lines[-len(cases) :]))
 
     def scratch_database(self):
         """A temporary SQLite file or a throwaway PostgreSQL database: (environment, cleanup)."""
@@ -87,23 +89,24 @@ class Command(BaseCommand):
 
         return env, cleanup
 
-    def fill(self, n, fiscal_year):
-        """N closed cases spread over four fiscal years, in batches of 5,000."""
-        rng = random.Random(n)
+    def fill(self, start, stop, fiscal_year, rng, seq):
+        """Cases start..stop (closed, spread over four fiscal years), in batches of 5,000;
+        ``seq`` carries the reference numbers from one call to the next."""
         municipalities = list(Municipality.objects.values_list("code", flat=True))
         types = RequesterType.values
         categories = Category.values
-        organisations = Organisation.objects.bulk_create(
-            [
-                Organisation(name=f"団体{i}", requester_type=types[i % len(types)])
-                for i in range(200)
-            ]
-        )
+        organisations = list(Organisation.objects.order_by("pk")[:200])
+        if not organisations:
+            organisations = Organisation.objects.bulk_create(
+                [
+                    Organisation(name=f"団体{i}", requester_type=types[i % len(types)])
+                    for i in range(200)
+                ]
+            )
 
         years = [fiscal_year - 3, fiscal_year - 2, fiscal_year - 1, fiscal_year]
         batch = []
-        seq = {}
-        for i in range(n):
+        for i in range(start, stop):
             fy = years[i % len(years)]
             received = dt.date(fy, 4, 1) + dt.timedelta(days=rng.randrange(365))
             seq[fy] = seq.get(fy, 0) + 1
@@ -130,9 +133,16 @@ class Command(BaseCommand):
                 batch = []
         Case.objects.bulk_create(batch)
 
-    def run_inner(self, n, fiscal_year):
+    def run_inner(self, sizes, fiscal_year):
         call_command("migrate", verbosity=0)
-        self.fill(n, fiscal_year)
+        yearly_report(fiscal_year)  # warm the per-process caches: every size counts alike
+        rng, seq, filled = random.Random(0), {}, 0
+        for n in sorted(sizes):
+            self.fill(filled, n, fiscal_year, rng, seq)
+            filled = n
+            self.measure(n, fiscal_year)
+
+    def measure(self, n, fiscal_year):
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             report = yearly_report(fiscal_year)
