@@ -176,8 +176,30 @@ def person_for_registration(
     match = person_match(name=name, email=email, phone=phone)
     if match.level != "none":
         return match.record, match
+    person = person_create_for_registrant(
+        name=name,
+        email=email,
+        phone=phone,
+        organisation_name=organisation_name,
+        requester_type=requester_type,
+        municipality=municipality,
+    )
+    return person, match
+
+
+def person_create_for_registrant(
+    *,
+    name: str,
+    email: str,
+    phone: str = "",
+    organisation_name: str = "",
+    requester_type: str = "",
+    municipality=None,
+) -> Person | None:
+    """A new person for a registrant (of the organisation named on the form, found or created
+    like at intake; without one, under their own name). None without a name."""
     if not name.strip():
-        return None, match
+        return None
     organisation, _org_match = organisation_find_or_create(
         name=(organisation_name.strip() or name.strip())[:200],
         requester_type=requester_type or RequesterType.BUSINESS,
@@ -197,7 +219,7 @@ def person_for_registration(
     )
     person.full_clean()
     person.save()
-    return person, match
+    return person
 
 
 # --- merge ---------------------------------------------------------------------------------
@@ -312,10 +334,13 @@ def possible_duplicate_resolve(*, duplicate: PossibleDuplicate, decision: str, b
         and duplicate.organisation_id is None
         and duplicate.person_id is None
     ):
-        # Linked to the existing record without a new one (a registration): undo the link.
+        # Linked to the existing record without a new one (a registration): the registrant is
+        # someone else, so they get a record of their own, made from what the subject says of
+        # them (``crm_person_fields()``: name, email, organisation_name, ...).
         subject = duplicate.subject
         if subject is not None and getattr(subject, "person_id", None) == duplicate.person_match_id:
-            subject.person = None
+            describe = getattr(subject, "crm_person_fields", None)
+            subject.person = person_create_for_registrant(**describe()) if describe else None
             subject.save(update_fields=["person"])
     elif decision not in (Status.DISTINCT, Status.CONFIRMED):
         raise ValueError(decision)

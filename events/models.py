@@ -293,6 +293,16 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} ({self.seminar_id})"
 
+    def crm_person_fields(self) -> dict:
+        """What the registrant told us, for a CRM record of their own (``crm.services``)."""
+        return {
+            "name": self.name,
+            "email": self.email,
+            "organisation_name": self.organisation,
+            "requester_type": self.requester_type,
+            "municipality": self.municipality,
+        }
+
 
 class SeminarSurvey(models.Model):
     """A participant's answer after a seminar."""

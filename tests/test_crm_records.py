@@ -116,7 +116,16 @@ def test_a_likely_registration_is_linked_provisionally_and_can_be_undone():
     assert listed.person_match == taro and listed.evidence == ["email"]
     possible_duplicate_resolve(duplicate=listed, decision="distinct", by=staff_user())
     registration.refresh_from_db()
-    assert registration.person is None
+    # A different person: the registrant becomes a record of their own, on their own timeline.
+    hanako = registration.person
+    assert hanako is not None and hanako != taro
+    assert (hanako.family_name, hanako.given_name, hanako.email) == (
+        "伊勢",
+        "花子",
+        "shared@example.jp",
+    )
+    assert registration in hanako.registrations.all()
+    assert not taro.registrations.exists()
 
 
 def test_merge_moves_everything_and_is_recorded():
