@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from dxcenter.common.history import HistoryButtonMixin
 from dxcenter.common.viewsets import ProtectedDeleteView
 
 from .models import SessionSeries
@@ -14,7 +15,7 @@ class SeriesCreateView(CreateView):
         return series_save(series=self.form.save(commit=False))
 
 
-class SeriesEditView(EditView):
+class SeriesEditView(HistoryButtonMixin, EditView):
     def save_instance(self):
         return series_save(series=self.form.save(commit=False))
 

@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from dxcenter.common.history import register_history_children
+
 from . import admin_views
-from .models import SeminarPage
+from .models import Registration, SeminarPage, SeminarSurvey
 
 
 @hooks.register("register_admin_urls")
@@ -39,3 +41,13 @@ def register_seminar_menu_item():
 def register_seminar_page_models():
     """The page types that are seminars, for apps that refer to one without importing events."""
     return [SeminarPage]
+
+
+def _registration_history_children(registration):
+    """A registration's history shows its survey answer too."""
+    pks = SeminarSurvey.history.filter(registration_id=registration.pk).values_list("id", flat=True)
+    for pk in pks.distinct():
+        yield SeminarSurvey, pk
+
+
+register_history_children(Registration, _registration_history_children)

@@ -1,17 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from dxcenter.common.history import HistoryButtonMixin
+from dxcenter.common.history import HistoryEditView
 from dxcenter.common.viewsets import ProtectedDeleteView
 
 from .models import Advisor, ExpertiseArea, Membership, PartnerCompany
-
-
-class HistoryEditView(HistoryButtonMixin, generic.EditView):
-    """The edit page with a 変更履歴 button to the readable history."""
 
 
 class AdvisorViewSet(ModelViewSet):

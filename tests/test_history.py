@@ -5,6 +5,8 @@ import pytest
 
 from django.apps import apps
 
+from wagtail.models import Site
+
 from cases.models import Case
 from cases.services import case_note_add, case_update
 from cases.tests.factories import make_case, staff_user
@@ -34,6 +36,8 @@ STAFF_EDITED = [
     "common.PurposeNotice",
     "common.CenterSettings",
     "reports.KpiTarget",
+    "appointments.SessionSeries",
+    "appointments.SessionBooking",
 ]
 
 
@@ -81,3 +85,62 @@ def test_history_needs_the_view_permission(client):
     assert client.get("/admin/history/auth/user/1/").status_code in (403, 404, 302)
     assert client.get(f"/admin/history/cases/case/{case.pk + 999}/").status_code == 404
     assert Case.objects.count() == 1
+
+
+def _history_link(obj) -> str:
+    return f"/admin/history/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/"
+
+
+def test_every_admin_page_of_a_record_with_a_history_links_to_it(client):
+    """Center settings, KPI targets, seminar registrations, session series and bookings: the
+    page staff open for the record shows the 変更履歴 link (the cases, notices, campaigns,
+    subscriptions, advisors and partners are tested with their own pages)."""
+    from appointments.services import session_book
+    from appointments.tests.factories import booking_data, make_series
+    from dxcenter.reports.models import KpiTarget
+    from events.services import registration_create
+    from events.tests.factories import make_seminar
+
+    manager = staff_user("boss", group="センター管理者")
+    manager.is_superuser = True
+    manager.save()
+    client.force_login(manager)
+    target = KpiTarget.objects.create(fiscal_year=2030, key="consultations", target=100)
+    seminar = make_seminar(capacity_venue=5)
+    registration = registration_create(
+        seminar=seminar, name="参加 者", email="r@example.jp", mode="venue"
+    )
+    series = make_series(days=3, slots=1)
+    booking = session_book(slot=series.slots.get(), **booking_data())
+    settings = CenterSettings.for_site(Site.objects.get(is_default_site=True))
+    pages = [
+        (settings, f"/admin/settings/common/centersettings/{settings.site_id}/"),
+        (target, f"/admin/kpi_targets/edit/{target.pk}/"),
+        (registration, f"/admin/seminars/{seminar.pk}/roster/"),
+        (series, f"/admin/session_series/edit/{series.pk}/"),
+        (booking, "/admin/sessions/bookings/"),
+    ]
+    for obj, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert _history_link(obj) in html, url
+        assert client.get(_history_link(obj)).status_code == 200
+
+
+def test_a_registration_history_shows_its_survey(client):
+    from events.models import Registration
+    from events.tests.factories import make_seminar
+
+    seminar = make_seminar(capacity_venue=5)
+    registration = Registration.objects.create(
+        seminar=seminar, name="参加 者", email="r@example.jp", mode="venue"
+    )
+    from events.models import SeminarSurvey
+
+    SeminarSurvey.objects.create(
+        registration=registration, satisfaction=4, useful_for_dx=True, comment="とても参考になった"
+    )
+    client.force_login(staff_user("alice"))
+    html = client.get(_history_link(registration)).content.decode()
+    assert "とても参考になった" in html

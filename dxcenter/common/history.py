@@ -12,15 +12,16 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from .access_log import personal_data_access_log
+from .panels import history_url
 
 # Secrets and bookkeeping nobody needs to read in a history.
 HIDDEN_FIELDS = {"token", "password", "updated_at", "last_login"}
@@ -35,11 +36,6 @@ def register_history_children(model: type[models.Model], children: Children) -> 
     """``children(obj)`` yields (model, pk) of the records whose history shows on ``obj``'s
     history page (deleted ones too: their history remains)."""
     _CHILDREN.setdefault(model, []).append(children)
-
-
-def history_url(obj: models.Model) -> str:
-    meta = obj._meta
-    return reverse("record_history", args=[meta.app_label, meta.model_name, obj.pk])
 
 
 def _display(record, field) -> str:
@@ -162,3 +158,7 @@ class HistoryButtonMixin:
                 HeaderButton(_("変更履歴"), url=history_url(self.object), icon_name="history")
             )
         return buttons
+
+
+class HistoryEditView(HistoryButtonMixin, generic.EditView):
+    """The edit page with a 変更履歴 button to the readable history."""

@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting
+
+from .panels import HistoryLinkPanel
 
 
 class Municipality(models.Model):
@@ -230,6 +233,25 @@ class CenterSettings(BaseSiteSetting):
     mail_signature_en = models.TextField(_("メール署名（英語）"), blank=True)
 
     history = HistoricalRecords()
+
+    panels = [
+        *(
+            FieldPanel(name)
+            for name in (
+                "name",
+                "name_en",
+                "organisation",
+                "address",
+                "phone",
+                "email",
+                "office_hours",
+                "office_hours_en",
+                "mail_signature",
+                "mail_signature_en",
+            )
+        ),
+        HistoryLinkPanel(),
+    ]
 
     class Meta:
         verbose_name = _("センター情報")

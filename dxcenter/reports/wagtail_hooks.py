@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from dxcenter.common.history import HistoryEditView
 from dxcenter.common.viewsets import ProtectedDeleteView
 
 from . import reach_views, views
@@ -44,6 +45,7 @@ def register_statistics_menu():
 
 class KpiTargetViewSet(ModelViewSet):
     model = KpiTarget
+    edit_view_class = HistoryEditView
     delete_view_class = ProtectedDeleteView
     icon = "pick"
     menu_label = _("KPI目標")
