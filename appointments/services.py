@@ -7,7 +7,6 @@ every statistic and the advisor sees it in the partner portal like any referral.
 
 import datetime as dt
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone, translation
@@ -23,6 +22,7 @@ from cases.services import (
 )
 from dxcenter.common.calendar import ics_event
 from dxcenter.common.dates import format_date_ja
+from dxcenter.common.links import absolute_url
 from dxcenter.common.mail import Attachment, outbox_add, register_attachment_builder
 from dxcenter.common.models import Municipality, PurposeNotice
 
@@ -238,7 +238,7 @@ def session_cancel(
             case=booking.case, action="session_cancelled", by=by, comment=slot_label(slot)
         )
         _mail_person(booking, "session_cancelled", ics=True, cancel=True)
-        _mail_host(booking, "session_host_cancelled")
+        _mail_host(booking, "session_host_cancelled", cancel=True)
     return booking
 
 
@@ -294,10 +294,6 @@ def session_reminders_send(now: dt.datetime) -> int:
     return count
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_BASE_URL.rstrip("/") + path
-
-
 def _mail_context(booking: SessionBooking, language: str) -> dict:
     slot, series = booking.slot, booking.slot.series
     start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
@@ -305,7 +301,6 @@ def _mail_context(booking: SessionBooking, language: str) -> dict:
     with translation.override(language):
         host = str(series.host)
         place_label = str(series.get_place_display())
-    prefix = "/en" if booking.language == "en" else ""
     return {
         "title": series.title_in(language),
         "host": host,
@@ -317,7 +312,9 @@ def _mail_context(booking: SessionBooking, language: str) -> dict:
         "venue": f"{venue_name} {venue_address}".strip(),
         "online_url": series.online_url if series.place == SessionSeries.Place.ONLINE else "",
         "reference": booking.case.reference,
-        "cancel_url": _absolute(f"{prefix}/sessions/cancel/{booking_token(booking)}/"),
+        "cancel_url": absolute_url(
+            "appointments:cancel", args=[booking_token(booking)], language=booking.language
+        ),
         "booking_id": booking.pk,
     }
 
@@ -354,15 +351,17 @@ def _host_emails(series: SessionSeries) -> list[str]:
     return [e for e in emails if e]
 
 
-def _mail_host(booking: SessionBooking, template: str) -> None:
-    """A note to the advisor or partner: when, and where to read the booking (the portal)."""
+def _mail_host(booking: SessionBooking, template: str, *, cancel: bool = False) -> None:
+    """A note to the advisor or partner: when, where to read the booking (the portal), and the
+    slot as a calendar entry of its own (removed again on a cancellation)."""
     context = _mail_context(booking, "ja")
     context.pop("cancel_url")
     assignment = booking.case.assignments.filter(state=Assignment.State.ACCEPTED).first()
-    context["portal_url"] = _absolute("/partner/sessions/")
+    context["portal_url"] = absolute_url("appointments_portal:schedule")
     context["assignment_url"] = (
-        _absolute(f"/partner/assignments/{assignment.pk}/") if assignment else ""
+        absolute_url("partner:assignment", args=[assignment.pk]) if assignment else ""
     )
+    context.update(attach_ics=True, ics_cancel=cancel, ics_for_host=True)
     for address in _host_emails(booking.slot.series):
         outbox_add(
             to=address,
@@ -373,16 +372,20 @@ def _mail_host(booking: SessionBooking, template: str) -> None:
         )
 
 
-def booking_ics(booking: SessionBooking, *, cancel: bool = False) -> bytes:
-    """The slot in the person's calendar: where to go, or the online link."""
+def booking_ics(booking: SessionBooking, *, cancel: bool = False, for_host: bool = False) -> bytes:
+    """The slot in the person's calendar (where to go, or the online link), or in the host's:
+    an entry of its own, in Japanese, named by the case reference and nothing personal."""
     slot, series = booking.slot, booking.slot.series
     venue_name, venue_address = series.where()
     online = series.place == SessionSeries.Place.ONLINE
-    with translation.override(booking.language):
-        summary = f"{series.title_in(booking.language)} ({series.host})"
+    if for_host:
+        summary = f"{series.title_in('ja')} {booking.case.reference}"
+    else:
+        with translation.override(booking.language):
+            summary = f"{series.title_in(booking.language)} ({series.host})"
     return ics_event(
         prodid="-//Mie DX Center//Sessions//JA",
-        uid=f"session-{slot.pk}-booking-{booking.pk}@dx-center",
+        uid=f"session-{slot.pk}-booking-{booking.pk}{'-host' if for_host else ''}@dx-center",
         summary=summary,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
@@ -409,8 +412,15 @@ def booking_mail_attachments(context: dict) -> list[Attachment]:
     # A reminder leaving the outbox after a cancellation must not put the slot back on.
     if not cancel and booking.status != SessionBooking.Status.BOOKED:
         return []
-    return [Attachment("session.ics", booking_ics(booking, cancel=cancel), "text/calendar")]
+    ics = booking_ics(booking, cancel=cancel, for_host=bool(context.get("ics_for_host")))
+    return [Attachment("session.ics", ics, "text/calendar")]
 
 
-for _template in ("session_booked", "session_reminder", "session_cancelled"):
+for _template in (
+    "session_booked",
+    "session_reminder",
+    "session_cancelled",
+    "session_host_booked",
+    "session_host_cancelled",
+):
     register_attachment_builder(_template, booking_mail_attachments)

@@ -172,3 +172,34 @@ def test_the_calendar_file_of_an_online_session_carries_the_link():
     event = Calendar.from_ical(booking_ics(booking)).walk("VEVENT")[0]
     assert str(event["location"]) == "https://meet.example.jp/room-7"
     assert str(event["dtstart"].params["TZID"]) == "Asia/Tokyo"
+
+
+def test_the_host_gets_the_slot_in_a_calendar_file_and_its_removal_on_cancel(
+    django_capture_on_commit_callbacks,
+):
+    series = make_series()
+    slot = series.slots.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = session_book(slot=slot, **booking_data(), language="en")
+    host, person = (
+        next(m for m in mail.outbox if m.to == [address])
+        for address in ("aoyama@advisors.example.jp", "hanako@ise.example.jp")
+    )
+    # The host's note is in Japanese, links to the portal, and carries its own calendar entry.
+    assert "個別相談会" in host.subject and "/partner/sessions/" in host.body
+    assert "session.ics" in host.body
+    (name, content, mimetype) = host.attachments[0]
+    assert (name, mimetype) == ("session.ics", "text/calendar")
+    host_event = Calendar.from_ical(content).walk("VEVENT")[0]
+    person_event = Calendar.from_ical(person.attachments[0][1]).walk("VEVENT")[0]
+    assert host_event.decoded("dtstart") == slot.starts_at
+    assert booking.case.reference in str(host_event["summary"])
+    assert "伊勢" not in Calendar.from_ical(content).to_ical().decode()  # the portal says who
+    assert str(host_event["uid"]) != str(person_event["uid"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(booking=booking)
+    host = next(m for m in mail.outbox if m.to == ["aoyama@advisors.example.jp"])
+    calendar = Calendar.from_ical(host.attachments[0][1])
+    assert str(calendar["method"]) == "CANCEL"
+    assert str(calendar.walk("VEVENT")[0]["uid"]) == str(host_event["uid"])
