@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone, translation
 
+from dxcenter.common.links import absolute_url
 from dxcenter.common.mail import outbox_add
 from dxcenter.common.webhooks import register_bounce_hook
 
@@ -67,14 +67,11 @@ def unsubscribe_link(token: str) -> SubscriptionLink | None:
     return _from_token(token, UNSUBSCRIBE_SALT)
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_BASE_URL.rstrip("/") + path
-
-
 def unsubscribe_url(subscription: Subscription, campaign_id: int | None = None) -> str:
     """The one-click unsubscribe URL (https: RFC 8058 asks for it)."""
     token = _token(UNSUBSCRIBE_SALT, subscription, campaign_id)
-    parts = urlsplit(_site_url(reverse("crm:unsubscribe", args=[token])))
+    url = absolute_url("crm:unsubscribe", args=[token], language=subscription.language)
+    parts = urlsplit(url)
     return urlunsplit(("https", parts.netloc, parts.path, parts.query, ""))
 
 
@@ -121,7 +118,7 @@ def subscription_request(
             language=language,
             related=person,
             related_label=str(person),
-            context={"confirm_url": _site_url(reverse("crm:confirm", args=[token]))},
+            context={"confirm_url": absolute_url("crm:confirm", args=[token], language=language)},
         )
     return subscription
 

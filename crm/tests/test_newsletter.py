@@ -106,3 +106,21 @@ def test_a_bounce_suspends_the_subscription_with_a_history_row():
     assert subscription.state == Subscription.State.SUSPENDED
     assert subscription.events.order_by("pk").last().action == SubscriptionEvent.Action.BOUNCED
     assert list(segment_recipients({})) == []
+
+
+def test_an_english_subscriber_confirms_and_unsubscribes_on_english_pages(client):
+    from crm.newsletter import unsubscribe_url
+
+    p = person("jane@example.com")
+    subscription = subscription_request(person=p, language="en")
+    path = _confirm_path(p.email)
+    assert path.startswith("/en/")
+    page = client.get(path)
+    assert page.status_code == 200 and 'lang="en"' in page.content.decode()
+    client.post(path)
+    subscription.refresh_from_db()
+    url = unsubscribe_url(subscription)
+    assert url.startswith("https://") and urlsplit(url).path.startswith("/en/")
+    assert client.post(urlsplit(url).path).status_code in (200, 302)
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.UNSUBSCRIBED
