@@ -1,12 +1,12 @@
 """Staff view of session bookings: who booked which slot, and marking no-shows."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from dxcenter.common.admin_pages import admin_render, require_perm
 
 from .exceptions import SessionError
 from .models import SessionBooking
@@ -14,14 +14,9 @@ from .selectors import bookings_for_staff
 from .services import session_cancel, session_record
 
 
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 def booking_list(request):
-    _require(request, "appointments.view_sessionbooking")
-    return TemplateResponse(
+    require_perm(request, "appointments.view_sessionbooking")
+    return admin_render(
         request,
         "appointments/admin/bookings.html",
         {
@@ -35,7 +30,7 @@ def booking_list(request):
 
 @require_POST
 def booking_action(request, pk, action):
-    _require(request, "appointments.change_sessionbooking")
+    require_perm(request, "appointments.change_sessionbooking")
     booking = get_object_or_404(SessionBooking, pk=pk)
     try:
         if action == "no_show":

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dxcenter.common.access_log import personal_data_access_log
-from dxcenter.common.admin_pages import admin_render
+from dxcenter.common.admin_pages import admin_render, require_perm
 from dxcenter.common.models import Municipality
 from dxcenter.common.vocab import RequesterType
 
@@ -25,13 +25,8 @@ def _render(request, template: str, context: dict):
     return admin_render(request, template, {"header_icon": "group", **context})
 
 
-def _require(request, codename: str) -> None:
-    if not request.user.has_perm(f"crm.{codename}"):
-        raise PermissionDenied
-
-
 def organisation_list(request):
-    _require(request, "view_organisation")
+    require_perm(request, "crm.view_organisation")
     q = request.GET.get("q", "").strip()
     organisations = Organisation.objects.annotate(n_cases=Count("cases")).order_by("name")
     if q:
@@ -77,14 +72,14 @@ def _timeline_context(request, *, organisation=None, person=None) -> dict:
 
 
 def organisation_detail(request, pk):
-    _require(request, "view_organisation")
+    require_perm(request, "crm.view_organisation")
     organisation = get_object_or_404(Organisation, pk=pk)
     personal_data_access_log(user=request.user, subject=organisation, context="admin_crm")
     form = ActivityForm(organisation=organisation)
     if request.method == "POST" and "merge_from" in request.POST:
         return _merge_into(request, Organisation, organisation, organisation_merge)
     if request.method == "POST":
-        _require(request, "change_organisation")
+        require_perm(request, "crm.change_organisation")
         form = ActivityForm(request.POST, organisation=organisation)
         if form.is_valid():
             activity_log(organisation=organisation, by=request.user, **form.cleaned_data)
@@ -112,7 +107,7 @@ def organisation_detail(request, pk):
 
 def _merge_into(request, model, survivor, merge):
     """Staff merge another record (by its number) into the one on the page."""
-    _require(request, f"change_{model._meta.model_name}")
+    require_perm(request, f"crm.change_{model._meta.model_name}")
     other = request.POST.get("merge_from", "").strip()
     merged = model.objects.filter(pk=other).first() if other.isdigit() else None
     if merged is None or merged.pk == survivor.pk:
@@ -124,7 +119,7 @@ def _merge_into(request, model, survivor, merge):
 
 
 def person_detail(request, pk):
-    _require(request, "view_person")
+    require_perm(request, "crm.view_person")
     person = get_object_or_404(Person.objects.select_related("organisation"), pk=pk)
     if request.method == "POST":
         return _merge_into(request, Person, person, person_merge)
@@ -142,7 +137,7 @@ def person_detail(request, pk):
 
 
 def duplicate_list(request):
-    _require(request, "view_organisation")
+    require_perm(request, "crm.view_organisation")
     duplicates = possible_duplicates_open()
     return _render(
         request,
@@ -156,7 +151,7 @@ def duplicate_list(request):
 
 @require_POST
 def duplicate_resolve(request, pk):
-    _require(request, "change_organisation")
+    require_perm(request, "crm.change_organisation")
     duplicate = get_object_or_404(PossibleDuplicate, pk=pk, status=PossibleDuplicate.Status.OPEN)
     decision = request.POST.get("decision", "")
     if decision not in ("merge", "confirmed", "distinct"):

@@ -34,12 +34,8 @@ from .services import (
 )
 
 
-def _require(request, codename):
-    require_perm(request, f"events.{codename}")
-
-
 def seminar_list(request):
-    _require(request, "view_registration")
+    require_perm(request, "events.view_registration")
     # Translations share the registrations of the seminar in the default locale: list it once.
     seminars = (
         canonical_seminars()
@@ -58,7 +54,7 @@ def seminar_list(request):
 
 
 def seminar_roster(request, pk):
-    _require(request, "view_registration")
+    require_perm(request, "events.view_registration")
     seminar = canonical_seminar(get_object_or_404(SeminarPage, pk=pk))
     query = request.GET.get("q", "").strip()
     people = roster(seminar, query)
@@ -143,7 +139,7 @@ def _roster_url(seminar_pk, query=""):
 
 @require_POST
 def registration_action(request, pk, action):
-    _require(request, "change_registration")
+    require_perm(request, "events.change_registration")
     registration = get_object_or_404(Registration.objects.select_related("seminar"), pk=pk)
     try:
         if action == "checkin":
@@ -170,7 +166,7 @@ def registration_action(request, pk, action):
 
 @require_POST
 def walk_in(request, pk):
-    _require(request, "add_registration")
+    require_perm(request, "events.add_registration")
     seminar = get_object_or_404(SeminarPage, pk=pk)
     form = WalkInForm(request.POST)
     if form.is_valid():
@@ -201,7 +197,7 @@ def walk_in(request, pk):
 
 def checkin_from_qr(request, token):
     """The QR code in the confirmation mail opens this page for staff."""
-    _require(request, "change_registration")
+    require_perm(request, "events.change_registration")
     try:
         registration = registration_from_token(token, CHECKIN_SALT)
     except Registration.DoesNotExist:

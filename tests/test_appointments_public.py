@@ -166,7 +166,10 @@ def test_staff_see_the_booking_as_a_case_and_mark_a_no_show(client, home):
     assert booking.case.reference in listing
     case_page = client.get(f"/admin/cases/inspect/{booking.case.pk}/").content.decode()
     assert "個別相談会" in case_page and str(slot) in case_page
-    assert booking.case.reference in client.get("/admin/sessions/bookings/").content.decode()
+    bookings_page = client.get("/admin/sessions/bookings/").content.decode()
+    assert booking.case.reference in bookings_page
+    # Inside the admin frame like every staff page: titled, with the breadcrumb.
+    assert re.search(r"<title>\s*個別相談会の予約", bookings_page)
     with time_machine.travel(slot.ends_at + dt.timedelta(minutes=1), tick=False):
         client.force_login(staff)  # a fresh login: the idle timeout has passed
         response = client.post(f"/admin/sessions/bookings/{booking.pk}/no_show/")

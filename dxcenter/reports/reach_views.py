@@ -1,20 +1,14 @@
 """Admin pages: reach by town and region (with CSV/XLSX), and the workload of assignees."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 
-from cases.admin_views import admin_render
+from dxcenter.common.admin_pages import admin_render, require_perm
 from dxcenter.common.dates import fiscal_year_label
 from dxcenter.common.params import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, int_param
 from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
 
 from .reach import reach_report, reach_tables, workload
 from .views import CONTENT_TYPES, _fiscal_years
-
-
-def _require(request):
-    if not request.user.has_perm("cases.view_case"):
-        raise PermissionDenied
 
 
 def _fy(request) -> tuple[int, list[int]]:
@@ -24,7 +18,7 @@ def _fy(request) -> tuple[int, list[int]]:
 
 
 def reach(request):
-    _require(request)
+    require_perm(request, "cases.view_case")
     fy, years = _fy(request)
     return admin_render(
         request,
@@ -40,7 +34,7 @@ def reach(request):
 
 
 def reach_download(request, fiscal_year: int, fmt: str):
-    _require(request)
+    require_perm(request, "cases.view_case")
     tables = reach_tables(reach_report(fiscal_year))
     if fmt == "csv":
         # One CSV: the towns, then the regions, then the towns not reached, each with a title row.
@@ -58,7 +52,7 @@ def reach_download(request, fiscal_year: int, fmt: str):
 
 
 def workload_view(request):
-    _require(request)
+    require_perm(request, "cases.view_case")
     fy, years = _fy(request)
     return admin_render(
         request,

@@ -3,7 +3,6 @@
 import csv
 import io
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from cases.models import Case
-from dxcenter.common.admin_pages import admin_render
+from dxcenter.common.admin_pages import admin_render, require_perm
 from dxcenter.common.dates import fiscal_year_label, fiscal_year_of
 from dxcenter.common.params import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, int_param
 
@@ -29,11 +28,6 @@ CONTENT_TYPES = {
 }
 
 
-def _require(request):
-    if not request.user.has_perm("cases.view_case"):
-        raise PermissionDenied
-
-
 def _fiscal_years() -> list[int]:
     years = set(Case.objects.values_list("fiscal_year", flat=True).distinct())
     years.add(fiscal_year_of(timezone.localdate()))
@@ -41,7 +35,7 @@ def _fiscal_years() -> list[int]:
 
 
 def dashboard(request):
-    _require(request)
+    require_perm(request, "cases.view_case")
     years = _fiscal_years()
     fy = int_param(request.GET, "fy", years[0], low=FISCAL_YEAR_MIN + 1, high=FISCAL_YEAR_MAX)
     report = yearly_report(fy)
@@ -96,7 +90,7 @@ def _percent(rate: float | None) -> float | None:
 
 
 def download(request, fiscal_year: int, fmt: str):
-    _require(request)
+    require_perm(request, "cases.view_case")
     if fmt not in RENDERERS:
         raise Http404
     content = RENDERERS[fmt](yearly_report(fiscal_year))
