@@ -10,6 +10,7 @@ from wagtail.admin.menu import MenuItem
 from dxcenter.common import page_cache
 
 from . import admin_views
+from .models import SessionBooking
 from .selectors import series_open, slots_for_host
 from .signals import SESSIONS_VERSION_KEY
 from .viewsets import SessionSeriesViewSet
@@ -84,3 +85,24 @@ def partner_portal_sessions_link(user):
     ):
         return None
     return (_("個別相談会の予定"), reverse("appointments_portal:schedule"))
+
+
+@hooks.register("case_page_sections")
+def case_session_section(request, case):
+    """On a case that is a 個別相談会 booking: the slot, the host, the place and how it went."""
+    booking = (
+        SessionBooking.objects.select_related("slot__series__advisor", "slot__series__company")
+        .filter(case=case)
+        .first()
+    )
+    if booking is None:
+        return ""
+    return render_to_string(
+        "appointments/admin/case_session_section.html",
+        {
+            "booking": booking,
+            "series": booking.slot.series,
+            "venue": " ".join(part for part in booking.slot.series.where() if part),
+        },
+        request=request,
+    )

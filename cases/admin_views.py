@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wagtail import hooks
+
 from dxcenter.common.access_log import personal_data_access_log
 from dxcenter.common.admin_pages import admin_render
 from dxcenter.common.admin_pages import require_perm as common_require_perm
@@ -90,7 +92,15 @@ def case_page_context(request, case: Case) -> dict:
         "note_form": NoteForm(),
         "contact_kinds": Note.ContactKind.choices,
         "close_form": CloseForm(initial={"support_given": case.support_given}),
+        "extra_sections": _extra_sections(request, case),
     }
+
+
+def _extra_sections(request, case: Case) -> list[str]:
+    """Sections other apps add to the case page (the ``case_page_sections`` hook: a function of
+    request and case that returns HTML, or "" when it has nothing to show for this case)."""
+    sections = (build(request, case) for build in hooks.get_hooks("case_page_sections"))
+    return [html for html in sections if html]
 
 
 def _run_and_tell(request, run, done: str) -> None:

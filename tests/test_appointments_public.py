@@ -166,6 +166,12 @@ def test_staff_see_the_booking_as_a_case_and_mark_a_no_show(client, home):
     assert booking.case.reference in listing
     case_page = client.get(f"/admin/cases/inspect/{booking.case.pk}/").content.decode()
     assert "個別相談会" in case_page and str(slot) in case_page
+    # The slot has a section of its own on the case: when, with whom, where, how it went.
+    section = re.search(r'<section[^>]*id="case-session".*?</section>', case_page, re.S)
+    assert section, "no 個別相談会 section on the case page"
+    start = timezone.localtime(slot.starts_at)
+    assert f"{start:%H:%M}" in section.group(0) and "青山 一郎" in section.group(0)
+    assert "予約済" in section.group(0) and "未記録" in section.group(0)
     bookings_page = client.get("/admin/sessions/bookings/").content.decode()
     assert booking.case.reference in bookings_page
     # Inside the admin frame like every staff page: titled, with the breadcrumb.
@@ -175,6 +181,9 @@ def test_staff_see_the_booking_as_a_case_and_mark_a_no_show(client, home):
         response = client.post(f"/admin/sessions/bookings/{booking.pk}/no_show/")
     assert response.status_code == 302
     assert SessionBooking.objects.get().attendance == "no_show"
+    case_page = client.get(f"/admin/cases/inspect/{booking.case.pk}/").content.decode()
+    section = re.search(r'<section[^>]*id="case-session".*?</section>', case_page, re.S)
+    assert "来所なし" in section.group(0)
     # Someone without the permission cannot.
     client.force_login(UserFactory(username="nobody"))
     assert client.post(f"/admin/sessions/bookings/{booking.pk}/held/").status_code in (302, 403)
