@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dxcenter.common.notices import notice_evidence
+
 
 class CrmConfig(AppConfig):
     name = "crm"
@@ -14,6 +16,8 @@ class CrmConfig(AppConfig):
             outreach_admin,  # noqa: F401 - registers the newsletter's admin viewsets
             outreach_timeline,  # noqa: F401 - the subscription and campaign mails on the pages
         )
+        from .outreach_models import SubscriptionEvent  # models need the app registry ready
 
+        notice_evidence(SubscriptionEvent)  # the subscribe page's consent names its notice
         # The apps above crm register what they know about a person as segment filters.
         autodiscover_modules("crm_segments")

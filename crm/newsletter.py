@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from dxcenter.common.links import absolute_url
 from dxcenter.common.mail import outbox_add
+from dxcenter.common.models import PurposeNotice
 from dxcenter.common.webhooks import register_bounce_hook
 
 from .models import Person
@@ -82,20 +83,32 @@ def unsubscribe_mailto(subscription: Subscription, campaign_id: int | None = Non
     return f"mailto:{address}?subject=unsubscribe%20{token}"
 
 
-def _record(subscription, action, channel, *, by=None, campaign_id=None) -> SubscriptionEvent:
+def _record(
+    subscription, action, channel, *, by=None, campaign_id=None, notice=None
+) -> SubscriptionEvent:
     return SubscriptionEvent.objects.create(
         subscription=subscription,
         action=action,
         channel=channel,
         by=by if getattr(by, "is_authenticated", False) else None,
         campaign_id=campaign_id,
+        notice=notice,
     )
 
 
 def subscription_request(
-    *, person: Person, by=None, language: str = "ja", channel: str = Channel.STAFF
+    *,
+    person: Person,
+    by=None,
+    language: str = "ja",
+    channel: str = Channel.STAFF,
+    notice: PurposeNotice | None = None,
 ) -> Subscription:
-    """Start a subscription and mail the confirmation link; it is in force only once confirmed."""
+    """Start a subscription and mail the confirmation link; it is in force only once confirmed.
+
+    ``notice`` is the purpose notice the person consented to (the subscribe page), recorded
+    on the history row.
+    """
     language = "en" if language == "en" else "ja"
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
@@ -110,7 +123,7 @@ def subscription_request(
         subscription.language = language
         subscription.requested_at = timezone.now()
         subscription.save()
-        _record(subscription, Action.REQUESTED, channel, by=by)
+        _record(subscription, Action.REQUESTED, channel, by=by, notice=notice)
         token = _token(CONFIRM_SALT, subscription)
         outbox_add(
             to=person.email,

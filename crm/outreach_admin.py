@@ -247,7 +247,7 @@ class SubscriptionInspectView(generic.InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = self.object.events.select_related("by", "campaign")
+        context["events"] = self.object.events.select_related("by", "campaign", "notice")
         return context
 
 

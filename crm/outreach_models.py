@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dxcenter.common.models import OutboxMessage
+from dxcenter.common.models import OutboxMessage, PurposeNotice
 
 
 class Subscription(models.Model):
@@ -68,6 +68,7 @@ class SubscriptionEvent(models.Model):
         CONSULTATION_FORM = "consultation", _("相談申込フォーム")
         SEMINAR_FORM = "seminar", _("セミナー申込フォーム")
         BOOKING_FORM = "booking", _("個別相談会予約フォーム")
+        SUBSCRIBE_PAGE = "subscribe", _("メールマガジン申込ページ")
 
     subscription = models.ForeignKey(
         Subscription, verbose_name=_("購読"), on_delete=models.CASCADE, related_name="events"
@@ -91,6 +92,15 @@ class SubscriptionEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("日時"), default=timezone.now)
+    # The purpose notice the person read and consented to (the subscribe page asks for it).
+    notice = models.ForeignKey(
+        PurposeNotice,
+        verbose_name=_("同意した利用目的の通知"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -37,9 +37,15 @@ def possible_duplicate_add(
     organisation: Organisation | None = None,
     person: Person | None = None,
     subject=None,
+    label: str = "",
 ) -> PossibleDuplicate:
-    """List a likely match for staff under 重複の可能性, with its evidence."""
+    """List a likely match for staff under 重複の可能性, with its evidence.
+
+    ``label`` says what brought it up when there is no ``subject`` record to name.
+    """
     fields = {"organisation_match": match.record} if isinstance(match.record, Organisation) else {}
+    if subject is None and label:
+        fields["subject_label"] = label[:120]
     if isinstance(match.record, Person):
         fields["person_match"] = match.record
     return PossibleDuplicate.objects.create(

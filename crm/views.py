@@ -1,10 +1,17 @@
-"""Public newsletter pages: confirm a subscription, unsubscribe (also one-click, RFC 8058)."""
+"""Public newsletter pages: subscribe, confirm a subscription, unsubscribe (also one-click,
+RFC 8058)."""
 
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from dxcenter.common.models import PurposeNotice
+from dxcenter.common.ratelimit import public_form_submit
+
+from .forms import NewsletterSignupForm
 from .newsletter import (
     confirm_link,
     subscription_confirm,
@@ -12,6 +19,54 @@ from .newsletter import (
     unsubscribe_link,
 )
 from .outreach_models import Subscription, SubscriptionEvent
+from .signup import newsletter_signup
+
+
+@never_cache
+@csrf_protect
+def subscribe(request):
+    """The stand-alone subscribe page: name, address, organisation, consent to the notice.
+
+    Every valid submission gets the same answer (check your mailbox), whether the address was
+    new, pending or already subscribed: the page tells nobody who is on the list.
+    """
+    language = "en" if get_language() == "en" else "ja"
+    notice = PurposeNotice.current(PurposeNotice.Scope.NEWSLETTER)
+    form = NewsletterSignupForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+
+        def signup(form):
+            data = form.cleaned_data
+            newsletter_signup(
+                name=data["name"],
+                email=data["email"],
+                organisation=data["organisation"],
+                language=language,
+                notice=notice,
+            )
+
+        status = public_form_submit(
+            request,
+            form,
+            name="newsletter",
+            identity=request.POST.get("email", ""),
+            action=signup,
+            errors=(),
+        )
+        if status is None:
+            return HttpResponseRedirect(reverse("crm:subscribe_thanks"))
+    return TemplateResponse(
+        request,
+        "crm/newsletter_subscribe.html",
+        {"form": form, "notice": notice.text(language) if notice else ""},
+        status=status,
+    )
+
+
+def subscribe_thanks(request):
+    """The same answer for every submission: the confirmation mail is on its way."""
+    return TemplateResponse(request, "crm/newsletter_subscribe_thanks.html")
 
 
 @never_cache

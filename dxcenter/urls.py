@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from appointments import urls as appointment_urls
 from cms.sitemaps import LocalizedSitemap
+from crm.sitemaps import NewsletterSitemap
 from dxcenter.common import otp_views
 from dxcenter.common import views as common_views
 from dxcenter.common.webhooks import webhook_urlpatterns
@@ -25,7 +26,13 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"pages": LocalizedSitemap, "opendata": OpenDataSitemap}},
+        {
+            "sitemaps": {
+                "pages": LocalizedSitemap,
+                "opendata": OpenDataSitemap,
+                "newsletter": NewsletterSitemap,
+            }
+        },
         name="sitemap",
     ),
     path("healthz", common_views.healthz, name="healthz"),

@@ -709,6 +709,17 @@ EN = {
     "まとめメール送信日時": "Digest sent at",
     "送信者": "Sent by",
     "送信": "Sent",
+    "メールマガジン申込ページ": "Newsletter subscribe page",
+    "同意した利用目的の通知": "Purpose notice consented to",
+    "このアドレスに確認メールを送ります。": "We send a confirmation mail to this address.",
+    "メールマガジンの購読": "Subscribe to the newsletter",
+    "みえDXセンターからのお知らせ（セミナーや支援制度のご案内）をメールでお届けします。お申込みの後にお送りする確認メールのリンクを押した時点で購読が始まり、いつでも配信を停止できます。": "News from the Mie DX Center (seminars and support programmes) by e-mail. Your subscription starts when you use the link in the confirmation mail we send you, and you can stop it at any time.",
+    "購読を申し込む": "Subscribe",
+    "確認メールをご確認ください": "Please check your mailbox",
+    "お申込みを受け付けました。入力されたメールアドレスに確認メールをお送りしますので、メール内のリンクを押して購読を確定してください。リンクの有効期限は14日間です。": "Thank you. We are sending a confirmation mail to the address you entered: please use the link in it to confirm your subscription. The link is valid for 14 days.",
+    "確認メールが届かない場合は、迷惑メールフォルダをご確認ください。既に購読中の場合は、確認メールは送られません。": "If no mail arrives, please look in your spam folder. If you already receive the newsletter, no confirmation mail is sent.",
+    "メールマガジンの購読を申し込む": "Subscribe to the newsletter",
+    "メールマガジン": "Newsletter",
 }
 
 if __name__ == "__main__":

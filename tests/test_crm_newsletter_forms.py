@@ -2,17 +2,23 @@
 every seminar registrant is a person on a timeline."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 
+from django.core.cache import cache
+
 from appointments.models import SessionBooking
 from appointments.tests.factories import form_data, make_series
 from cms import demo
-from crm.models import Person
+from crm.models import Person, PossibleDuplicate
+from crm.newsletter import subscription_confirm, subscription_in_force, unsubscribe_url
 from crm.outreach_models import Subscription, SubscriptionEvent
+from crm.services import person_for_registration
 from crm.timeline import timeline
-from dxcenter.common.models import OutboxMessage
+from dxcenter.common.mail import render_message
+from dxcenter.common.models import OutboxMessage, PurposeNotice
 from events.models import Registration
 from events.services import registration_create
 from events.tests.factories import TOKYO, make_seminar
@@ -115,3 +121,133 @@ def test_a_registrant_who_matches_nobody_becomes_a_person_on_a_timeline(site):
     )
     assert alone.person.organisation.name == "桑名 花子"
     assert Person.objects.count() == 2
+
+
+# --- the stand-alone subscribe page (/newsletter/) ------------------------------------------
+
+SUBSCRIBE = {
+    "name": "伊勢 花子",
+    "email": "hanako@ise.example.jp",
+    "organisation": "伊勢デジタル株式会社",
+    "consent": "on",
+}
+
+
+def _confirm_mail(email):
+    message = _confirmations(email).get()
+    subject, body, _html = render_message(message)
+    return message, subject, body
+
+
+def test_the_subscribe_page_shows_the_notice_before_submit_and_mails_a_japanese_confirmation(
+    client, site
+):
+    page = client.get("/newsletter/").content.decode()
+    notice = PurposeNotice.current(PurposeNotice.Scope.NEWSLETTER)
+    assert notice.text("ja").splitlines()[0] in page
+    assert page.index("個人情報の取扱いについて") < page.index('name="consent"')
+    assert 'name="consent" checked' not in page
+    response = client.post("/newsletter/", SUBSCRIBE)
+    assert response.status_code == 302
+    thanks = client.get(response["Location"]).content.decode()
+    assert "確認メールをご確認ください" in thanks
+    message, subject, body = _confirm_mail(SUBSCRIBE["email"])
+    assert message.language == "ja" and "お申し込みの確認" in subject
+    assert urlsplit(message.context["confirm_url"]).path.startswith("/newsletter/confirm/")
+    assert message.context["confirm_url"] in body
+    subscription = _pending_from(SUBSCRIBE["email"], SubscriptionEvent.Channel.SUBSCRIBE_PAGE)
+    assert subscription.events.get().notice == notice  # what the person consented to
+    person = subscription.person
+    assert (person.family_name, person.given_name) == ("伊勢", "花子")
+    assert person.organisation.name == "伊勢デジタル株式会社"
+    assert not subscription_in_force(person.pk)
+
+
+def test_the_english_subscribe_page_mails_an_english_confirmation_with_an_english_link(
+    client, site
+):
+    page = client.get("/en/newsletter/").content.decode()
+    notice = PurposeNotice.current(PurposeNotice.Scope.NEWSLETTER)
+    assert notice.text("en").splitlines()[0] in page and "Subscribe" in page
+    response = client.post("/en/newsletter/", SUBSCRIBE)
+    assert response.status_code == 302 and response["Location"].startswith("/en/")
+    assert "check your mailbox" in client.get(response["Location"]).content.decode().lower()
+    message, subject, _body = _confirm_mail(SUBSCRIBE["email"])
+    assert message.language == "en" and "confirm your subscription" in subject
+    assert urlsplit(message.context["confirm_url"]).path.startswith("/en/newsletter/confirm/")
+    assert Subscription.objects.get().language == "en"
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_without_consent_the_page_says_why_keeps_what_was_typed_and_saves_nothing(
+    client, site, prefix
+):
+    data = {k: v for k, v in SUBSCRIBE.items() if k != "consent"}
+    response = client.post(f"{prefix}/newsletter/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    expected = "Your agreement" if prefix else "個人情報の取扱いへの同意が必要です。"
+    assert expected in page
+    assert 'href="#id_consent"' in page  # the error summary leads to the box
+    assert 'value="伊勢 花子"' in page and 'value="hanako@ise.example.jp"' in page
+    assert not Person.objects.exists() and not Subscription.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_an_existing_persons_address_subscribes_that_person(client, site):
+    existing = person_for_registration(name="伊勢 花子", email=SUBSCRIBE["email"])[0]
+    assert client.post("/newsletter/", SUBSCRIBE).status_code == 302
+    assert Person.objects.count() == 1
+    assert Subscription.objects.get().person == existing
+    assert not PossibleDuplicate.objects.exists()
+
+
+def test_a_likely_match_is_linked_and_listed_for_staff(client, site):
+    existing = person_for_registration(name="伊勢 一郎", email=SUBSCRIBE["email"])[0]
+    assert client.post("/newsletter/", SUBSCRIBE).status_code == 302
+    assert Person.objects.count() == 1
+    assert Subscription.objects.get().person == existing
+    duplicate = PossibleDuplicate.objects.get()
+    assert duplicate.person_match == existing and duplicate.source == "newsletter"
+    assert "伊勢 花子" in duplicate.subject_label  # what was typed, for staff to decide
+
+
+def test_an_active_subscriber_gets_the_same_answer_and_stays_active_without_a_second_mail(
+    client, site
+):
+    assert client.post("/newsletter/", SUBSCRIBE).status_code == 302
+    subscription = Subscription.objects.get()
+    subscription_confirm(subscription=subscription)
+    fresh = client.post("/newsletter/", {**SUBSCRIBE, "email": "new@example.jp"})
+    again = client.post("/newsletter/", SUBSCRIBE)
+    assert again.status_code == fresh.status_code == 302
+    assert again["Location"] == fresh["Location"]
+    assert client.get(again["Location"]).content == client.get(fresh["Location"]).content
+    subscription.refresh_from_db()
+    assert subscription.state == Subscription.State.ACTIVE
+    assert _confirmations(SUBSCRIBE["email"]).count() == 1
+
+
+@time_machine.travel(dt.datetime(2026, 7, 1, 10, 0, tzinfo=TOKYO), tick=False)
+def test_the_subscribe_page_is_rate_limited_per_address(client, site, settings):
+    cache.clear()
+    settings.DXCENTER_RATE_LIMIT_ENABLED = True
+    settings.DXCENTER_PUBLIC_POST_RATE_EMAIL = "2/h"
+    for n in range(2):
+        client.post("/newsletter/", SUBSCRIBE, REMOTE_ADDR=f"10.0.0.{n}")
+    response = client.post("/en/newsletter/", SUBSCRIBE, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many" in page and 'value="伊勢 花子"' in page
+    assert _confirmations(SUBSCRIBE["email"]).count() == 2  # the refused third sent nothing
+    cache.clear()
+
+
+def test_the_site_footer_and_the_unsubscribe_page_lead_to_the_subscribe_page(client, site):
+    assert 'href="/newsletter/"' in client.get("/").content.decode()
+    assert 'href="/en/newsletter/"' in client.get("/en/").content.decode()
+    assert client.post("/newsletter/", SUBSCRIBE).status_code == 302
+    subscription = Subscription.objects.get()
+    path = urlsplit(unsubscribe_url(subscription)).path
+    client.post(path)
+    assert 'href="/newsletter/"' in client.get(path).content.decode()

@@ -5,7 +5,9 @@ import pytest
 
 from crm.outreach import campaign_create, campaign_send
 from crm.outreach_models import Campaign, Subscription
-from dxcenter.common.models import OutboxMessage
+from crm.signup import newsletter_signup
+from dxcenter.common.models import OutboxMessage, PurposeNotice
+from dxcenter.common.notices import notice_in_use
 
 from .helpers import person, staff_user, subscribed
 
@@ -78,3 +80,16 @@ def test_the_person_page_shows_the_subscription_in_force_and_the_campaign_mail(
     page = client.get(f"/admin/crm/people/{p.pk}/").content.decode()
     assert "お知らせ配信（" in page and "購読中" in page
     assert "秋のセミナー" in page
+
+
+def test_staff_see_which_purpose_notice_a_subscriber_consented_to(client):
+    notice = PurposeNotice.current(PurposeNotice.Scope.NEWSLETTER)
+    subscription = newsletter_signup(
+        name="伊勢 花子", email="hanako@example.jp", language="ja", notice=notice
+    )
+    client.force_login(staff_user())
+    page = client.get(f"/admin/outreach/subscriptions/inspect/{subscription.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "メールマガジン申込ページ" in html and str(notice) in html
+    assert notice_in_use(notice)  # consented to: its text is evidence and stays as it is

@@ -47,6 +47,7 @@ class PurposeNotice(models.Model):
     class Scope(models.TextChoices):
         CONSULTATION = "consultation", _("相談受付")
         SEMINAR = "seminar", _("セミナー申込")
+        NEWSLETTER = "newsletter", _("メールマガジン購読")
 
     scope = models.CharField(_("対象"), max_length=20, choices=Scope.choices)
     version = models.CharField(_("版"), max_length=20)
