@@ -32,7 +32,7 @@ def subscribe(request):
     """
     language = "en" if get_language() == "en" else "ja"
     notice = PurposeNotice.current(PurposeNotice.Scope.NEWSLETTER)
-    form = NewsletterSignupForm(request.POST or None)
+    form = NewsletterSignupForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
 
