@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_bench_pages_small_over_gunicorn_with_the_production_settings():
+def test_bench_pages_small_over_gunicorn_with_the_production_settings(capsys):
     """bench_pages at a small size, against gunicorn with the production settings (this test's
     database copied to a file): one JSON line per page and mode, no errors, cache hits, and the
     server's CPU time per request."""
@@ -30,6 +30,8 @@ def test_bench_pages_small_over_gunicorn_with_the_production_settings():
         stdout=out,
     )
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    with capsys.disabled():  # the figures belong in the CI log
+        print("\nbench_pages (small):\n" + out.getvalue().strip())
     assert [(r["page"], r["cache"]) for r in lines][:2] == [
         ("home", "cached"),
         ("home", "uncached"),

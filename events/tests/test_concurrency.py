@@ -101,7 +101,7 @@ def test_parallel_cancellations_and_registrations_fill_every_seat_and_no_more():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_bench_registration_small_over_http():
+def test_bench_registration_small_over_http(capsys):
     out = io.StringIO()
     call_command(
         "bench_registration",
@@ -116,6 +116,8 @@ def test_bench_registration_small_over_http():
         stdout=out,
     )
     result = json.loads(out.getvalue().strip().splitlines()[-1])
+    with capsys.disabled():  # the figures belong in the CI log
+        print("\nbench_registration (small): " + json.dumps(result))
     assert result["confirmed"] == 5
     assert result["waitlisted"] == 15
     assert result["oversold"] == 0

@@ -281,10 +281,12 @@ def test_dashboard_shows_both_years_contribution_as_percentages(client, db):
 
 
 @pytest.mark.not_clock  # a query count over generated years: the day changes nothing
-def test_bench_stats_query_count_does_not_grow_with_n():
+def test_bench_stats_query_count_does_not_grow_with_n(capsys):
     out = io.StringIO()
     call_command("bench_stats", "--cases", "300", "3000", stdout=out)
     a, b = (json.loads(line) for line in out.getvalue().splitlines())
+    with capsys.disabled():  # the figures belong in the CI log
+        print("\nbench_stats (small):\n" + out.getvalue().strip())
     assert set(a) == {"cases", "seconds_json", "seconds_pdf", "peak_rss_mb", "queries"}
     assert a["queries"] == b["queries"]
     assert (a["cases"], b["cases"]) == (300, 3000)
