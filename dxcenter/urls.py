@@ -9,15 +9,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from appointments import urls as appointment_urls
 from cms.sitemaps import LocalizedSitemap
+from common import otp_views
+from common import views as common_views
+from common.webhooks import webhook_urlpatterns
 from crm.sitemaps import NewsletterSitemap
-from dxcenter.common import otp_views
-from dxcenter.common import views as common_views
-from dxcenter.common.webhooks import webhook_urlpatterns
-from dxcenter.reports.sitemaps import OpenDataSitemap
-from dxcenter.reports.urls import public_urlpatterns as open_data_urls
+from reports.sitemaps import OpenDataSitemap
+from reports.urls import public_urlpatterns as open_data_urls
 
 # The site's own error pages (templates/404.html through Django's view, 500 through ours).
-handler500 = "dxcenter.common.views.server_error"
+handler500 = "common.views.server_error"
 
 urlpatterns = [
     path("admin/otp/", otp_views.admin_otp, name="admin_otp"),
@@ -36,7 +36,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("healthz", common_views.healthz, name="healthz"),
-    path("", include("dxcenter.reports.urls")),
+    path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 if settings.DXCENTER_MAIL_WEBHOOKS and settings.DXCENTER_MAIL_PROVIDER:

@@ -1,9 +1,15 @@
 """Japanese for Wagtail admin messages that Wagtail's own Japanese catalogue lacks.
 
-The msgids are Wagtail's English. Marking them here keeps them in locale/ja when makemessages
-runs (the project catalogue comes first, so it fills the gaps); after makemessages,
-`python -m dxcenter.wagtail_ja` writes the Japanese below into locale/ja/LC_MESSAGES/django.po.
+The Japanese lives in dxcenter/wagtail_ja.json (msgid = Wagtail's English, "ja", and
+"msgid_plural" / "msgctxt" where Wagtail has them). `manage.py compile_catalogues` merges it into
+locale/ja/LC_MESSAGES/django.mo (settings.CATALOGUE_SUPPLEMENTS), so a fresh checkout and every
+regeneration of the .po get it without the .po holding it. Add a message there when the crawl
+(tests/test_admin_japanese.py) finds English. `python -m dxcenter.wagtail_ja` still writes the
+supplement's messages into the .po after makemessages, for whoever wants them there.
 """
+
+import json
+from pathlib import Path
 
 
 # Local stand-ins with the names xgettext looks for, so this file runs without settings.
@@ -41,45 +47,27 @@ MARKED = [
     gettext_noop("Show keyboard shortcuts"),
 ]
 
-JA = {
-    '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>': (
-        '%(total)s ページ<span class="w-sr-only">（%(site_name)s）</span>'
-    ),
-    '%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>': (
-        '%(total)s 画像<span class="w-sr-only">（%(site_name)s）</span>'
-    ),
-    '%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>': (
-        '%(total)s ドキュメント<span class="w-sr-only">（%(site_name)s）</span>'
-    ),
-    "Search all pages…": "すべてのページを検索…",
-    "Help": "ヘルプ",
-    "Wagtail %(current_version)s editor guide": "Wagtail %(current_version)s 編集ガイド（英語）",
-    "Toggle sidebar": "サイドバーの開閉",
-    "Edit account avatar": "アカウントのアイコンを変更",
-    "Close dialog": "ダイアログを閉じる",
-    "Keyboard shortcuts": "キーボードショートカット",
-    "Show keyboard shortcuts": "キーボードショートカットを表示",
-}
+SOURCE = Path(__file__).resolve().parent / "wagtail_ja.json"
+
+# msgid → Japanese, from the committed supplement (compile_catalogues merges it into the .mo).
+JA = {item["msgid"]: item["ja"] for item in json.loads(SOURCE.read_text(encoding="utf-8"))}
 
 if __name__ == "__main__":
-    from pathlib import Path
-
     import polib
 
+    from common.management.commands.compile_catalogues import supplement_entries
+
     path = Path(__file__).resolve().parent.parent / "locale" / "ja" / "LC_MESSAGES" / "django.po"
-    known = {entry.msgid for entry in polib.pofile(str(path))}
+    known = {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(path))}
     added = []
-    for msgid, japanese in JA.items():
-        if msgid in known:
+    # Only the messages marked above are in the code (tests/test_catalogues.py keeps the .po in
+    # step with it); the rest of the supplement reaches the .mo through compile_catalogues.
+    marked = set(MARKED)
+    for entry in supplement_entries(SOURCE):
+        if (entry.msgctxt, entry.msgid) in known or entry.msgid not in marked:
             continue  # makemessages keeps a translation once written
-        entry = polib.POEntry(msgid=msgid, occurrences=[("dxcenter/wagtail_ja.py", "")])
-        if "<span" in msgid:  # the site summary counts: "1 Page", "43 Pages"
-            entry.msgid_plural = msgid.replace(" <span", "s <span", 1)
-            entry.msgstr_plural = {0: japanese}
-            entry.flags = ["python-format"]
-        else:
-            entry.msgstr = japanese
-            entry.flags = ["python-format"] if "%(" in msgid else []
+        entry.occurrences = [("dxcenter/wagtail_ja.json", "")]
+        entry.flags = ["python-format"] if "%(" in entry.msgid else []
         added.append(str(entry))
     # Appended as text: rewriting the file with polib would re-wrap every Japanese line.
     with path.open("a", encoding="utf-8") as catalogue:

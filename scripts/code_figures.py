@@ -8,14 +8,14 @@ import ast
 import sys
 from pathlib import Path
 
-from count_local_imports import PACKAGES, local_imports
+from count_local_imports import local_imports, project_packages
 
 FILE_LIMIT = 400
 FUNCTION_LIMIT = 60
 
 
 def source_files(root: Path):
-    for package in PACKAGES:
+    for package in project_packages(root):
         for path in sorted((root / package).rglob("*.py")):
             if "migrations" not in path.parts and "tests" not in path.parts:
                 yield path

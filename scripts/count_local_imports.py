@@ -6,14 +6,24 @@ path:line, marked "(commented)" where a comment on the line or just above it say
 """
 
 import ast
+import runpy
 import sys
 from pathlib import Path
 
-PACKAGES = ("dxcenter", "cms", "cases", "events", "partners", "crm")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_packages(root: Path = ROOT) -> list[str]:
+    """The local apps' top-level packages, read from that checkout's settings/local_apps.py (the
+    list INSTALLED_APPS starts with), so no app is left out of the figures."""
+    return runpy.run_path(str(root / "dxcenter" / "settings" / "local_apps.py"))["local_packages"]()
+
+
+PACKAGES = tuple(project_packages())
 
 
 def python_files(root: Path):
-    for package in PACKAGES:
+    for package in project_packages(root):
         for path in sorted((root / package).rglob("*.py")):
             if "migrations" not in path.parts:
                 yield path

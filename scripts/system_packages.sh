@@ -3,7 +3,7 @@
 # tests), Redis (the cluster test), Chromium and CJK fonts (browser tests), BIZ UD Gothic / IPAex
 # (PDF), poppler (pdftotext).
 set -euo pipefail
-packages=(postgresql redis-server chromium fonts-noto-cjk fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic poppler-utils)
+packages=(postgresql redis-server chromium fonts-noto-cjk fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,6 +9,8 @@ import xstatic.pkg.bootstrap
 
 from django.utils.translation import gettext_lazy as _
 
+from .local_apps import LOCAL_APPS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -33,15 +35,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # project apps first so their templates override third-party ones
-    "dxcenter.common",
-    "dxcenter.reports",
-    "cms",
-    "appointments",
-    "cases",
-    "events",
-    "crm",
-    "partners",
+    # project apps first so their templates override third-party ones (settings/local_apps.py)
+    *LOCAL_APPS,
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -91,12 +86,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "dxcenter.common.errors.BadInputMiddleware",
+    "common.errors.BadInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "dxcenter.common.security.SessionLimitMiddleware",
-    "dxcenter.common.security.AdminOTPMiddleware",
+    "common.security.SessionLimitMiddleware",
+    "common.security.AdminOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,9 +129,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and the worker share the file.
+    # WAL and a busy timeout let the dev server and the worker share the file. IMMEDIATE
+    # transactions take the write lock when they begin, so a second writer waits for the busy
+    # timeout instead of failing with "database is locked" when its read turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -162,6 +163,9 @@ LANGUAGES = [("ja", "日本語"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Japanese for Wagtail's admin messages its own catalogue lacks: committed here (not in the .po,
+# which makemessages regenerates) and merged into the compiled catalogue by compile_catalogues.
+CATALOGUE_SUPPLEMENTS = {"ja": BASE_DIR / "dxcenter" / "wagtail_ja.json"}
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -181,8 +185,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Case attachments (dxcenter.common.storage); production.py moves it to a private bucket.
-    "private": {"BACKEND": "dxcenter.common.storage.PrivateStorage"},
+    # Case attachments (common.storage); production.py moves it to a private bucket.
+    "private": {"BACKEND": "common.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -204,12 +208,12 @@ CACHES = {
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Staff and partners: logged out after 30 minutes idle (the absolute 12-hour limit is
-# enforced by dxcenter.common.middleware).
+# enforced by common.middleware).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 
-# Mail: every message goes through the outbox (dxcenter.common.mail).
+# Mail: every message goes through the outbox (common.mail).
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
@@ -240,12 +244,12 @@ DXCENTER_TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))
 WAGTAIL_SITE_NAME = "みえDXセンター"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 SITE_BASE_URL = env("SITE_BASE_URL", WAGTAILADMIN_BASE_URL)
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "dxcenter.common.search_backend"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "common.search_backend"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Staff reset their password here, partners in the portal; neither form resets the other's people.
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "dxcenter.common.auth_forms.AdminPasswordResetForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "common.auth_forms.AdminPasswordResetForm"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -256,12 +260,12 @@ AXES_FAILURE_LIMIT = 5
 DXCENTER_LOGIN_IP_FAILURE_LIMIT = int(env("LOGIN_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_HANDLER = "dxcenter.common.security.LockoutHandler"
+AXES_HANDLER = "common.security.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True  # the account's own count only (LockoutHandler)
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 # One count per account however the name is typed, and the same client address as the rate limit.
-AXES_USERNAME_CALLABLE = "dxcenter.common.security.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "dxcenter.common.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "common.security.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_ip"
 # Second factor (TOTP) for staff, managers and superusers. Production refuses to start without
 # it; development and the tests may turn it off (DXCENTER_REQUIRE_STAFF_OTP=false).
 DXCENTER_REQUIRE_STAFF_OTP = env_bool("DXCENTER_REQUIRE_STAFF_OTP", True)
@@ -292,8 +296,16 @@ CONTENT_SECURITY_POLICY = {
 DXCENTER_DUPLICATE_CONSULTATION_MINUTES = int(env("DUPLICATE_CONSULTATION_MINUTES", "10"))
 DXCENTER_FIRST_RESPONSE_BUSINESS_DAYS = int(env("FIRST_RESPONSE_BUSINESS_DAYS", "3"))
 DXCENTER_ACCEPTANCE_BUSINESS_DAYS = int(env("ACCEPTANCE_BUSINESS_DAYS", "3"))
+# Escalations, acceptance reminders, the morning list and the digest go out on business days
+# from this hour (Japan time, 0-23) on.
+DXCENTER_OFFICE_HOUR = int(env("DXCENTER_OFFICE_HOUR", "9"))
+# What the admin's one search finds (common.people_search); each kind needs its app's provider.
+DXCENTER_SEARCH_KINDS = ["person", "organisation", "case", "registration", "booking"]
 DXCENTER_CASE_RETENTION_FISCAL_YEARS = int(env("CASE_RETENTION_FISCAL_YEARS", "5"))
 DXCENTER_REGISTRATION_RETENTION_YEARS = int(env("REGISTRATION_RETENTION_YEARS", "3"))
+# A newsletter subscription no longer in force (unsubscribed, bounced, never confirmed) is
+# anonymised this many years after its last change (its person too, when nothing else needs it).
+DXCENTER_SUBSCRIPTION_RETENTION_YEARS = int(env("SUBSCRIPTION_RETENTION_YEARS", "3"))
 # Access-log entries are deleted after this many days (never fewer than 366).
 DXCENTER_ACCESS_LOG_RETENTION_DAYS = int(env("ACCESS_LOG_RETENTION_DAYS", "400"))
 # Page cache for anonymous visitors (cms.cache): purged on publish, else expires after this.

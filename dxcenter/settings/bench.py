@@ -15,7 +15,7 @@ CACHES = {
 AXES_ENABLED = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {"BACKEND": "dxcenter.common.storage.PrivateStorage"},
+    "private": {"BACKEND": "common.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

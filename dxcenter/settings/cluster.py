@@ -9,8 +9,6 @@ from .production import *  # noqa: F403
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-# The test logs staff in with a password only (production always asks for the second factor).
-DXCENTER_REQUIRE_STAFF_OTP = False
 # Static files from the source tree (no collectstatic step in the test).
 STORAGES = {
     **STORAGES,  # noqa: F405
@@ -18,5 +16,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 DXCENTER_RATE_LIMIT_ENABLED = True
-# The test moves the schedulers' clock through reminder days (dxcenter.common.scheduling).
+# The test moves the schedulers' clock through reminder days (common.scheduling).
 DXCENTER_SCHEDULER_OFFSET_FILE = env("SCHEDULER_OFFSET_FILE") or None

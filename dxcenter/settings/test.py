@@ -13,12 +13,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {"BACKEND": "dxcenter.common.storage.PrivateStorage"},
+    "private": {"BACKEND": "common.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "dxcenter.common.search_backend"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "common.search_backend"}}
 # Tests of the lockout and rate limits switch these back on where they need them.
 AXES_ENABLED = env("AXES_ENABLED", "true") == "true"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
@@ -26,7 +26,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The page cache is switched on by the tests that are about it (cms/tests/test_cache.py).
 DXCENTER_PAGE_CACHE = False
-# Off unless a test turns it on (dxcenter/common/tests/test_otp.py proves it is enforced).
+# Off unless a test turns it on (common/tests/test_otp.py proves it is enforced).
 DXCENTER_REQUIRE_STAFF_OTP = env_bool("DXCENTER_REQUIRE_STAFF_OTP", False)
 # The webhook tests post as this provider; only its webhook URLs are mounted.
 DXCENTER_MAIL_PROVIDER = "postmark"

@@ -1,0 +1,27 @@
+"""A person's name as Japanese reads it: family name first (姓 名).
+
+Django's User.get_full_name() puts the given name first (「一郎 伊勢湾」); CommonConfig.ready
+points it at ``user_display_name`` so every screen that names a user (Wagtail's history and
+locks, notes, timelines, the partner portal) reads 「伊勢湾 一郎」. People in the CRM
+(Person.full_name) are family name first already.
+"""
+
+
+def family_first(family: str, given: str) -> str:
+    return f"{family or ''} {given or ''}".strip()
+
+
+def user_full_name(user) -> str:
+    """姓 名 of a user account (last_name is the family name), or "" without a name."""
+    return family_first(user.last_name, user.first_name)
+
+
+def user_display_name(user) -> str:
+    """The name shown for a user: 姓 名, else the username (sign-in name)."""
+    if user is None:
+        return ""
+    return user_full_name(user) or user.get_username()
+
+
+def use_family_name_first(user_model) -> None:
+    user_model.get_full_name = user_full_name
