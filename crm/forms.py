@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dxcenter.common.forms import PublicForm
+from common.forms import PublicForm
 
 from .models import Activity
 

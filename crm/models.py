@@ -14,8 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dxcenter.common.models import Municipality
-from dxcenter.common.vocab import RequesterType
+from common.models import Municipality
+from common.people_search import search_key
+from common.vocab import RequesterType
 
 from .normalise import (
     corporate_number_valid,
@@ -57,14 +58,19 @@ class Organisation(models.Model):
     name_normalised = models.CharField(
         _("団体名（照合用）"), max_length=200, blank=True, editable=False, db_index=True
     )
+    # The one search's column (common.people_search), trigram-indexed on PostgreSQL.
+    search_key = models.TextField(_("検索用の文字列"), blank=True, default="", editable=False)
 
-    history = HistoricalRecords(table_name="cases_historicalorganisation")
+    history = HistoricalRecords(
+        table_name="cases_historicalorganisation", excluded_fields=["search_key"]
+    )
 
     class Meta:
         db_table = "cases_organisation"
         ordering = ["name"]
         verbose_name = _("相談者（団体）")
         verbose_name_plural = _("相談者（団体）")
+        permissions = [("merge_organisation", _("相談者（団体）を統合できる"))]
 
     def __str__(self):
         return self.name
@@ -72,16 +78,20 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         self.normalise()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_normalised"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_normalised", "search_key"}
         super().save(*args, **kwargs)
 
     def normalise(self) -> None:
         self.corporate_number = normalise_corporate_number(self.corporate_number)
         self.name_normalised = normalise_name(self.name)
+        self.search_key = search_key(texts=[self.name, self.corporate_number])
 
 
 class Person(models.Model):
     """A person acting for an organisation (personal data)."""
+
+    # Lists of people read in 五十音 order: by the kana reading, then the name.
+    READING_ORDER = ("family_name_kana", "given_name_kana", "family_name", "given_name", "pk")
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("団体"), on_delete=models.CASCADE, related_name="contacts"
@@ -103,13 +113,18 @@ class Person(models.Model):
     phone_e164 = models.CharField(
         _("電話番号（E.164）"), max_length=16, blank=True, editable=False, db_index=True
     )
+    # The one search's column (common.people_search), trigram-indexed on PostgreSQL.
+    search_key = models.TextField(_("検索用の文字列"), blank=True, default="", editable=False)
 
-    history = HistoricalRecords(table_name="cases_historicalcontact")
+    history = HistoricalRecords(
+        table_name="cases_historicalcontact", excluded_fields=["search_key"]
+    )
 
     class Meta:
         db_table = "cases_contact"
         verbose_name = _("担当者")
         verbose_name_plural = _("担当者")
+        permissions = [("merge_person", _("担当者を統合できる"))]
 
     def __str__(self):
         return f"{self.family_name} {self.given_name}".strip()
@@ -122,6 +137,7 @@ class Person(models.Model):
                 "name_normalised",
                 "email_normalised",
                 "phone_e164",
+                "search_key",
             }
         super().save(*args, **kwargs)
 
@@ -137,6 +153,19 @@ class Person(models.Model):
         self.name_normalised = normalise_name(f"{self.family_name}{self.given_name}")[:100]
         self.email_normalised = normalise_email(self.email)
         self.phone_e164 = normalise_phone_e164(self.phone)
+        self.search_key = person_search_key(self)
+
+
+def person_search_key(person) -> str:
+    """Name, reading, address and phone of a person, as the one search compares them."""
+    return search_key(
+        texts=[
+            f"{person.family_name}{person.given_name}",
+            f"{person.family_name_kana}{person.given_name_kana}",
+        ],
+        emails=[person.email],
+        phones=[person.phone],
+    )
 
 
 class PossibleDuplicate(models.Model):
@@ -192,6 +221,7 @@ class PossibleDuplicate(models.Model):
     )
     subject_id = models.CharField(max_length=40, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
+    subject.verbose_name = _("対象")  # the admin's usage page names the field
     subject_label = models.CharField(_("対象"), max_length=120, blank=True)
     status = models.CharField(
         _("状態"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True

@@ -10,6 +10,8 @@ import unicodedata
 import jaconv
 import phonenumbers
 
+from common.text import canonical_email
+
 # Legal-form words folded out of organisation names, longest first so that 特定非営利活動法人
 # goes before 法人. NFKC has already turned ㈱ into (株) and （株） into (株).
 _LEGAL_FORMS = [
@@ -63,7 +65,8 @@ def normalise_name(value: str | None) -> str:
 
 
 def normalise_email(value: str | None) -> str:
-    return nfkc(value).lower()
+    """The address as a key: the project's one canonical form (NFKC, IDNA domain, lower case)."""
+    return canonical_email(value)[:254]
 
 
 def normalise_phone_e164(value: str | None) -> str:

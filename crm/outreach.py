@@ -1,26 +1,29 @@
 """Outreach campaigns: build a segment, preview, send through the outbox in batches.
 
-Every message carries ``List-Unsubscribe`` (an https URL and a mailto) and
-``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058). Whether the person is still
+Every message carries ``List-Unsubscribe`` (an https URL, and a mailto only where the provider's
+inbound webhook reads mail to it) and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``
+(RFC 8058). Whether the person is still
 subscribed is asked twice: when the batch hands the message to the outbox, and again by the
 outbox right before it sends (a send guard), so an unsubscribe during a send stops the rest.
 """
 
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from dxcenter.common.mail import (
+from common.mail import (
     outbox_add,
     register_header_builder,
     register_send_guard,
     render_message,
 )
-from dxcenter.common.models import OutboxMessage
-from dxcenter.common.selectors import is_bouncing
-from dxcenter.common.webhooks import BOUNCE_EVENTS
+from common.models import OutboxMessage
+from common.scheduling import scheduled_job
+from common.selectors import is_bouncing
+from common.webhooks import BOUNCE_EVENTS
 
 from .newsletter import unsubscribe_mailto, unsubscribe_url
 from .outreach_models import Campaign, CampaignMessage, Subscription, SubscriptionEvent
@@ -145,9 +148,13 @@ def outbox_add_campaign(item: CampaignMessage, subscription: Subscription, langu
     )
 
 
-@task()
-def campaign_send_batch(campaign_id: int) -> int:
-    """Hand the next batch of a campaign to the outbox; queue the next batch until done."""
+def _campaign_batch(campaign_id: int) -> tuple[int, bool]:
+    """Hand one batch to the outbox; (how many were looked at, whether some still wait).
+
+    Progress is per recipient: each one is handed over in its own transaction (PENDING →
+    QUEUED or SKIPPED under a row lock), so a batch that fails half-way (a database lock, a
+    killed worker) keeps what it did, and whoever runs next starts at the first one still
+    pending; nobody is handed over twice."""
     batch = list(
         CampaignMessage.objects.filter(
             campaign_id=campaign_id, state=CampaignMessage.State.PENDING
@@ -158,13 +165,45 @@ def campaign_send_batch(campaign_id: int) -> int:
     remaining = CampaignMessage.objects.filter(
         campaign_id=campaign_id, state=CampaignMessage.State.PENDING
     ).exists()
-    if remaining:
-        transaction.on_commit(lambda: campaign_send_batch.enqueue(campaign_id))
-    else:
+    if not remaining:
         Campaign.objects.filter(pk=campaign_id, state=Campaign.State.SENDING).update(
             state=Campaign.State.SENT
         )
-    return len(batch)
+    return len(batch), remaining
+
+
+@task()
+def campaign_send_batch(campaign_id: int) -> int:
+    """Hand the next batch of a campaign to the outbox; queue the next batch until done."""
+    done, remaining = _campaign_batch(campaign_id)
+    if remaining:
+        transaction.on_commit(lambda: campaign_send_batch.enqueue(campaign_id))
+    return done
+
+
+def _batch_waiting(campaign_id: int) -> bool:
+    """Is a batch task of this campaign queued or running (the chain is alive)?"""
+    waiting = DBTaskResult.objects.filter(
+        task_path=campaign_send_batch.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("args_kwargs", flat=True)
+    return any((args or {}).get("args", [None])[:1] == [campaign_id] for args in waiting)
+
+
+@scheduled_job("campaign_sends_resume")
+def campaign_sends_resume(now) -> int:
+    """Every tick: each campaign still 「送信中」 gets one batch here, and its chain of batch
+    tasks is started again when none is queued or running (the first batch failed, the worker
+    was killed). A campaign with nobody pending left is marked sent."""
+    resumed = 0
+    for campaign_id in Campaign.objects.filter(state=Campaign.State.SENDING).values_list(
+        "pk", flat=True
+    ):
+        done, remaining = _campaign_batch(campaign_id)
+        resumed += done
+        if remaining and not _batch_waiting(campaign_id):
+            campaign_send_batch.enqueue(campaign_id)
+    return resumed
 
 
 def _guard(context: dict) -> str:
@@ -176,19 +215,26 @@ def _guard(context: dict) -> str:
 
 
 def _headers(context: dict) -> dict[str, str]:
-    subscription = Subscription(pk=context["subscription_id"])
+    # The links carry the subscription's change count as it is when the mail leaves.
+    subscription = Subscription.objects.filter(pk=context["subscription_id"]).first()
+    if subscription is None:
+        subscription = Subscription(pk=context["subscription_id"])
     campaign_id = context.get("campaign_id")
+    links = [unsubscribe_url(subscription, campaign_id)]
+    mailto = unsubscribe_mailto(subscription, campaign_id)
+    if mailto:
+        links.append(mailto)
     return {
-        "List-Unsubscribe": (
-            f"<{unsubscribe_url(subscription, campaign_id)}>, "
-            f"<{unsubscribe_mailto(subscription, campaign_id)}>"
-        ),
+        "List-Unsubscribe": ", ".join(f"<{link}>" for link in links),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
 
-register_send_guard(TEMPLATE, _guard)
-register_header_builder(TEMPLATE, _headers)
+def register_mail() -> None:
+    """The campaign mail's guard (withdrawn after an unsubscribe) and its List-Unsubscribe
+    headers; called by CrmConfig.ready."""
+    register_send_guard(TEMPLATE, _guard)
+    register_header_builder(TEMPLATE, _headers)
 
 
 def campaign_figures(campaign: Campaign) -> dict[str, int]:

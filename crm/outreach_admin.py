@@ -6,8 +6,9 @@ their own hooks module.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -20,27 +21,32 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from dxcenter.common.models import Municipality
-from dxcenter.common.municipalities import Region
-from dxcenter.common.viewsets import ProtectedDeleteView
-from dxcenter.common.vocab import Category, RequesterType
+from common.access_log import personal_data_access_log
+from common.models import Municipality
+from common.municipalities import Region
+from common.viewsets import (
+    AccessLoggedDeleteView,
+    AccessLoggedHistoryView,
+    AccessLoggedIndexMixin,
+    AccessLoggedInspectMixin,
+    AccessLoggedUsageView,
+    ProtectedDeleteView,
+)
+from common.vocab import Category, RequesterType
 
 from .models import Person
 from .newsletter import subscription_request
-from .outreach import CampaignNotDraft, campaign_figures, campaign_preview, campaign_send
+from .outreach import (
+    CampaignNotDraft,
+    campaign_create,
+    campaign_figures,
+    campaign_preview,
+    campaign_send,
+)
 from .outreach_models import Campaign, Subscription
-from .segments import segment_preview
+from .segments import SEGMENT_KEYS, segment_preview
 
-SEGMENT_FIELDS = [
-    "requester_type",
-    "region",
-    "municipality",
-    "industry",
-    "seminar_from",
-    "seminar_to",
-    "case_category",
-    "subscribed",
-]
+SEGMENT_FIELDS = SEGMENT_KEYS  # the segment fields of the form, checked by crm/checks.py
 
 
 class CampaignForm(forms.ModelForm):
@@ -120,11 +126,16 @@ class CampaignForm(forms.ModelForm):
 
 class CampaignCreateView(generic.CreateView):
     def save_instance(self):
-        campaign = self.form.save(commit=False)
-        campaign.created_by = self.request.user
-        campaign.full_clean()
-        campaign.save()
-        return campaign
+        data = self.form.cleaned_data
+        return campaign_create(
+            by=self.request.user,
+            title=data["title"],
+            segment=self.form.segment(),
+            subject_ja=data["subject_ja"],
+            body_ja=data["body_ja"],
+            subject_en=data.get("subject_en", ""),
+            body_en=data.get("body_en", ""),
+        )
 
     def get_success_url(self):
         return reverse("crm_campaigns:inspect", args=[self.object.pk])
@@ -149,9 +160,18 @@ class CampaignInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         campaign = self.object
+        preview = segment_preview(campaign.segment)
+        if not self.request.user.has_perm("crm.view_person"):
+            # The counts are the campaign's; who is in the sample is people's data.
+            preview = {**preview, "sample": []}
+        else:
+            for person in preview["sample"]:
+                personal_data_access_log(
+                    user=self.request.user, subject=person, context="admin_campaign_sample"
+                )
         context.update(
             campaign=campaign,
-            preview=segment_preview(campaign.segment),
+            preview=preview,
             preview_ja=campaign_preview(campaign=campaign, language="ja"),
             preview_en=campaign_preview(campaign=campaign, language="en")
             if campaign.subject_en
@@ -227,6 +247,16 @@ class SubscriptionRequestForm(forms.ModelForm):
 
 
 class SubscriptionCreateView(generic.CreateView):
+    def get(self, request, *args, **kwargs):
+        # The form offers every person with an address to choose from: a read of them all.
+        personal_data_access_log(
+            user=request.user,
+            subject=None,
+            context="admin_subscription_add",
+            label=str(_("購読者")),
+        )
+        return super().get(request, *args, **kwargs)
+
     def save_instance(self):
         with transaction.atomic():
             return subscription_request(
@@ -242,7 +272,26 @@ class SubscriptionCreateView(generic.CreateView):
         return reverse("crm_subscriptions:inspect", args=[self.object.pk])
 
 
-class SubscriptionInspectView(generic.InspectView):
+class SubscriptionEditView(generic.EditView):
+    """A subscription is not edited (the person confirms or unsubscribes): its page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # An unknown key is "not found" here, not a redirect to a page that then is.
+        try:
+            subscription = get_object_or_404(Subscription, pk=kwargs["pk"])
+        except (ValueError, ValidationError):
+            raise Http404 from None
+        return redirect("crm_subscriptions:inspect", subscription.pk)
+
+
+class SubscriptionIndexView(AccessLoggedIndexMixin, generic.IndexView):
+    """Subscribers' names and addresses: every view of the list is logged."""
+
+    access_log_context = "admin_subscription"
+
+
+class SubscriptionInspectView(AccessLoggedInspectMixin, generic.InspectView):
+    access_log_context = "admin_subscription"
     template_name = "crm/admin/subscription_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -253,12 +302,16 @@ class SubscriptionInspectView(generic.InspectView):
 
 class SubscriptionViewSet(ModelViewSet):
     model = Subscription
-    delete_view_class = ProtectedDeleteView
+    delete_view_class = AccessLoggedDeleteView
+    edit_view_class = SubscriptionEditView
+    history_view_class = AccessLoggedHistoryView
+    usage_view_class = AccessLoggedUsageView
     name = "crm_subscriptions"
     url_prefix = "outreach/subscriptions"
     icon = "user"
     menu_label = _("購読者")
     add_view_class = SubscriptionCreateView
+    index_view_class = SubscriptionIndexView
     inspect_view_class = SubscriptionInspectView
     inspect_view_enabled = True
     edit_view_enabled = False

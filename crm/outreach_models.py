@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dxcenter.common.models import OutboxMessage, PurposeNotice
+from common.models import OutboxMessage, PurposeNotice
 
 
 class Subscription(models.Model):
@@ -35,6 +35,9 @@ class Subscription(models.Model):
     requested_at = models.DateTimeField(_("申込日時"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("配信停止日時"), null=True, blank=True)
+    # Counts the changes of state; every confirmation and unsubscribe link carries the count it
+    # was made for, so a link works once and never after the subscription changed.
+    version = models.PositiveIntegerField(_("変更回数"), default=0, editable=False)
 
     history = HistoricalRecords()
 

@@ -4,14 +4,14 @@ force, and each campaign mail sent on the timeline."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dxcenter.common.models import OutboxMessage
+from common.models import OutboxMessage
 
 from .outreach_models import CampaignMessage, Subscription
 from .timeline import Entry, consent_provider, timeline_provider
 
 
-@consent_provider
-def newsletter_subscriptions(*, organisation, people):
+@consent_provider(perms=("crm.view_subscription",))
+def newsletter_subscriptions(*, organisation, people, user):
     """The newsletter subscription of each person (in force only once confirmed)."""
     for subscription in Subscription.objects.filter(person__in=people).select_related("person"):
         yield Entry(
@@ -24,8 +24,8 @@ def newsletter_subscriptions(*, organisation, people):
         )
 
 
-@timeline_provider
-def campaign_mails(*, organisation, people):
+@timeline_provider(perms=("crm.view_campaign",))
+def campaign_mails(*, organisation, people, user):
     """Campaign mails the outbox sent to these people."""
     items = CampaignMessage.objects.filter(
         person__in=people, outbox__state=OutboxMessage.State.SENT

@@ -8,15 +8,20 @@ A segment is a small dict staff build in the campaign form::
 
 The crm app knows people and organisations; what a person did elsewhere (seminars attended,
 consultations) is known by the apps above it, which register a filter for their keys
-(``register_segment_filter``) in their ``crm_segments`` module.
+(``register_segment_filter``) in their ``AppConfig.ready``.
+
+A key nobody filters on is refused, never ignored: ignoring it would widen the campaign to
+everyone. ``manage.py check`` names a key the campaign form offers that has no filter, and a
+filter registered under a key the form does not offer (crm/checks.py); at run time a segment
+with such a key raises ``UnknownSegmentKey`` and the campaign goes to nobody.
 """
 
 from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from dxcenter.common.models import BouncedAddress
-from dxcenter.common.municipalities import municipality_codes_in
+from common.models import BouncedAddress
+from common.municipalities import municipality_codes_in
 
 from .models import Person
 from .outreach_models import Subscription
@@ -25,10 +30,40 @@ SegmentFilter = Callable[[QuerySet, dict], QuerySet]
 _FILTERS: dict[str, SegmentFilter] = {}
 SAMPLE_SIZE = 10
 
+# The keys crm filters on itself.
+OWN_KEYS = ("requester_type", "municipality", "region", "industry", "subscribed")
+# Every key the campaign form offers, in its order: crm's own and those an app above registers.
+SEGMENT_KEYS = (
+    "requester_type",
+    "region",
+    "municipality",
+    "industry",
+    "seminar_from",  # events
+    "seminar_to",  # events
+    "case_category",  # cases
+    "subscribed",
+)
 
-def register_segment_filter(name: str, func: SegmentFilter) -> None:
-    """``func(people, segment)`` narrows the people when the segment uses the filter's keys."""
-    _FILTERS[name] = func
+
+class UnknownSegmentKey(ValueError):
+    """A segment names a key no filter handles: refused, so that it never means "everyone"."""
+
+
+def register_segment_filter(keys: tuple[str, ...], func: SegmentFilter) -> None:
+    """``func(people, segment)`` narrows the people when the segment uses one of ``keys``.
+
+    Called from the providing app's ``AppConfig.ready``, never as a side effect of an import.
+    """
+    for key in keys:
+        _FILTERS[key] = func
+
+
+def registered_segment_keys() -> list[str]:
+    return sorted(_FILTERS)
+
+
+def unknown_segment_keys(segment: dict) -> list[str]:
+    return sorted(set(segment) - set(OWN_KEYS) - set(_FILTERS))
 
 
 def _own_filters(people: QuerySet, segment: dict) -> QuerySet:
@@ -49,9 +84,12 @@ def _own_filters(people: QuerySet, segment: dict) -> QuerySet:
 
 def segment_people(segment: dict) -> QuerySet[Person]:
     """Everyone the segment describes (subscribed or not), personal data not anonymised."""
+    unknown = unknown_segment_keys(segment)
+    if unknown:
+        raise UnknownSegmentKey(f"no segment filter is registered for {', '.join(unknown)}")
     people = Person.objects.filter(anonymised_at__isnull=True).exclude(email="")
     people = _own_filters(people, segment)
-    for func in _FILTERS.values():
+    for func in dict.fromkeys(_FILTERS[key] for key in segment if key in _FILTERS):
         people = func(people, segment)
     return people.order_by("pk")
 
@@ -59,7 +97,8 @@ def segment_people(segment: dict) -> QuerySet[Person]:
 def segment_recipients(segment: dict) -> QuerySet[Person]:
     """Who a campaign to the segment mails: only people whose subscription is in force, and
     never an address that bounces."""
-    bouncing = BouncedAddress.objects.filter(email__iexact=OuterRef("email"))
+    # Both sides are in the canonical form (common.text.canonical_email).
+    bouncing = BouncedAddress.objects.filter(email=OuterRef("email_normalised"))
     return segment_people({**segment, "subscribed": True}).exclude(Exists(bouncing))
 
 

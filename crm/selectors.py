@@ -177,8 +177,126 @@ def person_match(
     return best
 
 
-def possible_duplicates_open():
-    """重複の可能性 still to decide, newest first, with what staff need to list them."""
-    return PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN).select_related(
-        "organisation", "organisation_match", "person", "person_match"
+def possible_duplicates_open(*, user):
+    """重複の可能性 still to decide, newest first, with what staff need to list them.
+
+    A pair of people (or a registration linked to one) names persons: listed only to a user who
+    may view people.
+    """
+    found = PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.OPEN)
+    if not user.has_perm("crm.view_person"):
+        found = found.filter(person__isnull=True, person_match__isnull=True)
+    return found.select_related("organisation", "organisation_match", "person", "person_match")
+
+
+# --- merge -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeTarget:
+    key: str  # "cases.case.organisation", "common.outboxmessage.related_id", "history"
+    model: type
+    rows: object  # the queryset of the rows that point at the merged record
+    update: dict  # what the merge writes on them
+
+
+def _generic_relations():
+    from django.apps import apps
+    from django.contrib.contenttypes.fields import GenericForeignKey
+
+    from common.models import PersonalDataAccess
+
+    for model in apps.get_models():
+        # The access log names the record that was read, as it was: a merge never rewrites it
+        # (the MergeRecord maps the merged id to the survivor, see ``access_log_for``).
+        if model is PersonalDataAccess:
+            continue
+        for private in model._meta.private_fields:
+            if isinstance(private, GenericForeignKey):
+                yield model, private.ct_field, private.fk_field
+
+
+def merge_targets(*, survivor, merged) -> list[MergeTarget]:
+    """Every row that points at ``merged`` and follows the survivor in a merge.
+
+    Read from the model relations (foreign keys, history tables' included, and generic
+    relations such as the outbox), so crm needs to know none of the apps above it. The merge
+    and its confirmation page both walk this list.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import models
+
+    model = type(merged)
+    targets = []
+    for related in model._meta.get_fields(include_hidden=True):
+        if isinstance(related, models.ManyToOneRel) and not related.many_to_many:
+            related_model, fk = related.related_model, related.field
+            targets.append(
+                MergeTarget(
+                    f"{related_model._meta.label_lower}.{fk.name}",
+                    related_model,
+                    related_model._base_manager.filter(**{fk.attname: merged.pk}),
+                    {fk.attname: survivor.pk},
+                )
+            )
+    content_type = ContentType.objects.get_for_model(model)
+    for related_model, ct_field, fk_field in _generic_relations():
+        targets.append(
+            MergeTarget(
+                f"{related_model._meta.label_lower}.{fk_field}",
+                related_model,
+                related_model._base_manager.filter(
+                    **{f"{ct_field}_id": content_type.pk, fk_field: str(merged.pk)}
+                ),
+                {fk_field: str(survivor.pk)},
+            )
+        )
+    # The merged record's own history becomes the survivor's.
+    history = model.history.model
+    targets.append(
+        MergeTarget(
+            "history", history, history._base_manager.filter(id=merged.pk), {"id": survivor.pk}
+        )
     )
+    return targets
+
+
+def merge_preview(*, survivor, merged, by_relation: bool = False):
+    """What a merge would move, counted without moving anything.
+
+    ``by_relation``: {relation key: count} as the MergeRecord stores it; otherwise
+    [(what, count)] per kind of record for the confirmation page, history rows as one line.
+    """
+    counts: dict[str, int] = {}
+    for target in merge_targets(survivor=survivor, merged=merged):
+        count = target.rows.count()
+        if not count:
+            continue
+        if by_relation:
+            key = target.key
+        elif target.key == "history" or hasattr(target.model, "instance_type"):
+            key = str(_("変更履歴"))
+        else:
+            key = str(target.model._meta.verbose_name_plural)
+        counts[key] = counts.get(key, 0) + count
+    return counts if by_relation else sorted(counts.items())
+
+
+def access_log_for(record):
+    """The access log of a person or organisation, with the reads of the records merged into it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from common.models import PersonalDataAccess
+
+    from .models import MergeRecord
+
+    kind = "organisation" if isinstance(record, Organisation) else "person"
+    ids = [str(record.pk)] + [
+        str(pk)
+        for pk in MergeRecord.objects.filter(kind=kind, **{f"survivor_{kind}": record}).values_list(
+            "merged_id", flat=True
+        )
+    ]
+    return PersonalDataAccess.objects.filter(
+        subject_type=ContentType.objects.get_for_model(type(record)), subject_id__in=ids
+    ).order_by("-accessed_at")

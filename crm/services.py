@@ -1,23 +1,30 @@
 """Writes of the CRM: find-or-create at intake, 重複の可能性, merge, activities.
 
+Identity from an unverified source (a public form: consultation, seminar, 個別相談会, newsletter)
+is never a sure match: what someone typed proposes, staff decide. Such a submission gets new
+records holding exactly what was typed, and whatever it matched is listed under 重複の可能性;
+it never fills in or changes an existing organisation or person (else anyone who knows a
+company's name, town, representative and phone could add their own e-mail to that person and
+receive the mail meant for them). Only staff entry and the staff import pass ``verified=True``;
+the default is the safe one, so a caller that forgets it fails safe.
+
 crm sits below cases and events: it never imports them. A merge moves every row that points at
 the merged record by reading the model relations (foreign keys, including the history tables'
-and generic relations such as the outbox and the access log), so cases, registrations,
-surveys, consents, notes, mails and history rows follow without crm knowing their apps.
+and generic relations such as the outbox; ``selectors.merge_targets``), so cases,
+registrations, surveys, consents, notes, mails and history rows follow without crm knowing
+their apps. The access log keeps the merged record's id: it records who was read, as it was.
 """
 
-from django.apps import apps
-from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from dxcenter.common.vocab import RequesterType
+from common.vocab import RequesterType
 
 from .models import Activity, MergeRecord, Organisation, Person, PossibleDuplicate
 from .newsletter import outreach_merge_prepare
-from .selectors import Match, organisation_match, person_match
+from .selectors import LIKELY, Match, merge_targets, organisation_match, person_match
 
 
 def _subject_fields(subject) -> dict:
@@ -58,6 +65,13 @@ def possible_duplicate_add(
     )
 
 
+def unverified_match(match: Match) -> Match:
+    """What a match from unverified input may be: at most likely, whatever the evidence."""
+    if match.sure:
+        return Match(LIKELY, match.record, list(match.evidence))
+    return match
+
+
 def organisation_find_or_create(
     *,
     name: str,
@@ -68,11 +82,14 @@ def organisation_find_or_create(
     corporate_number: str = "",
     phone: str = "",
     email: str = "",
+    verified: bool = False,
 ) -> tuple[Organisation, Match]:
-    """The existing organisation on a sure match, else a new one (listed when likely).
+    """The existing organisation on a sure match of verified input, else a new one.
 
-    The likely case is listed by the caller with ``possible_duplicate_add`` once it knows the
-    subject (the case): the new record is linked provisionally to the one it may be.
+    Unverified input (``verified=False``, the default) always gets a new organisation; a match
+    is then at most likely. The likely case is listed by the caller with
+    ``possible_duplicate_add`` once it knows the subject (the case): the new record is linked
+    provisionally to the one it may be.
     """
     match = organisation_match(
         name=name,
@@ -81,6 +98,8 @@ def organisation_find_or_create(
         email=email,
         municipality_id=getattr(municipality, "pk", None),
     )
+    if not verified:
+        match = unverified_match(match)
     if match.sure:
         organisation = match.record
         changed = []
@@ -110,15 +129,18 @@ def organisation_find_or_create(
 
 
 def person_find_or_create(
-    *, organisation: Organisation, source: str, **details
+    *, organisation: Organisation, source: str, verified: bool = False, **details
 ) -> tuple[Person, Match]:
-    """The existing person of this organisation on a sure match, else a new person."""
+    """The existing person of this organisation on a sure match of verified input, else a new
+    person (unverified input, the default, always gets a new one; its match is at most likely)."""
     match = person_match(
         name=f"{details.get('family_name', '')}{details.get('given_name', '')}",
         email=details.get("email", ""),
         phone=details.get("phone", ""),
         organisation=organisation,
     )
+    if not verified:
+        match = unverified_match(match)
     if match.sure:
         person = match.record
         changed = [f for f in ("email", "phone") if details.get(f) and not getattr(person, f)]
@@ -134,34 +156,45 @@ def person_find_or_create(
 
 
 def requester_resolve(
-    *, source: str, organisation_fields: dict, person_fields: dict | None
+    *,
+    source: str,
+    organisation_fields: dict,
+    person_fields: dict | None,
+    verified: bool = False,
 ) -> tuple[Organisation, Person | None, list[tuple[str, Match, object]]]:
     """Organisation and person for an intake or import row; likely matches to list.
 
     Returns the records and the likely matches as (kind, match, new record) for
-    ``likely_list`` once the case exists.
+    ``likely_list`` once the case exists. Only ``verified`` input (staff entry, the import)
+    reuses existing records; a public form's always gets new ones.
     """
     person_fields = person_fields or {}
     organisation, org_match = organisation_find_or_create(
         source=source,
         phone=person_fields.get("phone", ""),
         email=person_fields.get("email", ""),
+        verified=verified,
         **organisation_fields,
     )
     likely = [("organisation", org_match, organisation)] if org_match.likely else []
     person = None
     if person_fields.get("family_name"):
         person, match = person_find_or_create(
-            organisation=organisation, source=source, **person_fields
+            organisation=organisation, source=source, verified=verified, **person_fields
         )
         if match.likely:
             likely.append(("person", match, person))
     return organisation, person, likely
 
 
-def likely_list(likely: list[tuple[str, Match, object]], *, source: str, subject=None) -> None:
+def likely_list(
+    likely: list[tuple[str, Match, object]], *, source: str, subject=None, label: str = ""
+) -> None:
+    """List each likely match for staff under 重複の可能性 (``label`` when no subject)."""
     for kind, match, record in likely:
-        possible_duplicate_add(match=match, source=source, subject=subject, **{kind: record})
+        possible_duplicate_add(
+            match=match, source=source, subject=subject, label=label, **{kind: record}
+        )
 
 
 def person_for_registration(
@@ -172,28 +205,39 @@ def person_for_registration(
     organisation_name: str = "",
     requester_type: str = "",
     municipality=None,
-) -> tuple[Person | None, Match]:
-    """The person a seminar registrant is: linked when sure, linked provisionally when likely.
+    verified: bool = False,
+) -> tuple[Person | None, list[tuple[str, Match, object]]]:
+    """The person a seminar registrant or subscriber is, and the likely matches to list.
 
-    A registrant who matches nobody becomes a new person (so every registrant is on a
-    timeline), of the organisation named on the form, found or created like at intake; a
-    registrant without one is recorded under their own name.
+    Typed on a public form (the default), the registrant is always a new person of a new
+    organisation holding what was typed, and whatever they matched is listed for staff. Entered
+    by staff (``verified``, a walk-in), a sure match is linked and a likely one linked
+    provisionally. A registrant without a name is recorded under no person.
     """
     match = person_match(name=name, email=email, phone=phone)
-    if match.level != "none":
-        return match.record, match
-    person = person_create_for_registrant(
+    if verified and match.sure:
+        return match.record, []
+    if verified and match.likely:
+        return match.record, [("person", match, None)]
+    person, org_match = _registrant_create(
         name=name,
         email=email,
         phone=phone,
         organisation_name=organisation_name,
         requester_type=requester_type,
         municipality=municipality,
+        verified=verified,
     )
-    return person, match
+    if person is None:
+        return None, []
+    likely = [("organisation", org_match, person.organisation)] if org_match.likely else []
+    match = unverified_match(match)
+    if match.likely:
+        likely.append(("person", match, person))
+    return person, likely
 
 
-def person_create_for_registrant(
+def _registrant_create(
     *,
     name: str,
     email: str,
@@ -201,17 +245,17 @@ def person_create_for_registrant(
     organisation_name: str = "",
     requester_type: str = "",
     municipality=None,
-) -> Person | None:
-    """A new person for a registrant (of the organisation named on the form, found or created
-    like at intake; without one, under their own name). None without a name."""
+    verified: bool = False,
+) -> tuple[Person | None, Match]:
     if not name.strip():
-        return None
-    organisation, _org_match = organisation_find_or_create(
+        return None, Match()
+    organisation, org_match = organisation_find_or_create(
         name=(organisation_name.strip() or name.strip())[:200],
         requester_type=requester_type or RequesterType.BUSINESS,
         municipality=municipality,
         source="registration",
         email=email,
+        verified=verified,
     )
     family, _sep, given = name.strip().partition(" ")
     if not given:
@@ -225,46 +269,40 @@ def person_create_for_registrant(
     )
     person.full_clean()
     person.save()
-    return person
+    return person, org_match
+
+
+def person_create_for_registrant(
+    *,
+    name: str,
+    email: str,
+    phone: str = "",
+    organisation_name: str = "",
+    requester_type: str = "",
+    municipality=None,
+) -> Person | None:
+    """A new person for a registrant (of a new organisation named on the form; without one,
+    under their own name). None without a name."""
+    return _registrant_create(
+        name=name,
+        email=email,
+        phone=phone,
+        organisation_name=organisation_name,
+        requester_type=requester_type,
+        municipality=municipality,
+    )[0]
 
 
 # --- merge ---------------------------------------------------------------------------------
 
 
-def _reverse_foreign_keys(model):
-    """Every foreign key to ``model`` in every model, history models included."""
-    for related in model._meta.get_fields(include_hidden=True):
-        if isinstance(related, models.ManyToOneRel) and not related.many_to_many:
-            yield related.related_model, related.field
-
-
-def _generic_relations():
-    for model in apps.get_models():
-        for field in model._meta.private_fields:
-            if isinstance(field, GenericForeignKey):
-                yield model, field.ct_field, field.fk_field
-
-
-def _move(model, survivor, merged) -> dict[str, int]:
+def _move(survivor, merged) -> dict[str, int]:
+    """Point every row at the survivor (the walk ``merge_targets`` also previews)."""
     moved: dict[str, int] = {}
-    for related_model, field in _reverse_foreign_keys(model):
-        count = related_model._base_manager.filter(**{field.attname: merged.pk}).update(
-            **{field.attname: survivor.pk}
-        )
+    for target in merge_targets(survivor=survivor, merged=merged):
+        count = target.rows.update(**target.update)
         if count:
-            moved[f"{related_model._meta.label_lower}.{field.name}"] = count
-    content_type = ContentType.objects.get_for_model(model)
-    for related_model, ct_field, fk_field in _generic_relations():
-        count = related_model._base_manager.filter(
-            **{f"{ct_field}_id": content_type.pk, fk_field: str(merged.pk)}
-        ).update(**{fk_field: str(survivor.pk)})
-        if count:
-            moved[f"{related_model._meta.label_lower}.{fk_field}"] = count
-    # The merged record's own history becomes the survivor's: who changed what stays readable
-    # on the survivor, and retention anonymises it with the survivor.
-    count = model.history.model._base_manager.filter(id=merged.pk).update(id=survivor.pk)
-    if count:
-        moved["history"] = count
+            moved[target.key] = count
     return moved
 
 
@@ -290,7 +328,7 @@ def _merge(model, kind: str, *, survivor, merged, by) -> MergeRecord:
     snapshot = _snapshot(merged)
     label = str(merged)
     merged_pk = merged.pk
-    moved = _move(model, survivor, merged)
+    moved = _move(survivor, merged)
     merged.delete()
     # Its history rows are the survivor's now: no "deleted" row for a record that lives on in
     # the survivor (simple-history writes one on delete whatever the instance says).

@@ -1,12 +1,12 @@
-"""The public subscribe page's write: find or create the person, then the double opt-in."""
+"""The public subscribe page's write: the subscription of the typed address, double opt-in."""
 
 from django.db import transaction
 
-from dxcenter.common.models import PurposeNotice
+from common.models import PurposeNotice
 
-from .newsletter import Channel, subscription_request
+from .newsletter import Channel, subscription_for_address, subscription_request
 from .outreach_models import Subscription
-from .services import person_for_registration, possible_duplicate_add
+from .services import likely_list, person_for_registration
 
 
 def newsletter_signup(
@@ -14,16 +14,21 @@ def newsletter_signup(
 ) -> Subscription:
     """Someone asked for the newsletter on the subscribe page: mail them the confirmation link.
 
-    The person is found like a seminar registrant (a likely match is linked provisionally and
-    listed under 重複の可能性). An active subscription stays as it is and gets no second mail;
-    the page answers the same whatever happened, so it tells nobody who is subscribed.
+    An address that already has a subscription asks for that one again (the mail goes to the
+    same address, and an active subscription stays as it is with no second mail). Otherwise the
+    subscriber is a new person holding what was typed, never an existing person (the page is
+    unverified input); a likely match is listed under 重複の可能性. The page answers the same
+    whatever happened, so it tells nobody who is subscribed.
     """
     with transaction.atomic():
-        person, match = person_for_registration(
-            name=name, email=email, organisation_name=organisation
-        )
-        if match.likely:
-            possible_duplicate_add(match=match, source="newsletter", label=f"{name} <{email}>")
+        subscription = subscription_for_address(email)
+        if subscription is not None:
+            person = subscription.person
+        else:
+            person, likely = person_for_registration(
+                name=name, email=email, organisation_name=organisation
+            )
+            likely_list(likely, source="newsletter", label=f"{name} <{email}>")
         return subscription_request(
             person=person, language=language, channel=Channel.SUBSCRIBE_PAGE, notice=notice
         )

@@ -2,8 +2,12 @@
 
 crm does not import the apps above it. Each app that has something to show (cases: cases,
 referrals, notes, surveys, consents, mails; events: registrations, attendance, surveys, mails)
-registers a provider with ``@timeline_provider`` from its AppConfig.ready(); crm adds its own
-activities and merges.
+registers a provider with ``@timeline_provider(perms=...)`` from its AppConfig.ready(); crm adds
+its own activities and merges. ``perms`` are the permissions a user needs to open what the
+provider's entries point to: the owning app names them, crm asks them of the viewer and calls
+the provider only for a user who holds them all (a provider registered without ``perms`` is a
+TypeError, so none is shown to everybody by mistake). The provider also receives the ``user``,
+for rules finer than a permission (a case note's visibility).
 """
 
 import datetime as dt
@@ -11,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from common.names import user_display_name
 
 from .models import Activity, MergeRecord, Organisation, Person
 
@@ -37,14 +43,38 @@ KINDS = {
 }
 
 Provider = Callable[..., Iterable[Entry]]
-_providers: list[Provider] = []
+_providers: list[tuple[Provider, tuple[str, ...]]] = []
 
 
-def timeline_provider(provider: Provider) -> Provider:
-    """Register ``provider(*, organisation, people)`` → entries (organisation may be None)."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+def _register(registry: list, perms: Iterable[str]) -> Callable[[Provider], Provider]:
+    perms = tuple(perms)
+    if not perms or not all(isinstance(p, str) and "." in p for p in perms):
+        raise ValueError("a timeline provider names the permissions its entries need")
+
+    def register(provider: Provider) -> Provider:
+        if all(provider is not registered for registered, _perms in registry):
+            registry.append((provider, perms))
+        return provider
+
+    return register
+
+
+def timeline_provider(*, perms: Iterable[str]) -> Callable[[Provider], Provider]:
+    """Register ``provider(*, organisation, people, user)`` → entries (organisation may be
+    None), shown only to a user who holds every permission in ``perms``."""
+    return _register(_providers, perms)
+
+
+def provider_permissions() -> list[tuple[str, tuple[str, ...]]]:
+    """Each registered provider (timeline and consents) with the permissions it needs."""
+    return [
+        (f"{p.__module__}.{p.__qualname__}", perms)
+        for p, perms in (*_providers, *_consent_providers)
+    ]
+
+
+def _allowed(registry, user):
+    return [provider for provider, perms in registry if user.has_perms(perms)]
 
 
 def _own(organisation: Organisation | None, people: list[Person]) -> Iterable[Entry]:
@@ -72,38 +102,43 @@ def _own(organisation: Organisation | None, people: list[Person]) -> Iterable[En
             merge.merged_at,
             "merge",
             _("「%(label)s」を統合") % {"label": merge.merged_label},
-            detail=str(merge.merged_by or ""),
+            detail=user_display_name(merge.merged_by),
         )
 
 
 def timeline(
-    *, organisation: Organisation | None = None, person: Person | None = None, kinds=None
+    *, user, organisation: Organisation | None = None, person: Person | None = None, kinds=None
 ) -> list[Entry]:
-    """Newest first; ``kinds`` keeps only those kinds (the page's filter)."""
+    """What ``user`` may see, newest first; ``kinds`` keeps only those kinds (the page's
+    filter)."""
     people = list(organisation.contacts.all()) if organisation is not None else [person]
     entries = list(_own(organisation, people))
-    for provider in _providers:
-        entries.extend(provider(organisation=organisation, people=people))
+    for provider in _allowed(_providers, user):
+        entries.extend(provider(organisation=organisation, people=people, user=user))
+    if not user.has_perm("crm.view_person"):
+        # The person column names a contact: only for those who may open people.
+        for entry in entries:
+            entry.person = None
     if kinds:
         entries = [e for e in entries if e.kind in kinds]
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
-_consent_providers: list[Provider] = []
+_consent_providers: list[tuple[Provider, tuple[str, ...]]] = []
 
 
-def consent_provider(provider: Provider) -> Provider:
-    """Register ``provider(*, organisation, people)`` → the consents in force, as Entries."""
-    if provider not in _consent_providers:
-        _consent_providers.append(provider)
-    return provider
+def consent_provider(*, perms: Iterable[str]) -> Callable[[Provider], Provider]:
+    """Register ``provider(*, organisation, people, user)`` → the consents in force, as
+    Entries, shown only to a user who holds every permission in ``perms``."""
+    return _register(_consent_providers, perms)
 
 
 def consents_in_force(
-    *, organisation: Organisation | None = None, person: Person | None = None
+    *, user, organisation: Organisation | None = None, person: Person | None = None
 ) -> list[Entry]:
+    """The consents in force that ``user`` may see."""
     people = list(organisation.contacts.all()) if organisation is not None else [person]
     rows = []
-    for provider in _consent_providers:
-        rows.extend(provider(organisation=organisation, people=people))
+    for provider in _allowed(_consent_providers, user):
+        rows.extend(provider(organisation=organisation, people=people, user=user))
     return sorted(rows, key=lambda e: e.at, reverse=True)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views
+from . import admin_views, merge_views
 
 
 @hooks.register("register_admin_urls")
@@ -15,6 +15,14 @@ def register_crm_admin_urls():
             "crm/organisations/<int:pk>/", admin_views.organisation_detail, name="crm_organisation"
         ),
         path("crm/people/<int:pk>/", admin_views.person_detail, name="crm_person"),
+        path(
+            "crm/organisations/<id:pk>/merge/",
+            merge_views.organisation_merge_confirm,
+            name="crm_organisation_merge",
+        ),
+        path(
+            "crm/people/<id:pk>/merge/", merge_views.person_merge_confirm, name="crm_person_merge"
+        ),
         path("crm/duplicates/", admin_views.duplicate_list, name="crm_duplicates"),
         path(
             "crm/duplicates/<int:pk>/resolve/",

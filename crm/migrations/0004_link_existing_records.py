@@ -67,10 +67,8 @@ def _move(apps, model_name, survivor_pk, merged_pk):
     ContentType = apps.get_model("contenttypes", "ContentType")
     content_type = ContentType.objects.filter(app_label="crm", model=model_name.lower()).first()
     if content_type is not None:
-        for label, ct_field, id_field in (
-            ("common.OutboxMessage", "related_type", "related_id"),
-            ("common.PersonalDataAccess", "subject_type", "subject_id"),
-        ):
+        # The access log keeps the id of the record that was read (issue 26, 6(d)).
+        for label, ct_field, id_field in (("common.OutboxMessage", "related_type", "related_id"),):
             model = apps.get_model(label)
             count = model.objects.filter(
                 **{ct_field: content_type, id_field: str(merged_pk)}

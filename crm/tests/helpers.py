@@ -1,9 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from common.models import Municipality, OutboxMessage
+from common.text import canonical_email
 from crm.models import Organisation, Person
 from crm.newsletter import confirm_link, subscription_confirm, subscription_request
-from dxcenter.common.models import Municipality, OutboxMessage
 
 
 def person(email, *, requester_type="business", town="242012", industry="製造業", **fields):
@@ -22,7 +23,9 @@ def subscribed(p, language="ja"):
     """A person who asked for the newsletter and used the confirmation link."""
     subscription = subscription_request(person=p, language=language)
     url = (
-        OutboxMessage.objects.filter(template="newsletter_confirm", to_email=p.email)
+        OutboxMessage.objects.filter(
+            template="newsletter_confirm", to_email=canonical_email(p.email)
+        )
         .latest("pk")
         .context["confirm_url"]
     )

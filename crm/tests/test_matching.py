@@ -2,10 +2,10 @@ import pytest
 
 from django.core.exceptions import ValidationError
 
+from common.models import Municipality
 from crm.models import Organisation, Person
 from crm.normalise import normalise_name, normalise_phone_e164
 from crm.selectors import LIKELY, NONE, SURE, organisation_match, person_match
-from dxcenter.common.models import Municipality
 
 pytestmark = pytest.mark.django_db
 

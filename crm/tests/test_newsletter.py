@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 from anymail.signals import AnymailTrackingEvent
 
+from common.models import OutboxMessage
+from common.webhooks import tracking_event_apply
 from crm.newsletter import (
     subscription_confirm,
     subscription_request,
@@ -16,10 +18,8 @@ from crm.newsletter import (
 from crm.outreach_models import Subscription, SubscriptionEvent
 from crm.segments import segment_recipients
 from crm.services import person_merge
-from dxcenter.common.models import OutboxMessage
-from dxcenter.common.webhooks import tracking_event_apply
 
-from .helpers import person
+from .helpers import person, subscribed
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,10 @@ def test_every_change_is_a_history_row_and_an_old_link_does_not_resubscribe(clie
 
 
 def test_a_mail_to_the_mailto_address_unsubscribes(settings):
+    # Offered only where the provider's inbound webhook reads that mailbox.
+    settings.DXCENTER_MAIL_PROVIDER = "mailgun"
+    settings.DXCENTER_MAIL_WEBHOOKS = True
+    settings.NEWSLETTER_UNSUBSCRIBE_EMAIL = "unsubscribe@dx.example.jp"
     p = person("mailto@example.jp")
     subscription = subscription_request(person=p)
     subscription.state = Subscription.State.ACTIVE
@@ -92,6 +96,24 @@ def test_merging_two_subscribed_people_keeps_the_latest_wish_and_all_history():
     assert subscription.person == survivor
     assert subscription.state == Subscription.State.UNSUBSCRIBED
     assert subscription.events.count() == 3  # requested twice, unsubscribed once
+
+
+def test_a_merge_never_sends_a_subscription_confirmed_by_one_address_to_another():
+    """Issue 26: a web signup merged into an existing person must not mail that person's
+    address, which never confirmed anything; the same address keeps its subscription."""
+    existing = person("shacho@example.jp")
+    web = person("attacker@example.net")
+    subscribed(web)
+    person_merge(survivor=existing, merged=web)
+    subscription = Subscription.objects.get()
+    assert subscription.person == existing
+    assert subscription.state == Subscription.State.UNSUBSCRIBED
+    assert subscription.events.latest("pk").channel == "system"
+
+    again, same = person("same@example.jp"), person("Same@Example.jp")
+    subscribed(same)
+    person_merge(survivor=again, merged=same)
+    assert Subscription.objects.get(person=again).state == Subscription.State.ACTIVE
 
 
 def test_a_bounce_suspends_the_subscription_with_a_history_row():

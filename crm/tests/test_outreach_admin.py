@@ -3,11 +3,11 @@ both languages, then send it once."""
 
 import pytest
 
+from common.models import OutboxMessage, PurposeNotice
+from common.notices import notice_in_use
 from crm.outreach import campaign_create, campaign_send
 from crm.outreach_models import Campaign, Subscription
 from crm.signup import newsletter_signup
-from dxcenter.common.models import OutboxMessage, PurposeNotice
-from dxcenter.common.notices import notice_in_use
 
 from .helpers import person, staff_user, subscribed
 
@@ -20,7 +20,7 @@ def test_staff_build_preview_and_send_a_campaign_to_a_region(
     staff = staff_user()
     north = person("yokkaichi@example.jp", town="242021")  # 四日市市: 北勢
     subscribed(north)
-    subscribed(person("tsu@example.jp", town="242012"))  # 津市: 中勢
+    subscribed(person("tsu@example.jp", town="242012"))  # 津市: 中南勢
     client.force_login(staff)
     response = client.post(
         "/admin/outreach/campaigns/new/",
@@ -93,3 +93,25 @@ def test_staff_see_which_purpose_notice_a_subscriber_consented_to(client):
     html = page.content.decode()
     assert "メールマガジン申込ページ" in html and str(notice) in html
     assert notice_in_use(notice)  # consented to: its text is evidence and stays as it is
+
+
+@pytest.mark.parametrize("key", ["999999", "99999999999999999999", "-1", "abc", "1.5", "%E2%98%83"])
+def test_every_campaign_and_subscription_page_answers_404_for_an_unknown_key(client, key):
+    """An address typed by hand or an old bookmark is "not found", never a server error."""
+    from django.urls import reverse
+
+    client.force_login(staff_user())
+    client.raise_request_exception = False
+    walked = []
+    for viewset in ("crm_campaigns", "crm_subscriptions"):
+        for view in ("edit", "inspect", "delete", "history", "usage"):
+            url = reverse(f"{viewset}:{view}", args=["0"]).replace("/0/", f"/{key}/")
+            walked.append((url, client.get(url).status_code))
+    walked.append(
+        (
+            f"/admin/outreach/campaigns/{key}/send/",
+            client.post(f"/admin/outreach/campaigns/{key}/send/").status_code,
+        )
+    )
+    assert len(walked) == 11
+    assert [(url, status) for url, status in walked if status != 404] == []
