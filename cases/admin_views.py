@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 
-from dxcenter.common.access_log import personal_data_access_log
-from dxcenter.common.admin_pages import admin_render
-from dxcenter.common.admin_pages import require_perm as common_require_perm
-from dxcenter.common.models import PurposeNotice
+from common.access_log import personal_data_access_log
+from common.admin_pages import admin_render
+from common.admin_pages import require_perm as common_require_perm
+from common.models import PurposeNotice
 from partners.models import Advisor, PartnerCompany
 
 from .exceptions import CaseError
@@ -28,17 +28,19 @@ from .forms import (
     StaffCaseForm,
     TransitionForm,
 )
-from .importing import ImportResult, cases_import, read_table
-from .models import Case, Note
+from .importing import ImportResult, cases_import, missing_lines, read_table
+from .models import Assignment, Case, Note
 from .portal.forms import AttachmentForm
 from .portal.views import attachment_response
 from .selectors import (
+    NOTE_PERMS,
     assignee_suggestions,
     case_bouncing_emails,
     case_can_refer,
     case_consent_history,
     case_referral_block,
     case_timeline,
+    notes_visible_to,
 )
 from .services import (
     attachment_add,
@@ -51,7 +53,6 @@ from .services import (
     case_transition,
     consent_record,
     consent_request_send,
-    intake_fields,
 )
 
 
@@ -69,31 +70,88 @@ def case_page_context(request, case: Case) -> dict:
     require_perm(request, "view_case")
     personal_data_access_log(user=request.user, subject=case, context="admin_case")
     allowed = [s for s in case_allowed_transitions(case) if s != Case.Status.CLOSED]
+    can_change = request.user.has_perm("cases.change_case")
+    can_refer = case_can_refer(case)
+    next_actions = case_next_actions(case, can_change=can_change, can_refer=can_refer)
     return {
         "case": case,
         "contact": case.contact,
         "consent": case.consent,
         "consents": case_consent_history(case),
-        "can_refer": case_can_refer(case),
+        "can_refer": can_refer,
+        "next_actions": next_actions,
+        "due": _case_due(case),
         "referral_block": case_referral_block(case),
         "consent_form": _consent_form(),
         "assignments": case.assignments.select_related("advisor", "company"),
-        "notes": case.notes.select_related("author", "assignment"),
+        "notes": notes_visible_to(user=request.user, notes=case.notes.all()).select_related(
+            "author", "assignment"
+        ),
+        "can_view_notes": request.user.has_perms(NOTE_PERMS),
+        # Files only with the file permission (the download asks it too).
         "attachments": case.attachments.select_related(
             "uploaded_by", "assignment__advisor", "assignment__company"
-        ),
+        )
+        if request.user.has_perm("cases.view_attachment")
+        else [],
         "attachment_form": AttachmentForm(),
-        "timeline": case_timeline(case),
+        "timeline": case_timeline(case, user=request.user),
         "bouncing": case_bouncing_emails(case),
         "can_clear_bounce": request.user.has_perm("common.delete_bouncedaddress"),
         "transition_choices": [(s, Case.Status(s).label) for s in allowed],
         "can_close": Case.Status.CLOSED in case_allowed_transitions(case),
-        "can_change": request.user.has_perm("cases.change_case"),
+        "can_change": can_change,
         "note_form": NoteForm(),
         "contact_kinds": Note.ContactKind.choices,
         "close_form": CloseForm(initial={"support_given": case.support_given}),
         "extra_sections": _extra_sections(request, case),
     }
+
+
+def case_next_actions(case: Case, *, can_change: bool, can_refer: bool) -> list[str]:
+    """The one or two steps that move the case on from its status, first the main one; the
+    case page puts their forms at its top (issue 29). Other changes stay further down."""
+    if not can_change:
+        return []
+    Status = Case.Status
+    actions = {
+        Status.NEW: ["triage"],
+        Status.TRIAGE: ["refer", "work"] if can_refer else ["work", "consent"],
+        Status.ASSIGNED: ["work", "refer"],
+        Status.IN_PROGRESS: ["close", "refer"],
+        Status.CLOSED: ["reopen"],
+    }.get(case.status, [])
+    allowed = case_allowed_transitions(case)
+    needs = {"work": Status.IN_PROGRESS, "reopen": Status.IN_PROGRESS, "close": Status.CLOSED}
+    actions = [a for a in actions if a not in needs or needs[a] in allowed]
+    if not can_refer:
+        actions = [a for a in actions if a != "refer"]
+    if "consent" in actions and not case.contact_email:
+        actions.remove("consent")
+    return actions
+
+
+def _case_due(case: Case) -> dict | None:
+    """The date the case is waiting on: the first response, else a referral's answer."""
+    today = timezone.localdate()
+    if case.is_open and case.first_responded_on is None and case.first_response_due:
+        return {
+            "label": _("初回対応期限"),
+            "date": case.first_response_due,
+            "overdue": case.is_overdue,
+        }
+    waiting = (
+        case.assignments.filter(state=Assignment.State.PROPOSED, respond_by__isnull=False)
+        .order_by("respond_by")
+        .first()
+    )
+    if case.is_open and waiting:
+        return {
+            "label": _("紹介先の回答期限"),
+            "date": waiting.respond_by,
+            "overdue": waiting.respond_by < today,
+        }
+    return None
 
 
 def _extra_sections(request, case: Case) -> list[str]:
@@ -130,6 +188,10 @@ def transition(request, pk):
             ),
             _("状況を変更しました。"),
         )
+        case.refresh_from_db()
+        if request.POST.get("next") == "assign" and case.status == Case.Status.TRIAGE:
+            # 「確認を始めて紹介先を選ぶ」: triage done, straight on to the referral page.
+            return redirect(reverse("cases:assign", args=[case.pk]))
     else:
         messages.error(request, _("変更後の状況を選んでください。"))
     return redirect(_case_url(case))
@@ -245,6 +307,7 @@ def attachment_download(request, pk, attachment_pk):
     """Staff open any file on the case; the download is logged like the case page."""
 
     require_perm(request, "view_case")
+    require_perm(request, "view_attachment")
     case = get_object_or_404(Case, pk=pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_pk)
     personal_data_access_log(
@@ -322,12 +385,16 @@ def staff_entry(request):
         if form.is_valid():
             data = form.cleaned_data
             case = case_submit(
-                **intake_fields(data),
-                corporate_number=data["corporate_number"],
+                requester=form.requester(),
+                category=data["category"],
+                subject=data["subject"],
+                description=data["description"],
+                referral_consent=data["referral_consent"],
                 notice=PurposeNotice.current(PurposeNotice.Scope.CONSULTATION),
                 channel=data["channel"],
                 received_on=data["received_on"],
                 by=request.user,
+                verified=True,
             )
             messages.success(request, _("{ref} として登録しました。").format(ref=case.reference))
             return redirect(_case_url(case))
@@ -382,5 +449,11 @@ def import_cases_view(request):
     return admin_render(
         request,
         "cases/admin/import.html",
-        {"form": form, "result": result, "token": token, "page_title": _("過去の記録を取り込む")},
+        {
+            "form": form,
+            "result": result,
+            "missing": missing_lines(result) if result and result.ok else [],
+            "token": token,
+            "page_title": _("過去の記録を取り込む"),
+        },
     )

@@ -1,8 +1,6 @@
-"""Consultations as an outreach segment filter (registered with crm.segments)."""
+"""Consultations as an outreach segment filter (registered with crm.segments by CasesConfig.ready)."""
 
 from django.db.models import Exists, OuterRef
-
-from crm.segments import register_segment_filter
 
 from .models import Case
 
@@ -15,4 +13,4 @@ def had_case_in_category(people, segment: dict):
     return people.filter(Exists(cases))
 
 
-register_segment_filter("case_category", had_case_in_category)
+SEGMENT_KEYS = ("case_category",)

@@ -11,18 +11,32 @@ import datetime as dt
 import random
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from common.dates import (
+    add_business_days,
+    fiscal_year_of,
+    fiscal_year_range,
+    is_business_day,
+)
+from common.models import Municipality, PurposeNotice
+from common.vocab import RequesterType
 from crm.models import Organisation, Person
-from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
-from dxcenter.common.models import Municipality, PurposeNotice
-from dxcenter.common.vocab import RequesterType
 from partners.models import Advisor, PartnerCompany
 
 from .exceptions import CaseError
 from .models import Assignment, Case, CaseSurvey, ConsentRecord
-from .services import case_assign, case_create
+from .services import (
+    assignment_accept,
+    assignment_decline,
+    assignment_note_add,
+    assignment_resolve,
+    case_assign,
+    case_close,
+    case_create,
+)
 
 EXAMPLES = [
     # (organisation, industry, requester type, category, subject, request, support)
@@ -260,10 +274,15 @@ def seed_recent(today: dt.date | None = None) -> dict:
                 closed_on=closed_on,
                 assignee_text="",
             )
-            if closed_on and rng.random() < 0.6:
-                answered = timezone.make_aware(
+            answered = (
+                timezone.make_aware(
                     dt.datetime.combine(closed_on + dt.timedelta(days=3), dt.time(10))
                 )
+                if closed_on
+                else None
+            )
+            # A survey answered after today would be a record of the future.
+            if closed_on and rng.random() < 0.6 and answered <= timezone.now():
                 CaseSurvey.objects.create(
                     case=case,
                     token=secrets.token_urlsafe(24),
@@ -435,3 +454,222 @@ def seed_assignments(by) -> dict:
         except CaseError:
             continue
     return {"assignments": made}
+
+
+# The referral history of the last fiscal years, made through the services with the clock set
+# back to each step, so the partner portal, the workload page and the suggestions' "accepted
+# before" signal have something to show. (days ago received, organisation, town, category,
+# subject, answers): each answer is (kind, name, outcome) with outcome "done" (accepted and
+# reported), "accepted" (still at work) or "declined".
+HISTORY_NOTE = "ご対応の可否をお知らせください（紹介履歴）。"
+HISTORY = [
+    (
+        420,
+        "株式会社桑名ロジスティクス",
+        "桑名市",
+        "problem_solving",
+        "配送ルートと受発注の効率化",
+        [("company", "伊勢湾モバイル株式会社", "done")],
+    ),
+    (
+        380,
+        "四日市商店街振興組合",
+        "四日市市",
+        "training",
+        "商店主向けキャッシュレス講座",
+        [("advisor", "青山 美咲", "done")],
+    ),
+    (
+        330,
+        "株式会社鈴鹿精機",
+        "鈴鹿市",
+        "problem_solving",
+        "在庫管理のデジタル化",
+        [
+            ("company", "鈴鹿テレコム株式会社", "declined"),
+            ("company", "株式会社四日市ソフトウェア", "done"),
+        ],
+    ),
+    (
+        280,
+        "名張市企画課",
+        "名張市",
+        "information",
+        "窓口の予約システムの事例",
+        [("advisor", "清水 拓也", "done")],
+    ),
+    (
+        230,
+        "株式会社伊勢おもてなし旅館",
+        "伊勢市",
+        "problem_solving",
+        "ウェブ予約の導入",
+        [("advisor", "青山 美咲", "declined"), ("company", "伊勢湾モバイル株式会社", "done")],
+    ),
+    (
+        180,
+        "尾鷲漁業協同組合",
+        "尾鷲市",
+        "training",
+        "組合員向けスマホ研修",
+        [("company", "熊野コミュニケーションズ株式会社", "done")],
+    ),
+    (
+        140,
+        "株式会社亀山ものづくり",
+        "亀山市",
+        "problem_solving",
+        "紙の日報の電子化",
+        [("advisor", "加藤 翔太", "done")],
+    ),
+    (
+        100,
+        "NPO法人つなぐ三重",
+        "津市",
+        "information",
+        "会員管理のクラウド化",
+        [("advisor", "青山 美咲", "done")],
+    ),
+    (
+        75,
+        "株式会社伊賀くみひも工房",
+        "伊賀市",
+        "problem_solving",
+        "ネットショップの立ち上げ",
+        [("company", "伊勢湾モバイル株式会社", "accepted")],
+    ),
+    (
+        50,
+        "志摩市観光商工課",
+        "志摩市",
+        "training",
+        "職員向けデータ活用研修",
+        [("advisor", "青山 美咲", "accepted"), ("company", "志摩ネットワーク株式会社", "declined")],
+    ),
+]
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _workday(day: dt.date) -> dt.date:
+    """The business day at or before ``day``: the center works on business days only."""
+    while not is_business_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def seed_referral_history(by) -> dict:
+    """Referrals accepted, declined and reported over the last fiscal years (idempotent).
+
+    Each step runs through the services at its own moment (the clock set back with
+    time-machine, a development dependency like the demo itself), so the history rows, the
+    events, the notes and the mails are dated when they happened, never after now.
+    """
+    import time_machine
+
+    if Assignment.objects.filter(note=HISTORY_NOTE).exists():
+        return {}
+    now = timezone.now()
+    today = timezone.localdate(now)
+    first_day = fiscal_year_range(PLAN[-1][0] + 1)[0]
+    notice = PurposeNotice.current("consultation")
+    municipalities = {m.name: m for m in Municipality.objects.all()}
+    advisors = {a.name: a for a in Advisor.objects.all()}
+    companies = {c.name: c for c in PartnerCompany.objects.all()}
+    # The portal logins of the demo answer for their company or themselves; staff otherwise.
+    User = get_user_model()
+    portal = {
+        "伊勢湾モバイル株式会社": User.objects.filter(username="member@isewan-mobile.example.jp"),
+        "青山 美咲": User.objects.filter(username="aoyama@advisors.example.jp"),
+    }
+    made = 0
+    for i, (days, name, town, category, subject, answers) in enumerate(HISTORY):
+        received = _workday(today - dt.timedelta(days=days))
+        if received < first_day:
+            continue
+        rtype = (
+            RequesterType.MUNICIPALITY
+            if name.endswith("課")
+            else RequesterType.CITIZEN_GROUP
+            if name.startswith(("NPO", "四日市商店街", "尾鷲"))
+            else RequesterType.BUSINESS
+        )
+        organisation = Organisation.objects.create(
+            name=name, requester_type=rtype, municipality=municipalities.get(town)
+        )
+        contact = Person.objects.create(
+            organisation=organisation,
+            family_name=FAMILY[i % len(FAMILY)],
+            given_name=GIVEN[i % len(GIVEN)],
+            family_name_kana=KANA[i % len(KANA)][0],
+            given_name_kana=KANA[i % len(KANA)][1],
+            email=f"history{i + 1}@example.jp",
+        )
+        moment = _at(received, 10)
+        with time_machine.travel(moment, tick=False):
+            case = case_create(
+                organisation=organisation,
+                contact=contact,
+                received_on=received,
+                channel="web",
+                category=category,
+                subject=subject,
+                description=f"{subject}について相談したい。",
+                status=Case.Status.TRIAGE,
+                first_responded_on=received,
+                by=by,
+            )
+            ConsentRecord.objects.create(
+                case=case, notice=notice, acknowledged_purpose=True, referral_consent=True
+            )
+        day = received
+        finished = True
+        for kind, assignee_name, outcome in answers:
+            assignee = (advisors if kind == "advisor" else companies).get(assignee_name)
+            if assignee is None:
+                continue
+            answerer = portal[assignee_name].first() if assignee_name in portal else by
+            with time_machine.travel(_at(day, 11), tick=False):
+                assignment = case_assign(
+                    case=case, assignee=assignee, by=by, note=HISTORY_NOTE, notify=False
+                )
+            day = add_business_days(day, 2)
+            with time_machine.travel(_at(day, 15), tick=False):
+                if outcome == "declined":
+                    assignment_decline(
+                        assignment=assignment,
+                        by=answerer,
+                        reason="時期が繁忙期と重なり、十分な対応ができないため。",
+                    )
+                    continue
+                assignment_accept(assignment=assignment, by=answerer, notify=False)
+            made += 1
+            day = add_business_days(day, 5)
+            with time_machine.travel(_at(day, 16), tick=False):
+                assignment_note_add(
+                    assignment=assignment,
+                    by=answerer,
+                    body="初回の打合せを行い、現状を伺いました。",
+                )
+            if outcome == "accepted":
+                finished = False
+                continue
+            day = add_business_days(day, 15)
+            with time_machine.travel(_at(day, 16), tick=False):
+                assignment_resolve(
+                    assignment=assignment,
+                    by=answerer,
+                    summary=f"{subject}について、導入手順の提案と操作説明を行いました。",
+                )
+        if finished:
+            day = add_business_days(day, 2)
+            with time_machine.travel(_at(day, 17), tick=False):
+                case_close(
+                    case=case,
+                    by=by,
+                    support_given="紹介先が導入手順の提案と操作説明を行った。",
+                    outcome="相談者が導入を決め、運用を始めた。",
+                )
+    return {"referral_history": made}

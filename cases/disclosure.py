@@ -1,9 +1,11 @@
-"""The cases part of a disclosure: the person as a contact, with every case they are on."""
+"""The cases part of a disclosure: the person as a contact, with every case they are on.
 
-from django.utils.translation import gettext_lazy as _
+The sections of the cases area (personal_data.py).
+"""
 
+from common.disclosure import field_values, notice_values
+from common.names import user_display_name
 from crm.models import Person
-from dxcenter.common.disclosure import disclosure_section, field_values, notice_values
 
 from .models import Case, ConsentRecord
 
@@ -27,7 +29,7 @@ def _consent_disclosed(record: ConsentRecord) -> dict:
         **field_values(record, "acknowledged_purpose", "referral_consent", "withdrawal"),
         "method": record.get_channel_display(),
         **field_values(record, "given_at", "recorded_at"),
-        "recorded_by": user and (user.get_full_name() or user.get_username()),
+        "recorded_by": user and user_display_name(user),
         "consent_note": record.note,
     }
 
@@ -41,6 +43,7 @@ def case_disclosed(case: Case) -> dict:
             "reference",
             "received_on",
             "channel",
+            "contact_email",
             "requester_type",
             "category",
             "subject",
@@ -73,7 +76,6 @@ def case_disclosed(case: Case) -> dict:
     }
 
 
-@disclosure_section("contacts", title=_("ご相談の記録"), order=10, subjects=_subjects)
 def contacts_disclosed(email: str) -> list[dict]:
     """The person as the contact of an organisation, with the cases they are on."""
     return [
@@ -92,3 +94,18 @@ def contacts_disclosed(email: str) -> list[dict]:
         }
         for contact in _contacts(email)
     ]
+
+
+def _cases_mailed_elsewhere(email: str):
+    """Cases whose mails go to this address while their contact person now has another one."""
+    return (
+        Case.objects.filter(contact_email__iexact=email)
+        .exclude(contact__email__iexact=email)
+        .select_related("survey")
+        .order_by("received_on", "pk")
+    )
+
+
+def case_addresses_disclosed(email: str) -> list[dict]:
+    """Cases taken with this address whose contact person's record holds another address."""
+    return [case_disclosed(case) for case in _cases_mailed_elsewhere(email)]

@@ -2,14 +2,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MunicipalityChoiceField, PublicForm, SurveyForm
+from common.models import Municipality
+from common.text import clean_text, normalise_phone
+from common.vocab import Category, RequesterType
 from crm.forms import newsletter_opt_in_field
 from crm.models import validate_corporate_number
-from dxcenter.common.forms import MunicipalityChoiceField, PublicForm, SurveyForm
-from dxcenter.common.models import Municipality
-from dxcenter.common.text import clean_text, normalise_phone
-from dxcenter.common.vocab import Category, RequesterType
+from crm.requester import Requester
 
-from .models import Case, ConsentRecord, Note
+from .models import CLOSED_CASE_FROZEN_FIELDS, Case, ConsentRecord, Note, case_entry_errors
 from .services.lifecycle import CASE_EDITABLE_FIELDS
 
 TEXT_LIMIT = 4000
@@ -79,6 +80,10 @@ class IntakeForm(PublicForm):
     )
     newsletter = newsletter_opt_in_field()
 
+    def requester(self) -> Requester:
+        """Who asks, as typed (the form is valid)."""
+        return Requester.from_data(self.cleaned_data)
+
     def clean_phone(self):
         try:
             return normalise_phone(self.cleaned_data.get("phone", ""))
@@ -97,10 +102,16 @@ class IntakeForm(PublicForm):
         for name in ("organisation_name", "family_name", "given_name", "subject"):
             if name in data and not data[name] and name not in self.errors:
                 self.add_error(name, _("この項目は必須です。"))
-        if data.get("requester_type") == RequesterType.MUNICIPALITY and not data.get(
-            "municipality"
-        ):
-            self.add_error("municipality", _("県・市町の方は所在市町を選択してください。"))
+        problems = case_entry_errors(
+            received_on=None,
+            requester_type=data.get("requester_type"),
+            municipality=data.get("municipality"),
+            email=data.get("email", "") or self.data.get("email", ""),
+            phone=data.get("phone", "") or self.data.get("phone", ""),
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
 
 
@@ -160,11 +171,30 @@ class StaffCaseForm(forms.Form):
         label=_("アドバイザー・パートナーへの提供に同意を得た"), required=False
     )
 
+    def requester(self) -> Requester:
+        """Who asks, as staff entered it (the form is valid)."""
+        return Requester.from_data(self.cleaned_data)
+
     def clean_phone(self):
         try:
             return normalise_phone(self.cleaned_data.get("phone", ""))
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        data = super().clean()
+        problems = case_entry_errors(
+            received_on=data.get("received_on"),
+            requester_type=data.get("requester_type"),
+            municipality=data.get("municipality"),
+            # A phone or address that failed its own check still counts as given.
+            email=data.get("email") or self.data.get("email", ""),
+            phone=data.get("phone") or self.data.get("phone", ""),
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 class NoteForm(forms.ModelForm):
@@ -175,7 +205,11 @@ class NoteForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("変更後の状況"), choices=Case.Status.choices)
+    # 紹介済 follows from a referral (case_assign), never a choice here.
+    to_status = forms.ChoiceField(
+        label=_("変更後の状況"),
+        choices=[c for c in Case.Status.choices if c[0] != Case.Status.ASSIGNED],
+    )
     comment = forms.CharField(
         label=_("コメント"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -195,6 +229,17 @@ class CaseEditForm(forms.ModelForm):
             "support_given": forms.Textarea(attrs={"rows": 3}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.status == Case.Status.CLOSED:
+            # Only reopening (the status change on the case page) unlocks them.
+            for name in CLOSED_CASE_FROZEN_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "完了した相談では変更できません。変更するには案件を再開してください。"
+                    )
 
 
 class ImportForm(forms.Form):

@@ -2,6 +2,15 @@
 
 Every row is validated before anything is written: one bad row refuses the whole file, and
 every bad row is reported with its number and reason.
+
+A past record is history: the rules of today's work (a closure needs 対応内容 and 結果, consent
+before a referral, the first-response deadline, mails) do not apply to it. A 完了 row without
+対応内容 or 結果 (a center's own log often has no 結果 column at all) is recorded as
+「記録なし」, and the result says how many rows lacked which field.
+
+An open row received in the current fiscal year is today's work, not history: it obeys staff
+entry's rules (case_entry_errors: a 市町 for 県・市町, an e-mail or phone in the 氏名・
+メールアドレス・電話番号 columns), and its requester becomes the case's contact.
 """
 
 import csv
@@ -12,28 +21,28 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.services import likely_list, requester_resolve
-from dxcenter.common.dates import fiscal_year_of, parse_date
-from dxcenter.common.models import Municipality
-from dxcenter.common.vocab import (
+from common.dates import fiscal_year_of, parse_date
+from common.models import Municipality
+from common.vocab import (
     CATEGORY_ALIASES,
     REQUESTER_TYPE_ALIASES,
     Category,
     RequesterType,
     aliases,
 )
+from crm.services import likely_list, requester_resolve
 from partners.models import Advisor, PartnerCompany
 
-from .models import Case
+from .models import Case, case_entry_errors
 from .services import (
     assignment_import,
     case_create,
     case_event_record,
-    case_first_response_due,
     case_transition,
 )
 
@@ -49,8 +58,15 @@ COLUMNS = {
     "結果": "outcome",
     "担当": "assignee",
     "状況": "status",
+    # Today's work (an open row of the current fiscal year) needs a way to reach the requester.
+    "氏名": "contact_name",
+    "メールアドレス": "email",
+    "電話番号": "phone",
 }
+HEADINGS = {field_name: heading for heading, field_name in COLUMNS.items()}
 REQUIRED = ["received_on", "requester_type", "organisation", "category", "description", "status"]
+# Fields a past record may lack, in the order the import report lists them.
+RECORDED_LATER = ["outcome", "support", "industry", "municipality"]
 STATUS_ALIASES = {
     "受付": Case.Status.NEW,
     "確認中": Case.Status.TRIAGE,
@@ -78,10 +94,28 @@ class ImportResult:
     per_fiscal_year: dict[int, int] = field(default_factory=dict)
     errors: list[tuple[int, str]] = field(default_factory=list)
     dry_run: bool = True
+    # Column heading → rows that came in without it (a 完了 row's 対応内容/結果 as 「記録なし」).
+    missing: dict[str, int] = field(default_factory=dict)
+    # Headings of the fields the file has no column for at all.
+    absent_columns: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def missing_lines(result: ImportResult) -> list[str]:
+    """The import report's lines on what the records lacked: 「結果: 39行（列なし）…」."""
+    lines = []
+    for heading, count in result.missing.items():
+        notes = []
+        if heading in result.absent_columns:
+            notes.append(_("列なし"))
+        if heading in (HEADINGS["outcome"], HEADINGS["support"]):
+            notes.append(_("完了の行は「{value}」として記録").format(value=Case.NOT_RECORDED))
+        line = _("{heading}: {n}行").format(heading=heading, n=count)
+        lines.append(line + ("（{}）".format("、".join(notes)) if notes else ""))
+    return lines
 
 
 def _norm(value) -> str:
@@ -141,6 +175,11 @@ def read_table(content: bytes, filename: str) -> list[tuple[int, dict]]:
     return rows
 
 
+# Excel's serial day numbers (1900 date system) from 1989 to 2099, and their day zero.
+EXCEL_SERIALS = (32509, 73050)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
 @dataclass
 class _Row:
     received_on: dt.date
@@ -156,6 +195,10 @@ class _Row:
     advisor: Advisor | None
     company: PartnerCompany | None
     status: str
+    contact_name: str = ""
+    email: str = ""
+    phone: str = ""
+    missing: list[str] = field(default_factory=list)
 
 
 def _listed(choices) -> str:
@@ -169,6 +212,12 @@ def _lookup(value: str, aliases: dict, codes: list[str]) -> str | None:
     return aliases.get(value)
 
 
+def _is_todays_work(received_on: dt.date) -> bool:
+    """An open row received in the current fiscal year is work staff carry on today, not a
+    past record: it is imported under today's entry rules (case_entry_errors)."""
+    return fiscal_year_of(received_on) == fiscal_year_of(timezone.localdate())
+
+
 def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
     problems = []
     raw_date = values.get("received_on")
@@ -177,6 +226,9 @@ def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
         received_on = raw_date.date()
     elif isinstance(raw_date, dt.date):
         received_on = raw_date
+    elif isinstance(raw_date, int | float) and EXCEL_SERIALS[0] <= raw_date <= EXCEL_SERIALS[1]:
+        # A date typed into a cell formatted as a number: Excel's day count.
+        received_on = EXCEL_EPOCH + dt.timedelta(days=int(raw_date))
     elif _norm(raw_date):
         try:
             received_on = parse_date(_norm(raw_date))
@@ -214,10 +266,6 @@ def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
                 v=_norm(values.get("status"))
             )
         )
-    if status == Case.Status.CLOSED and not (
-        _norm(values.get("support")) and _norm(values.get("outcome"))
-    ):
-        problems.append(_("完了の記録には対応内容と結果が必要です"))
     organisation = _norm(values.get("organisation"))
     if not organisation:
         problems.append(_("団体名が空です"))
@@ -236,11 +284,41 @@ def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
         )
         if municipality is None:
             problems.append(_("所在市町「{v}」が見つかりません").format(v=municipality_name))
+    email = _norm(values.get("email"))
+    phone = _norm(values.get("phone"))[:20]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(_("メールアドレス「{v}」の形式が正しくありません").format(v=email))
+    if status in Case.OPEN_STATUSES and received_on and _is_todays_work(received_on):
+        # Today's work obeys staff entry's rules (the future date is refused above for all).
+        entry = case_entry_errors(
+            received_on=None,
+            requester_type=requester,
+            municipality=municipality or municipality_name,
+            email=email,
+            phone=phone,
+        )
+        problems.extend(str(message).rstrip("。") for message in entry.values())
     assignee_text = _norm(values.get("assignee"))
     advisor = lookups["advisors"].get(assignee_text.replace(" ", "")) if assignee_text else None
     company = lookups["companies"].get(assignee_text) if assignee_text and not advisor else None
     if problems:
         return None, problems
+    closed = status == Case.Status.CLOSED
+    support = _norm(values.get("support")) or (Case.NOT_RECORDED if closed else "")
+    outcome = _norm(values.get("outcome")) or (Case.NOT_RECORDED if closed else "")
+    missing = [
+        name
+        for name, lacking in (
+            ("outcome", closed and outcome == Case.NOT_RECORDED),
+            ("support", closed and support == Case.NOT_RECORDED),
+            ("industry", requester == RequesterType.BUSINESS and not _norm(values.get("industry"))),
+            ("municipality", municipality is None),
+        )
+        if lacking
+    ]
     return (
         _Row(
             received_on=received_on,
@@ -250,12 +328,16 @@ def _parse_row(values: dict, lookups: dict) -> tuple[_Row | None, list[str]]:
             municipality=municipality,
             category=category,
             description=description,
-            support=_norm(values.get("support")),
-            outcome=_norm(values.get("outcome")),
+            support=support,
+            outcome=outcome,
             assignee_text="" if (advisor or company) else assignee_text[:200],
             advisor=advisor,
             company=company,
             status=status,
+            contact_name=_norm(values.get("contact_name"))[:101],
+            email=email,
+            phone=phone,
+            missing=missing,
         ),
         [],
     )
@@ -324,6 +406,10 @@ def cases_import(
     counts = Counter(fiscal_year_of(r.received_on) for r in parsed)
     result.total = len(parsed)
     result.per_fiscal_year = dict(sorted(counts.items()))
+    lacking = Counter(name for row in parsed for name in row.missing)
+    result.missing = {HEADINGS[name]: lacking[name] for name in RECORDED_LATER if lacking[name]}
+    present = {name for _, values in rows for name in values}
+    result.absent_columns = [HEADINGS[name] for name in RECORDED_LATER if name not in present]
     if dry_run:
         return result
     with transaction.atomic():
@@ -332,23 +418,40 @@ def cases_import(
     return result
 
 
+def _person_fields(row: _Row) -> dict | None:
+    """The requester's name and contact details when the row gives them (氏名: 姓 名)."""
+    if not (row.contact_name or row.email or row.phone):
+        return None
+    family, _space, given = row.contact_name.replace("　", " ").partition(" ")
+    return {
+        "family_name": family[:50],
+        "given_name": given.strip()[:50],
+        "email": row.email,
+        "phone": row.phone,
+    }
+
+
 def _import_row(row: _Row, *, by) -> Case:
     """One past record as a case, through the same services as a new one (no mail)."""
     # The CRM finds the organisation the record names (issue 18): a sure match is reused, a
-    # likely one is a new record listed for staff under 重複の可能性 below.
-    organisation, _person, likely = requester_resolve(
+    # likely one is a new record listed for staff under 重複の可能性 below. Staff's own past
+    # records are a verified source.
+    organisation, person, likely = requester_resolve(
         source="import",
+        verified=True,
         organisation_fields={
             "name": row.organisation,
             "requester_type": row.requester_type,
             "industry": row.industry,
             "municipality": row.municipality,
         },
-        person_fields=None,
+        person_fields=_person_fields(row),
     )
     closed = row.status == Case.Status.CLOSED
     case = case_create(
         organisation=organisation,
+        contact=person,
+        contact_email=row.email,
         received_on=row.received_on,
         channel=Case.Channel.IMPORT,
         category=row.category,
@@ -357,11 +460,9 @@ def _import_row(row: _Row, *, by) -> Case:
         assignee_text=row.assignee_text,
         # A past record beyond 受付 was answered: the record is the evidence of contact.
         first_responded_on=row.received_on if row.status != Case.Status.NEW else None,
-        # A past record still at 受付 is due from the day of the import, not from a
-        # date years ago: it is work for staff now, not an old breach of the deadline.
-        first_response_due=case_first_response_due(timezone.localdate())
-        if row.status == Case.Status.NEW
-        else None,
+        # The first-response deadline is today's intake rule: a past record has none, so
+        # it is never overdue (an open one still counts among the new cases for staff).
+        first_response_due=None,
         by=by,
     )
     # The recorded state is reached through the life cycle like any other case; a past

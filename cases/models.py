@@ -6,11 +6,37 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.models import Municipality, PurposeNotice
+from common.people_search import search_key
+from common.storage import private_storage
+from common.vocab import Category, RequesterType
 from crm.models import Organisation, Person
-from dxcenter.common.models import Municipality, PurposeNotice
-from dxcenter.common.storage import private_storage
-from dxcenter.common.vocab import Category, RequesterType
 from partners.models import Advisor, PartnerCompany
+
+
+def case_entry_errors(
+    *, received_on, requester_type, municipality, email, phone, today=None
+) -> dict[str, str]:
+    """The rules every form that takes today's consultation obeys (staff entry, the public
+    form, imports of current work), in one place: field name → message in Japanese.
+    Past-records import (history) does not apply them."""
+    from django.utils import timezone
+
+    from common.vocab import RequesterType
+
+    errors = {}
+    today = today or timezone.localdate()
+    if received_on is not None and received_on > today:
+        errors["received_on"] = _("受付日に未来の日付は指定できません。")
+    if requester_type == RequesterType.MUNICIPALITY and not municipality:
+        errors["municipality"] = _("県・市町の方は所在市町を選択してください。")
+    if not (email or "").strip() and not (phone or "").strip():
+        errors["email"] = _("相談者に連絡できるよう、メールアドレスか電話番号を入力してください。")
+    return errors
+
+
+# Closed cases: these change only by reopening through the life cycle (case_transition).
+CLOSED_CASE_FROZEN_FIELDS = ("support_given", "outcome", "category")
 
 
 class Case(models.Model):
@@ -33,6 +59,9 @@ class Case(models.Model):
         SESSION = "session", _("個別相談会")
 
     OPEN_STATUSES = (Status.NEW, Status.TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS)
+    # What a past record closed before this system says where today's form requires an answer
+    # (対応内容, 結果): kept as text so staff see it, filter by it, and nobody mistakes it for one.
+    NOT_RECORDED = "記録なし"
 
     reference = models.CharField(_("受付番号"), max_length=20, unique=True)
     fiscal_year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
@@ -55,6 +84,14 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cases",
+    )
+    # The address given for this case (or one staff confirmed in the case edit form): every mail
+    # about the case goes here, never to an address the contact person's record got later
+    # through another submission or a merge.
+    contact_email = models.EmailField(
+        _("連絡先メールアドレス"),
+        blank=True,
+        help_text=_("この相談についてのメール（受付・同意のお願い・アンケートなど）の送り先"),
     )
     # Denormalised from the organisation at intake so statistics need no join.
     municipality = models.ForeignKey(
@@ -94,8 +131,10 @@ class Case(models.Model):
     anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    # The one search's column (common.people_search): reference and the case's own address.
+    search_key = models.TextField(_("検索用の文字列"), blank=True, default="", editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_key"])
 
     class Meta:
         ordering = ["-received_on", "-sequence"]
@@ -108,6 +147,18 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        self.search_key = search_key(texts=[self.reference], emails=[self.contact_email])
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def outcome_summary(self) -> str:
+        """The result as the case list shows it: its first line, at most 30 characters."""
+        first = self.outcome.strip().splitlines()[0] if self.outcome.strip() else ""
+        return first if len(first) <= 30 else first[:29] + "…"
 
     @property
     def is_open(self) -> bool:

@@ -1,6 +1,7 @@
 """Retention of case personal data: anonymised N fiscal years after the case ended.
 
-What goes: the contact person (names, kana, email, phone), the organisation's name, free text
+What goes: the contact person (names, kana, email, phone) and the organisation's name (by the
+CRM area, when nothing else holds them), free text
 that may name people (subject, description, notes, referral notes, consent notes, timeline
 comments, survey comments), attachments, and the address and content of the mails about the case. What stays: every code,
 date, state and count the statistics read, and the text of cases staff chose as examples for
@@ -13,12 +14,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from crm.models import Activity, MergeRecord, Organisation, Person
-from dxcenter.common.dates import fiscal_year_of, fiscal_year_range
-from dxcenter.common.models import OutboxMessage
-from dxcenter.common.retention import REMOVED, blank_filled, history_of, retention_policy
+from common.areas import RetentionRun
+from common.dates import fiscal_year_of, fiscal_year_range
+from common.models import OutboxMessage
+from common.retention import blank_filled, history_of
 
 from .models import (
     Assignment,
@@ -54,26 +56,21 @@ def case_expired_q(today: dt.date) -> Q:
     )
 
 
-@retention_policy("cases")
-def cases_anonymise(today: dt.date) -> dict[str, int]:
-    """Anonymise the cases past retention, and people and organisations only on such cases."""
+def cases_anonymise(run: RetentionRun) -> dict[str, int]:
+    """Anonymise the cases past retention; release their people and organisations to the CRM.
+
+    The CRM area (crm/personal_data.py) anonymises a released person or organisation unless
+    another record still holds them: someone who also appears on a newer case, or on a seminar
+    registration still kept, keeps their details for it.
+    """
+    today = run.today
     now = timezone.now()
     expired = Case.objects.filter(case_expired_q(today))
-    kept = Case.objects.exclude(case_expired_q(today))
     case_ids = list(expired.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
-
-    # Someone who also appears on a newer case keeps their details for that case.
-    contacts = Person.objects.filter(
-        Exists(expired.filter(contact=OuterRef("pk"))),
-        ~Exists(kept.filter(contact=OuterRef("pk"))),
-        anonymised_at__isnull=True,
+    run.people.update(expired.exclude(contact=None).values_list("contact_id", flat=True))
+    run.organisations.update(
+        expired.exclude(organisation=None).values_list("organisation_id", flat=True)
     )
-    contact_ids = list(contacts.values_list("pk", flat=True))
-    organisations = Organisation.objects.filter(
-        Exists(expired.filter(organisation=OuterRef("pk"))),
-        ~Exists(kept.filter(organisation=OuterRef("pk"))),
-    ).exclude(name=REMOVED)
-    organisation_ids = list(organisations.values_list("pk", flat=True))
 
     attachments = _attachments_delete(case_ids)
     mails = _mails_blank(case_ids)
@@ -83,8 +80,12 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
     ):
         # The subject is the requester's own words as much as the description.
         blank_filled(queryset, "subject", "description")
-    Case.objects.filter(pk__in=case_ids).update(anonymised_at=now)
-    history_of(Case, case_ids).update(anonymised_at=now)
+    # The address the case's mails went to is the requester's as much as the contact's is.
+    # The one search keeps only the reference (search_key held the address too).
+    Case.objects.filter(pk__in=case_ids).update(
+        anonymised_at=now, contact_email="", search_key=Lower("reference")
+    )
+    history_of(Case, case_ids).update(anonymised_at=now, contact_email="")
     for model, fields in (
         (Note, ["body"]),
         (Assignment, ["note", "decline_reason", "summary"]),
@@ -98,48 +99,18 @@ def cases_anonymise(today: dt.date) -> dict[str, int]:
     blank_filled(CaseSurvey.objects.filter(case_id__in=case_ids), "comment")
     survey_ids = CaseSurvey.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
     blank_filled(history_of(CaseSurvey, survey_ids), "comment")
+    return {"cases": len(case_ids), "attachments": attachments, "case_mails": mails}
 
-    contact_values = {
-        "family_name": REMOVED,
-        "given_name": "",
-        "family_name_kana": "",
-        "given_name_kana": "",
-        "email": "",
-        "phone": "",
-        # The CRM's matching columns (issue 18) hold the same personal data, folded.
-        "name_normalised": "",
-        "email_normalised": "",
-        "phone_e164": "",
-        "anonymised_at": now,
-    }
-    Person.objects.filter(pk__in=contact_ids).update(**contact_values)
-    history_of(Person, contact_ids).update(**contact_values)
-    removed = {"name": REMOVED, "name_normalised": ""}
-    Organisation.objects.filter(pk__in=organisation_ids).update(**removed)
-    history_of(Organisation, organisation_ids).update(**removed)
-    # A merge keeps a snapshot of the merged record: it goes with the survivor.
-    merges = MergeRecord.objects.filter(
-        Q(survivor_organisation_id__in=organisation_ids) | Q(survivor_person_id__in=contact_ids)
-    )
-    merge_ids = list(merges.values_list("pk", flat=True))
-    for queryset in (
-        MergeRecord.objects.filter(pk__in=merge_ids),
-        history_of(MergeRecord, merge_ids),
-    ):
-        queryset.update(merged_label=REMOVED, snapshot={})
-    # What staff wrote about a call or a visit names people as much as a case note does.
-    activity_ids = list(
-        Activity.objects.filter(organisation_id__in=organisation_ids).values_list("pk", flat=True)
-    )
-    blank_filled(Activity.objects.filter(pk__in=activity_ids), "note")
-    blank_filled(history_of(Activity, activity_ids), "note")
-    return {
-        "cases": len(case_ids),
-        "contacts": len(contact_ids),
-        "organisations": len(organisation_ids),
-        "attachments": attachments,
-        "case_mails": mails,
-    }
+
+def case_people_held(today: dt.date) -> set[int]:
+    """Contacts of the cases not past retention (open ones included)."""
+    kept = Case.objects.exclude(case_expired_q(today)).exclude(contact=None)
+    return set(kept.values_list("contact_id", flat=True))
+
+
+def case_organisations_held(today: dt.date) -> set[int]:
+    kept = Case.objects.exclude(case_expired_q(today)).exclude(organisation=None)
+    return set(kept.values_list("organisation_id", flat=True))
 
 
 def _attachments_delete(case_ids: list[int]) -> int:

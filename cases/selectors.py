@@ -8,13 +8,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxcenter.common.dates import format_date_ja
-from dxcenter.common.models import OutboxMessage
-from dxcenter.common.selectors import bouncing_emails
-from partners.models import Advisor, PartnerCompany
+from common.dates import format_date_ja
+from common.models import OutboxMessage
+from common.names import user_display_name
+from common.selectors import bouncing_emails
+from partners.models import Advisor, ExpertiseArea, PartnerCompany, VocabularyEntry
 
 from . import matching
-from .models import Assignment, Case, CaseEvent, ConsentRecord
+from .models import Assignment, Case, CaseEvent, ConsentRecord, Note
 
 
 def case_list_for_staff() -> QuerySet[Case]:
@@ -23,6 +24,21 @@ def case_list_for_staff() -> QuerySet[Case]:
     return Case.objects.select_related("organisation", "municipality", "handled_by").annotate(
         waiting_on_partner=Exists(waiting)
     )
+
+
+NOTE_PERMS = ("cases.view_case", "cases.view_note")
+
+
+def notes_visible_to(*, user, notes: QuerySet[Note] | None = None) -> QuerySet[Note]:
+    """The case notes ``user`` may read: none without the note permission, internal ones
+    (職員のみ) only for center staff (those who work in the admin); partners read shared notes
+    through their assignment in the portal."""
+    notes = Note.objects.all() if notes is None else notes
+    if not user.has_perms(NOTE_PERMS):
+        return notes.none()
+    if not user.has_perm("wagtailadmin.access_admin"):
+        notes = notes.filter(visibility=Note.Visibility.SHARED)
+    return notes
 
 
 def overdue_q(today=None) -> Q:
@@ -84,20 +100,28 @@ class TimelineEntry:
     detail: str = ""
 
 
-def case_timeline(case: Case) -> list[TimelineEntry]:
-    """One timeline: every recorded step (with its actor) and every mail about the case."""
+# Steps whose comment quotes a note's text: shown only to those who may read notes.
+NOTE_EVENTS = {"note", "contact", "partner_note"}
+
+
+def case_timeline(case: Case, *, user) -> list[TimelineEntry]:
+    """One timeline: every recorded step (with its actor) and every mail about the case, as far
+    as ``user`` may see them (notes' text with the note permission, mails with the mail log's)."""
     entries = []
+    reads_notes = user.has_perms(NOTE_PERMS)
     for event in CaseEvent.objects.filter(case=case).select_related("actor"):
-        actor = event.actor.get_full_name() or event.actor.get_username() if event.actor else ""
+        actor = user_display_name(event.actor)
         entries.append(
             TimelineEntry(
                 at=event.at,
                 kind=event.action,
                 actor=actor or "—",
                 text=_event_text(event),
-                detail=event.comment,
+                detail=event.comment if reads_notes or event.action not in NOTE_EVENTS else "",
             )
         )
+    if not user.has_perm("common.view_outboxmessage"):
+        return sorted(entries, key=lambda e: e.at)
     content_type = ContentType.objects.get_for_model(Case)
     for message in OutboxMessage.objects.filter(related_type=content_type, related_id=str(case.pk)):
         entries.append(
@@ -145,7 +169,7 @@ def _event_text(event: CaseEvent) -> str:
 
 
 def case_bouncing_emails(case: Case) -> set[str]:
-    return bouncing_emails([case.contact.email] if case.contact else [])
+    return bouncing_emails([case.contact_email] if case.contact_email else [])
 
 
 @dataclass(frozen=True)
@@ -154,36 +178,28 @@ class Suggestion:
     kind: str  # "advisor" or "company"
     score: float
     reasons: list[str]
+    matches: tuple = ()  # matching.Hit: what matched where
 
 
-def _candidate_words(candidate) -> list[str]:
-    words = []
-    for area in candidate.expertise.all():
-        words.append(area.name)
-        words += [w for w in area.keywords.replace("、", ",").split(",") if w.strip()]
-    return words
-
-
-def _candidate_text(candidate, kind: str) -> str:
-    """What the candidate is known for: fields (twice: they are chosen words), then free text."""
-    fields = " ".join(_candidate_words(candidate))
-    if kind == "advisor":
-        own = f"{candidate.title} {candidate.affiliation} {candidate.profile}"
-    else:
-        own = candidate.description
-    return f"{fields} {fields} {own}"
+def _vocabulary() -> list[tuple[str, list[str], list[str]]]:
+    return [
+        (e.label, VocabularyEntry.split(e.requester_words), VocabularyEntry.split(e.expert_words))
+        for e in VocabularyEntry.objects.filter(is_active=True)
+    ]
 
 
 def assignee_suggestions(case: Case, limit: int = 8) -> list[Suggestion]:
     """Rank active advisors and partners by what the case is about, each with the reasons.
 
-    The case's subject and description are compared with each candidate's fields, profile and
-    the cases they accepted before (character bigrams, TF-IDF); referrals they accepted in the
-    same category and town count for them, referrals still open count against them. Nothing is
-    assigned automatically: staff read the reasons and decide.
+    The case's subject and description are analysed into words (matching.py) and, through the
+    staff-kept vocabulary, into the words experts use; they are looked for in each candidate's
+    fields, keywords, profile and the cases they accepted before, rarer words counting more.
+    Referrals they accepted in the same town and category count a little for them, referrals
+    still open a little against them. Nothing is assigned automatically: staff read the
+    reasons and decide.
     """
 
-    text = f"{case.subject} {case.description}"
+    text = f"{case.subject}。{case.description}"
     open_states = [Assignment.State.PROPOSED, Assignment.State.ACCEPTED]
     taken_states = [Assignment.State.ACCEPTED, Assignment.State.DONE]
     stats = {}
@@ -204,7 +220,6 @@ def assignee_suggestions(case: Case, limit: int = 8) -> list[Suggestion]:
                     "pk",
                     filter=Q(
                         state__in=taken_states,
-                        case__category=case.category,
                         case__municipality=case.municipality_id,
                         case__municipality__isnull=False,
                     ),
@@ -229,66 +244,94 @@ def assignee_suggestions(case: Case, limit: int = 8) -> list[Suggestion]:
     already = set(
         case.assignments.filter(state__in=open_states).values_list("advisor_id", "company_id")
     )
+    # Plain rows rather than model instances: hundreds of experts are read on every request.
+    areas = {
+        pk: (name, keywords)
+        for pk, name, keywords in ExpertiseArea.objects.values_list("pk", "name", "keywords")
+    }
+    order = {pk: i for i, pk in enumerate(areas)}
+    fields_of: dict[tuple[str, int], list[int]] = {}
+    for model, column, field in (
+        (Advisor, "advisor_id", "advisor_id"),
+        (PartnerCompany, "partnercompany_id", "company_id"),
+    ):
+        for owner, area in model.expertise.through.objects.values_list(column, "expertisearea_id"):
+            fields_of.setdefault((field, owner), []).append(area)
     candidates = [
-        ("advisor", "advisor_id", a)
-        for a in Advisor.objects.filter(is_active=True).prefetch_related("expertise")
+        ("advisor", "advisor_id", pk, name, f"{title}、{affiliation}。{profile}", keywords)
+        for pk, name, title, affiliation, profile, keywords in Advisor.objects.filter(
+            is_active=True
+        ).values_list("pk", "name", "title", "affiliation", "profile", "keywords")
+        if (pk, None) not in already
     ] + [
-        ("company", "company_id", c)
-        for c in PartnerCompany.objects.filter(is_active=True).prefetch_related("expertise")
+        ("company", "company_id", pk, name, description, keywords)
+        for pk, name, description, keywords in PartnerCompany.objects.filter(
+            is_active=True
+        ).values_list("pk", "name", "description", "keywords")
+        if (None, pk) not in already
     ]
-    candidates = [
-        c
-        for c in candidates
-        if ((c[2].pk, None) if c[0] == "advisor" else (None, c[2].pk)) not in already
-    ]
-    documents = [
-        matching.bigrams(
-            _candidate_text(candidate, kind)
-            + " "
-            + " ".join(history.get((field, candidate.pk), [])[:20])
-        )
-        for kind, field, candidate in candidates
-    ]
-    vectors, idf = matching.tfidf_vectors(documents)
-    query = matching.weigh(matching.bigrams(text), idf)
-    suggestions = []
-    for (kind, field, candidate), vector in zip(candidates, vectors, strict=True):
-        score, reasons = 0.0, []
-        similarity, shared = matching.cosine(query, vector)
-        score += 10 * similarity
-        matched_words = matching.keyword_hits(text, _candidate_words(candidate))
-        if matched_words:
-            score += 1.5 * min(len(matched_words), 3)
-            reasons.append(
-                _("相談内容の語句が専門分野に一致: {words}").format(words="、".join(matched_words))
-            )
-        elif similarity >= 0.05:
-            reasons.append(
-                _("相談内容が専門分野・経歴と近い（{score:.0%}）: {words}").format(
-                    score=similarity, words="、".join(shared)
-                )
-            )
-        row = stats.get((field, candidate.pk), {})
-        if row.get("same_town"):
-            score += 1.0 * min(row["same_town"], 3)
-            reasons.append(_("同じ市町・同じ区分の紹介を受諾 {n}件").format(n=row["same_town"]))
-        if row.get("same_category"):
-            score += 0.3 * min(row["same_category"], 5)
-            reasons.append(_("同じ相談内容区分の紹介を受諾 {n}件").format(n=row["same_category"]))
-        open_load = row.get("open", 0)
-        score -= 0.6 * open_load
-        reasons.append(_("対応中の紹介 {n}件").format(n=open_load))
+    labels = {
+        "field": _("専門分野：{name}"),
+        "keywords": _("キーワード"),
+        "profile": _("プロフィール"),
+        "description": _("紹介文"),
+        "history": _("過去の受諾"),
+    }
+    documents = []
+    for kind, field, pk, _name, own, keywords in candidates:
+        sources = [
+            matching.Source(labels["field"].format(name=areas[a][0]), "、".join(areas[a]), 0.8)
+            for a in sorted(fields_of.get((field, pk), []), key=order.get)
+        ]
+        sources.append(matching.Source(labels["keywords"], keywords, 1.0))
+        where = labels["profile"] if kind == "advisor" else labels["description"]
+        sources.append(matching.Source(where, own, 0.6))
+        past = history.get((field, pk))
+        if past:
+            sources.append(matching.Source(labels["history"], "。".join(past[:20]), 0.5))
+        documents.append(matching.analyse_sources(sources))
+    terms = matching.request_terms(text, _vocabulary())
+    ranked = matching.rank(terms, documents)
+    scored = []
+    for (kind, field, pk, name, _own, _kw), hits in zip(candidates, ranked, strict=True):
+        score = sum(h.value for h in hits[:6])
+        row = stats.get((field, pk), {})
+        score += 0.3 * min(row.get("same_town", 0), 3) + 0.1 * min(row.get("same_category", 0), 5)
+        score -= 0.2 * min(row.get("open", 0), 5)
         if row.get("answered"):
-            rate = row["accepted"] / row["answered"]
-            score += 0.5 * rate
-            reasons.append(_("受諾率 {rate:.0%}").format(rate=rate))
+            score += 0.2 * row["accepted"] / row["answered"]
         if row.get("surveyed"):
-            helpful = row["helpful"] / row["surveyed"]
-            score += 0.5 * helpful
-            reasons.append(_("相談者の評価（役に立った） {rate:.0%}").format(rate=helpful))
-        suggestions.append(Suggestion(candidate, kind, round(score, 2), reasons))
-    suggestions.sort(key=lambda s: (-s.score, str(s.assignee)))
-    return suggestions[:limit]
+            score += 0.2 * row["helpful"] / row["surveyed"]
+        scored.append((round(score, 2), name, kind, field, pk, hits, row))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    top = scored[:limit]
+    objects = {
+        "advisor": Advisor.objects.in_bulk([t[4] for t in top if t[2] == "advisor"]),
+        "company": PartnerCompany.objects.in_bulk([t[4] for t in top if t[2] == "company"]),
+    }
+    return [
+        Suggestion(objects[kind][pk], kind, score, _reasons(hits, row), tuple(hits))
+        for score, _name, kind, _field, pk, hits, row in top
+    ]
+
+
+def _reasons(hits: list, row: dict) -> list[str]:
+    """What matched, in whole words and where, then the referral record, as staff read it."""
+    reasons = [
+        _("{words}（{where}）").format(words=hit.term.shown, where=hit.where) for hit in hits[:3]
+    ]
+    if row.get("same_town"):
+        reasons.append(_("過去の受諾：同じ市町の相談 {n}件").format(n=row["same_town"]))
+    if row.get("same_category"):
+        reasons.append(_("過去の受諾：同じ相談内容区分 {n}件").format(n=row["same_category"]))
+    reasons.append(_("現在の担当 {n}件").format(n=row.get("open", 0)))
+    if row.get("answered"):
+        rate = row["accepted"] / row["answered"]
+        reasons.append(_("受諾率 {rate:.0%}").format(rate=rate))
+    if row.get("surveyed"):
+        helpful = row["helpful"] / row["surveyed"]
+        reasons.append(_("相談者の評価（役に立った） {rate:.0%}").format(rate=helpful))
+    return reasons
 
 
 def assignment_refusal(assignment: Assignment, *, states) -> str | None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.account import BaseSettingsPanel, notifications_tab
 
 from .models import StaffMailPreference
-from .staff_work import STAFF_PERMISSION
+from .staff_work import STAFF_PERMISSION, staff_mail_preference_for, staff_mail_preference_set
 
 
 class StaffMailPreferenceForm(forms.ModelForm):
@@ -14,6 +14,9 @@ class StaffMailPreferenceForm(forms.ModelForm):
         model = StaffMailPreference
         fields = ["new_case", "morning_list"]
         widgets = {"new_case": forms.RadioSelect}
+
+    def save(self, commit=True):
+        return staff_mail_preference_set(user=self.instance.user, **self.cleaned_data)
 
 
 class StaffMailSettingsPanel(BaseSettingsPanel):
@@ -27,7 +30,8 @@ class StaffMailSettingsPanel(BaseSettingsPanel):
         return self.user.has_perm(STAFF_PERMISSION)
 
     def get_form(self):
-        instance, _created = StaffMailPreference.objects.get_or_create(user=self.user)
+        # Opening the settings writes nothing: the defaults until the form is saved.
+        instance = staff_mail_preference_for(self.user)
         kwargs = {"instance": instance, "prefix": self.name}
         if self.request.method == "POST":
             return self.form_class(self.request.POST, **kwargs)

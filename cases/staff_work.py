@@ -11,13 +11,13 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from dxcenter.common.dates import format_date_ja
-from dxcenter.common.mail import outbox_add
-from dxcenter.common.scheduling import due_today, scheduled_job
+from common.dates import format_date_ja
+from common.mail import outbox_add
+from common.scheduling import office_open, scheduled_job
 
 from .models import Case, StaffMailPreference
 
@@ -114,14 +114,23 @@ def _preference(user, preferences: dict[int, StaffMailPreference]) -> StaffMailP
 
 @scheduled_job("staff_new_case_digest")
 def staff_new_case_digest(now: dt.datetime) -> int | None:
-    """Once a day: the consultations received since the last digest, to those who chose it."""
-    if not due_today("staff_new_case_digest", now):
+    """Once a business day, in office hours: the consultations received since the last digest,
+    to those who chose it.
+
+    Progress is per recipient (digest_sent_at, written with the mail): a run that fails half-way
+    is finished by the next tick, and nobody gets the day's digest twice."""
+    if not office_open(now):
         return None
     today = timezone.localdate(now)
+    start_of_day = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     preferences = {
         p.user_id: p
-        for p in StaffMailPreference.objects.filter(new_case=StaffMailPreference.NewCase.DIGEST)
+        for p in StaffMailPreference.objects.filter(
+            new_case=StaffMailPreference.NewCase.DIGEST
+        ).exclude(digest_sent_at__gte=start_of_day)
     }
+    if not preferences:
+        return None
     sent = 0
     for user in staff_recipients().filter(pk__in=preferences):
         with transaction.atomic():
@@ -172,18 +181,25 @@ def first_responses_due(*, today: dt.date) -> tuple[list[Case], list[Case]]:
 
 @scheduled_job("staff_morning_list")
 def staff_morning_list(now: dt.datetime) -> int | None:
-    """Once a day: each staff member gets the first responses due today and overdue."""
-    if not due_today("staff_morning_list", now):
+    """Once a business day, in office hours: each staff member gets the first responses due today
+    and overdue.
+
+    Progress is per recipient (morning_list_sent_on, written with the mail): a run that fails
+    half-way is finished by the next tick, and nobody gets the day's list twice."""
+    if not office_open(now):
         return None
     today = timezone.localdate(now)
+    done = StaffMailPreference.objects.filter(
+        Q(morning_list=False) | Q(morning_list_sent_on=today)
+    ).values_list("user_id", flat=True)
+    waiting = staff_recipients().exclude(pk__in=done)
+    if not waiting.exists():
+        return None
     due, overdue = first_responses_due(today=today)
     if not (due or overdue):
         return 0
-    declined = StaffMailPreference.objects.filter(morning_list=False).values_list(
-        "user_id", flat=True
-    )
     sent = 0
-    for user in staff_recipients().exclude(pk__in=declined):
+    for user in waiting:
         with transaction.atomic():
             preference, _created = StaffMailPreference.objects.select_for_update().get_or_create(
                 user=user

@@ -6,9 +6,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from dxcenter.common.dates import business_days_between, fiscal_year_months
-from dxcenter.common.models import Municipality
-from dxcenter.common.vocab import Category, RequesterType
+from common.dates import business_days_between, fiscal_year_months
+from common.models import Municipality
+from common.vocab import Category, RequesterType
 
 from .models import Assignment, Case, CaseSurvey
 

@@ -1,11 +1,11 @@
-"""Scheduled work of the cases app (registered with dxcenter.common.scheduling)."""
+"""Scheduled work of the cases app (registered with common.scheduling)."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from dxcenter.common.dates import add_business_days
-from dxcenter.common.scheduling import scheduled_job
+from common.dates import add_business_days
+from common.scheduling import office_open, scheduled_job
 
 from . import staff_work  # noqa: F401 - registers the staff digest and morning list
 from .models import Assignment, Case
@@ -18,7 +18,11 @@ def assignment_reminders(now: dt.datetime) -> int:
 
     The due date is counted in business days (holidays and 29 Dec–3 Jan excluded), so the
     reminder goes on the business day before it: on Friday for a Monday deadline, not Sunday.
+    Both go out in office hours on business days only: a Friday deadline is escalated on
+    Monday morning, not on Saturday.
     """
+    if not office_open(now):
+        return 0
     today = timezone.localdate(now)
     sent = 0
     # An offer on a case staff closed or withdrew can no longer be answered: no reminder.

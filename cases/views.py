@@ -8,10 +8,10 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from common.models import PurposeNotice
+from common.public_forms import public_form_post
 from crm.newsletter import Channel as NewsletterChannel
 from crm.newsletter import subscription_opt_in
-from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import form_rate_limited, public_form_submit
 
 from .exceptions import CaseError, ConsentLinkSuperseded
 from .forms import CaseSurveyForm, IntakeForm, LinkConsentForm
@@ -22,7 +22,6 @@ from .services import (
     consent_give_by_link,
     consent_link_case,
     consent_link_superseded_message,
-    intake_fields,
 )
 
 THANKS_SALT = "cases.consultation.thanks"
@@ -50,37 +49,44 @@ def consultation(request, *, page):
         )
 
     notice = PurposeNotice.current(PurposeNotice.Scope.CONSULTATION)
-    status = 200
-    if request.method == "POST":
-        form = IntakeForm(request.POST)
-        if form_rate_limited(
-            request, form, name="consultation", identity=request.POST.get("email", "")
-        ):
-            status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            case = case_submit(
-                **intake_fields(data),
-                notice=notice,
-                language=language,
-            )
-            if data.get("newsletter"):
-                subscription_opt_in(
-                    person=case.contact,
-                    language=language,
-                    channel=NewsletterChannel.CONSULTATION_FORM,
-                )
-            token = signing.TimestampSigner(salt=THANKS_SALT).sign(case.reference)
-            return HttpResponseRedirect(f"{request.path}?done={token}")
-        else:
-            status = 400
-    else:
-        form = IntakeForm()
-    return TemplateResponse(
+
+    def render(form, status=200):
+        return TemplateResponse(
+            request,
+            "cases/consultation.html",
+            {"page": page, "form": form, "notice": notice.text(language) if notice else ""},
+            status=status,
+        )
+
+    if request.method != "POST":
+        return render(IntakeForm())
+
+    def submit(form):
+        data = form.cleaned_data
+        return case_submit(
+            requester=form.requester(),
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            referral_consent=data["referral_consent"],
+            notice=notice,
+            language=language,
+        )
+
+    def thanks(case):
+        token = signing.TimestampSigner(salt=THANKS_SALT).sign(case.reference)
+        return f"{request.path}?done={token}"
+
+    return public_form_post(
         request,
-        "cases/consultation.html",
-        {"page": page, "form": form, "notice": notice.text(language) if notice else ""},
-        status=status,
+        IntakeForm(request.POST),
+        name="consultation",
+        service=submit,
+        opt_in=lambda case: subscription_opt_in(
+            person=case.contact, language=language, channel=NewsletterChannel.CONSULTATION_FORM
+        ),
+        success=thanks,
+        render=render,
     )
 
 
@@ -94,23 +100,23 @@ def case_survey(request, token):
     )
     if survey.answered_at:
         return TemplateResponse(request, "cases/survey_done.html", {"survey": survey})
-    status = 200
-    if request.method == "POST":
-        form = CaseSurveyForm(request.POST)
-        status = public_form_submit(
-            request,
-            form,
-            name="case_survey",
-            identity=token,
-            action=lambda form: case_survey_answer(survey=survey, **form.answers),
-            errors=CaseError,
+
+    def render(form, status=200):
+        return TemplateResponse(
+            request, "cases/survey.html", {"form": form, "survey": survey}, status=status
         )
-        if status is None:
-            return HttpResponseRedirect(request.path)
-    else:
-        form = CaseSurveyForm()
-    return TemplateResponse(
-        request, "cases/survey.html", {"form": form, "survey": survey}, status=status
+
+    if request.method != "POST":
+        return render(CaseSurveyForm())
+    return public_form_post(
+        request,
+        CaseSurveyForm(request.POST),
+        name="case_survey",
+        identity=token,
+        service=lambda form: case_survey_answer(survey=survey, **form.answers),
+        success=lambda _answer: request.path,
+        render=render,
+        errors=CaseError,
     )
 
 

@@ -13,17 +13,23 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
-from dxcenter.common.access_log import personal_data_access_log
-from dxcenter.common.models import Municipality
-from dxcenter.common.spreadsheets import SafeSpreadsheetExportMixin
-from dxcenter.common.viewsets import ProtectedDeleteView
-from dxcenter.common.vocab import Category, RequesterType
+from common.access_log import personal_data_access_log
+from common.models import Municipality
+from common.people_search import Search, needle
+from common.spreadsheets import SafeSpreadsheetExportMixin
+from common.viewsets import (
+    AccessLoggedDeleteView,
+    AccessLoggedHistoryView,
+    AccessLoggedUsageView,
+)
+from common.vocab import Category, RequesterType
 from partners.models import Advisor, PartnerCompany
 
 from . import admin_views
 from .admin_views import case_page_context
 from .forms import CaseEditForm
 from .models import Assignment, Case
+from .people_search import case_ids_matching
 from .selectors import case_list_for_staff, overdue_q
 
 
@@ -56,6 +62,11 @@ class CaseFilterSet(WagtailFilterSet):
         method="filter_mine",
         widget=django_filters.widgets.BooleanWidget(),
     )
+    outcome = django_filters.ChoiceFilter(
+        label=_("結果"),
+        choices=[("not_recorded", _("記録なし（過去の記録）")), ("recorded", _("記録あり"))],
+        method="filter_outcome",
+    )
     overdue = django_filters.BooleanFilter(
         label=_("初回対応期限切れ"),
         method="filter_overdue",
@@ -79,6 +90,13 @@ class CaseFilterSet(WagtailFilterSet):
             return queryset.filter(handled_by=self.request.user)
         return queryset.exclude(handled_by=self.request.user)
 
+    def filter_outcome(self, queryset, name, value):
+        if value == "not_recorded":
+            return queryset.filter(outcome=Case.NOT_RECORDED)
+        if value == "recorded":
+            return queryset.exclude(outcome=Case.NOT_RECORDED).exclude(outcome="")
+        return queryset
+
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
@@ -101,11 +119,27 @@ class CaseIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return case_list_for_staff()
 
+    def search_queryset(self, queryset):
+        """The words of the case, or the one search's match: its person's name, reading,
+        address or phone in any spelling, its reference (common.people_search)."""
+        found = super().search_queryset(queryset)
+        typed = needle(self.search_query) if self.is_searching else ""
+        if not typed:
+            return found
+        search = Search(needle=typed, user=self.request.user)
+        return found | queryset.filter(pk__in=case_ids_matching(search))
+
     def render_to_response(self, context, **response_kwargs):
+        if not self.search_query and not self.is_export:
+            # The list names organisations and subjects: every view of it is logged too.
+            personal_data_access_log(
+                user=self.request.user,
+                subject=None,
+                context="admin_case_list",
+                label=str(_("相談案件")),
+            )
         if self.search_query and not self.is_export:
             # A search by name, address or phone is a look-up of a person: log it.
-            from dxcenter.common.access_log import personal_data_access_log
-
             personal_data_access_log(
                 user=self.request.user,
                 subject=None,
@@ -114,8 +148,6 @@ class CaseIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
             )
         if self.is_export:
             # A download of the list carries organisations and descriptions: log it.
-            from dxcenter.common.access_log import personal_data_access_log
-
             personal_data_access_log(
                 user=self.request.user,
                 subject=None,
@@ -179,7 +211,9 @@ class CaseInspectView(generic.InspectView):
 
 class CaseViewSet(ModelViewSet):
     model = Case
-    delete_view_class = ProtectedDeleteView
+    delete_view_class = AccessLoggedDeleteView
+    history_view_class = AccessLoggedHistoryView
+    usage_view_class = AccessLoggedUsageView
     name = "cases"
     url_prefix = "cases"
     icon = "folder-open-inverse"
@@ -205,6 +239,7 @@ class CaseViewSet(ModelViewSet):
         Column("category", label=_("内容区分"), accessor="get_category_display"),
         Column("received_on", label=_("受付日"), sort_key="received_on"),
         StatusColumn("status", label=_("状況"), sort_key="status"),
+        Column("outcome", label=_("結果"), accessor="outcome_summary"),
         OverdueColumn("first_response_due", label=_("初回対応期限"), sort_key="first_response_due"),
         Column("handled_by", label=_("担当職員")),
     ]
@@ -227,6 +262,7 @@ class CaseViewSet(ModelViewSet):
         "first_responded_on",
         "closed_on",
         "support_given",
+        "outcome",
     ]
     export_headings = {
         "reference": "受付番号",
@@ -244,6 +280,7 @@ class CaseViewSet(ModelViewSet):
         "first_responded_on": "初回対応日",
         "closed_on": "完了日",
         "support_given": "対応内容",
+        "outcome": "結果",
     }
     export_filename = "cases"
 

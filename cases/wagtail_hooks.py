@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from dxcenter.common.history import register_history_children
+from common.history import register_history_children
 
 from .models import Assignment, Attachment, Case, CaseSurvey, ConsentRecord, Note
 from .selectors import case_counts_for_staff_home

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from dxcenter.common.forms import CleanTextField, OutboxPasswordResetMixin
+from common.forms import CleanTextField, OutboxPasswordResetMixin
 
 
 class PortalLoginForm(AuthenticationForm):

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 
-from dxcenter.common.password_reset import register_reset_audience
-from dxcenter.common.security import is_staff_account
+from common.password_reset import register_reset_audience
+from common.security import is_staff_account
 
 from .selectors import is_portal_user
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from dxcenter.common import otp_views
+from common import otp_views
 
 from . import views
 from .forms import PortalPasswordResetForm

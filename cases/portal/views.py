@@ -29,8 +29,8 @@ from cases.services import (
     assignment_note_add,
     assignment_resolve,
 )
-from dxcenter.common.access_log import personal_data_access_log
-from dxcenter.common.security import has_otp_device
+from common.access_log import personal_data_access_log
+from common.security import has_otp_device
 
 from .forms import AttachmentForm, DeclineForm, PortalLoginForm, PortalNoteForm, ResolveForm
 from .selectors import (

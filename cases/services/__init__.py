@@ -18,7 +18,7 @@ from .consent import (
     consent_record,
     consent_request_send,
 )
-from .intake import INTAKE_FIELDS, case_submit, intake_fields, organisation_create
+from .intake import case_submit, organisation_create
 from .lifecycle import (
     TRANSITIONS,
     case_allowed_transitions,
@@ -49,7 +49,6 @@ from .surveys import case_survey_answer
 __all__ = [
     "CONSENT_LINK_MAX_AGE",
     "CONSENT_LINK_SALT",
-    "INTAKE_FIELDS",
     "TRANSITIONS",
     "ConsentLink",
     "assignee_mail",
@@ -84,6 +83,5 @@ __all__ = [
     "consent_link_token",
     "consent_record",
     "consent_request_send",
-    "intake_fields",
     "organisation_create",
 ]

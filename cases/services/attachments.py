@@ -5,7 +5,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from dxcenter.common.uploads import check_upload
+from common.uploads import check_upload
 
 from ..models import (
     Assignment,

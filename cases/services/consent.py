@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxcenter.common.models import PurposeNotice
+from common.models import PurposeNotice
 
 from ..exceptions import ConsentLinkSuperseded, InvalidTransition
 from ..models import (
@@ -156,8 +156,8 @@ def consent_request_send(*, case: Case, by: User | None) -> None:
 
     The mail is a contact with the requester, so it counts as the first response.
     """
-    contact = case.contact
-    if not (contact and contact.email):
+    address = case.contact_email
+    if not address:
         raise InvalidTransition(_("相談者のメールアドレスがないため送れません。"))
     if not case.is_open:
         raise InvalidTransition(_("終了した相談には送れません。"))
@@ -165,7 +165,7 @@ def consent_request_send(*, case: Case, by: User | None) -> None:
         _mail_requester_link(
             case, "consent_request", "consent_url", "cases_public:consent", consent_link_token(case)
         )
-        case_event_record(case=case, action="consent_requested", by=by, comment=contact.email)
+        case_event_record(case=case, action="consent_requested", by=by, comment=address)
         case_first_response_record(case=case)
 
 

@@ -2,17 +2,17 @@
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.models import PurposeNotice
+from common.text import canonical_email
 from crm.models import Organisation
+from crm.requester import Requester
 from crm.services import likely_list, requester_resolve
-from dxcenter.common.models import Municipality, PurposeNotice
-from dxcenter.common.text import normalise_kana, normalise_phone
 
 from ..models import (
     Case,
@@ -22,42 +22,10 @@ from ..staff_work import staff_new_case_notify
 from .lifecycle import case_create
 from .mails import date_in, requester_mail
 
-# What a consultation form (public or staff entry) hands to case_submit, under the same names.
-INTAKE_FIELDS = (
-    "requester_type",
-    "organisation_name",
-    "industry",
-    "municipality",
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "email",
-    "phone",
-    "category",
-    "subject",
-    "description",
-    "referral_consent",
-)
-
-
-def intake_fields(data: Mapping) -> dict:
-    """The intake form's cleaned data that ``case_submit`` takes."""
-    return {name: data[name] for name in INTAKE_FIELDS}
-
 
 def case_submit(
     *,
-    requester_type: str,
-    organisation_name: str,
-    industry: str,
-    municipality: Municipality | None,
-    family_name: str,
-    given_name: str,
-    family_name_kana: str,
-    given_name_kana: str,
-    email: str,
-    phone: str,
+    requester: Requester,
     category: str,
     subject: str,
     description: str,
@@ -66,48 +34,47 @@ def case_submit(
     language: str = "ja",
     channel: str = Case.Channel.WEB,
     received_on: dt.date | None = None,
-    corporate_number: str = "",
     by: User | None = None,
     notify: bool = True,
+    verified: bool = False,
 ) -> Case:
     """Take a consultation: requester, contact, case, consent record and confirmation mail.
 
+    ``requester`` is who asks, as typed (``IntakeForm.requester()``, staff entry, a booking).
+
     ``notify=False`` leaves the confirmation to the caller (a session booking sends its own).
+
+    ``verified=True`` (staff entry, with ``by``) lets the CRM reuse the records of a sure match.
+    Anything else is unverified input: the requester gets new records holding what was typed,
+    matches are only listed under 重複の可能性, and the case keeps the typed address for its
+    mails (``Case.contact_email``), so nobody can add their address to someone else's record.
 
     The same consultation posted again from the web within a few minutes (same address, same
     text: a double click, a reload, a second try after a slow answer) is the case taken the
     first time: it is returned as it is, with no second case and no second mail.
     """
     received_on = received_on or timezone.localdate()
+    email = requester.email
     with transaction.atomic():
         if channel == Case.Channel.WEB:
             earlier = _recent_duplicate(email=email, description=description)
             if earlier is not None:
                 return earlier
-        # The CRM finds the requester's existing records (issue 18): sure matches are reused,
-        # likely ones are new records listed for staff under 重複の可能性 below.
-        source = "intake" if channel == Case.Channel.WEB else "staff"
+        # The CRM finds the requester's existing records (issue 18): on staff entry sure matches
+        # are reused; otherwise (and for likely matches) new records are listed for staff under
+        # 重複の可能性 below (issue 26: a public form never completes an existing person).
+        verified = verified and by is not None
+        source = "staff" if verified else ("intake" if channel == Case.Channel.WEB else channel)
         organisation, contact, likely = requester_resolve(
             source=source,
-            organisation_fields={
-                "name": organisation_name,
-                "requester_type": requester_type,
-                "industry": industry,
-                "municipality": municipality,
-                "corporate_number": corporate_number,
-            },
-            person_fields=_contact_fields(
-                family_name=family_name,
-                given_name=given_name,
-                family_name_kana=family_name_kana,
-                given_name_kana=given_name_kana,
-                email=email,
-                phone=phone,
-            ),
+            verified=verified,
+            organisation_fields=requester.organisation_fields(),
+            person_fields=requester.person_fields(),
         )
         case = case_create(
             organisation=organisation,
             contact=contact,
+            contact_email=email.strip().lower() or (contact.email if verified and contact else ""),
             received_on=received_on,
             channel=channel,
             category=category,
@@ -128,21 +95,9 @@ def case_submit(
         consent.save()
         likely_list(likely, source=source, subject=case)
         staff_new_case_notify(case=case)
-        if contact.email and notify:
+        if case.contact_email and notify:
             _received_mail(case=case, referral_consent=referral_consent)
     return case
-
-
-def _contact_fields(**typed) -> dict:
-    """The requester's contact person, with kana and phone in one form whatever was typed."""
-    return {
-        "family_name": typed["family_name"].strip(),
-        "given_name": typed["given_name"].strip(),
-        "family_name_kana": normalise_kana(typed["family_name_kana"]),
-        "given_name_kana": normalise_kana(typed["given_name_kana"]),
-        "email": typed["email"].strip().lower(),
-        "phone": normalise_phone(typed["phone"]),
-    }
 
 
 def _received_mail(*, case: Case, referral_consent: bool) -> None:
@@ -158,7 +113,7 @@ def _received_mail(*, case: Case, referral_consent: bool) -> None:
 
 def _recent_duplicate(*, email: str, description: str) -> Case | None:
     """A web consultation with this address and text taken in the last few minutes."""
-    email = email.strip().lower()
+    email = canonical_email(email)
     description = description.strip()
     if not email:
         return None
@@ -173,7 +128,7 @@ def _recent_duplicate(*, email: str, description: str) -> Case | None:
     return (
         Case.objects.filter(
             channel=Case.Channel.WEB,
-            contact__email=email,
+            contact_email=email,
             description=description,
             created_at__gte=since,
         )

@@ -10,11 +10,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.dates import add_business_days, fiscal_year_of
 from crm.models import Organisation, Person
-from dxcenter.common.dates import add_business_days, fiscal_year_of
 
 from ..exceptions import InvalidTransition
 from ..models import (
+    CLOSED_CASE_FROZEN_FIELDS,
+    Assignment,
     Case,
     CaseEvent,
     Note,
@@ -32,7 +34,9 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.TRIAGE: {Status.ASSIGNED, Status.IN_PROGRESS, Status.CLOSED, Status.WITHDRAWN},
     Status.ASSIGNED: {Status.IN_PROGRESS, Status.TRIAGE, Status.WITHDRAWN},
     Status.IN_PROGRESS: {Status.CLOSED, Status.TRIAGE, Status.WITHDRAWN},
-    Status.CLOSED: set(),
+    # Reopening (再開, with a reason) is the one way to change a closed case's 対応内容, 結果
+    # or category (issue 29); it closes again through 完了.
+    Status.CLOSED: {Status.IN_PROGRESS},
     Status.WITHDRAWN: set(),
 }
 
@@ -66,11 +70,19 @@ def case_create(
     by: User | None = None,
     **fields,
 ) -> Case:
-    """Create a case with its per-fiscal-year reference number and first-response due date."""
+    """Create a case with its per-fiscal-year reference number and first-response due date.
+
+    ``first_response_due=None`` given explicitly means no deadline (a past record imported).
+    """
     fiscal_year = fiscal_year_of(received_on)
-    first_response_due = fields.pop("first_response_due", None) or case_first_response_due(
-        received_on
-    )
+    if "first_response_due" in fields:
+        first_response_due = fields.pop("first_response_due")
+    else:
+        first_response_due = case_first_response_due(received_on)
+    # Mail about the case goes to the address it was taken with, whatever the person's record
+    # says later.
+    if fields.get("contact_email") is None:
+        fields["contact_email"] = contact.email if contact else ""
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -137,7 +149,8 @@ def case_event_record(
 
 
 def case_allowed_transitions(case: Case) -> list[str]:
-    return [s for s in Status.values if s in TRANSITIONS[case.status]]
+    """The statuses staff may choose by hand: 紹介済 is never one (it follows a referral)."""
+    return [s for s in Status.values if s in TRANSITIONS[case.status] and s != Status.ASSIGNED]
 
 
 def case_transition(
@@ -166,8 +179,18 @@ def case_transition(
                     target=Status(to_status).label if to_status in Status.values else to_status,
                 )
             )
+        if (
+            to_status == Status.ASSIGNED
+            and not case.assignments.filter(
+                state__in=(Assignment.State.PROPOSED, Assignment.State.ACCEPTED)
+            ).exists()
+        ):
+            # 紹介済 is the consequence of a referral (case_assign), never chosen by hand.
+            raise InvalidTransition(_("紹介済にするには、紹介先を依頼してください。"))
         if to_status == Status.WITHDRAWN and not comment.strip():
             raise InvalidTransition(_("取下げの理由を入力してください。"))
+        if case.status == Status.CLOSED and not comment.strip():
+            raise InvalidTransition(_("再開の理由を入力してください。"))
         if support_given is not None and support_given.strip():
             case.support_given = support_given.strip()
         if outcome is not None and outcome.strip():
@@ -178,6 +201,8 @@ def case_transition(
         case.status = to_status
         if to_status == Status.TRIAGE:
             case_owner_claim(case=case, by=by)
+        if previous == Status.CLOSED:
+            case.closed_on = None  # reopened: closed again (and counted) when it is done
         if to_status == Status.CLOSED and case.closed_on is None:
             case.closed_on = on or timezone.localdate()
         case._change_reason = comment[:100]
@@ -239,6 +264,7 @@ def case_contact_record(
 
 # What staff may edit on a case with case_update, in the order the edit form shows it.
 CASE_EDITABLE_FIELDS = (
+    "contact_email",
     "requester_type",
     "category",
     "subject",
@@ -256,6 +282,19 @@ def case_update(*, case: Case, by: User | None, **fields) -> Case:
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with transaction.atomic():
+        stored = Case.objects.select_for_update().get(pk=case.pk)
+        if stored.status == Status.CLOSED:
+            frozen = [
+                name
+                for name in CLOSED_CASE_FROZEN_FIELDS
+                if name in fields and fields[name] != getattr(stored, name)
+            ]
+            if frozen:
+                raise InvalidTransition(
+                    _(
+                        "完了した相談の対応内容・結果・相談内容区分は、案件を再開してから変更してください。"
+                    )
+                )
         for name, value in fields.items():
             setattr(case, name, value)
         case.full_clean()

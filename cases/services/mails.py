@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.utils import translation
 
-from dxcenter.common.dates import format_date_ja
-from dxcenter.common.links import absolute_url
-from dxcenter.common.mail import outbox_add
+from common.dates import format_date_ja
+from common.links import absolute_url
+from common.mail import outbox_add
 
 from ..models import (
     Assignment,
@@ -16,10 +16,15 @@ from ..models import (
 def requester_mail(*, case: Case, template: str, **context) -> None:
     """Mail the requester, naming the request only by reference and category: the address was
     typed on a public form and nobody has verified it, so the mail repeats nothing the sender
-    typed (name, subject) and the form cannot send the center's mail with someone's text."""
+    typed (name, subject) and the form cannot send the center's mail with someone's text.
+
+    The address is the case's own (``Case.contact_email``: typed for this case, or confirmed by
+    staff), never the contact person's current one, which another submission or a merge may
+    have brought.
+    """
     language = case.language
     outbox_add(
-        to=case.contact.email,
+        to=case.contact_email,
         template=template,
         language=language,
         related=case,

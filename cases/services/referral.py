@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dxcenter.common.dates import add_business_days, format_date_ja
-from dxcenter.common.mail import outbox_add
+from common.dates import add_business_days, format_date_ja
+from common.mail import outbox_add
 from partners.models import Advisor, PartnerCompany
 
 from ..exceptions import InvalidTransition, ReferralNotConsented

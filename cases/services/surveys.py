@@ -17,8 +17,7 @@ def _case_survey_create(*, case: Case, notify: bool) -> CaseSurvey:
     survey, created = CaseSurvey.objects.get_or_create(
         case=case, defaults={"token": secrets.token_urlsafe(24)}
     )
-    contact = case.contact
-    if created and notify and contact and contact.email:
+    if created and notify and case.contact_email:
         _mail_requester_link(case, "case_survey", "survey_url", "cases_public:survey", survey.token)
         survey.sent_at = timezone.now()
         survey.save(update_fields=["sent_at"])

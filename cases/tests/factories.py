@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from cases.models import Case, ConsentRecord
 from cases.services import case_create
+from common.models import Municipality, PurposeNotice
+from common.tests.factories import UserFactory, staff_user  # noqa: F401 - re-exported
 from crm.models import Organisation, Person
-from dxcenter.common.models import Municipality, PurposeNotice
-from dxcenter.common.tests.factories import UserFactory, staff_user  # noqa: F401 - re-exported
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -12,8 +12,8 @@ from django.core import mail
 from cases.exceptions import ReferralNotConsented
 from cases.models import Assignment, Case, ConsentRecord
 from cases.services import assignment_decline, case_assign, case_transition, consent_record
-from dxcenter.common.models import OutboxMessage, PurposeNotice
-from dxcenter.common.site import home_page
+from common.models import OutboxMessage, PurposeNotice
+from common.site import home_page
 from partners.models import Membership, PartnerCompany
 
 from .factories import UserFactory, make_case, staff_user

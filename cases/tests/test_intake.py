@@ -6,8 +6,8 @@ from django.core import mail, signing
 
 from cases.models import Case, ConsentRecord
 from cases.views import THANKS_SALT
-from dxcenter.common.models import OutboxMessage
-from dxcenter.common.site import home_page
+from common.models import OutboxMessage
+from common.site import home_page
 
 from .factories import make_case
 

@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from cases.models import Case
-from dxcenter.common.models import OutboxMessage
-from dxcenter.common.site import home_page
+from common.models import OutboxMessage
+from common.site import home_page
 
 from .test_intake import VALID
 

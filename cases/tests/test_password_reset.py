@@ -15,8 +15,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dxcenter.common.mail import render_message
-from dxcenter.common.models import OutboxMessage
+from common.mail import render_message
+from common.models import OutboxMessage
 from partners.models import Membership, PartnerCompany
 
 from .factories import UserFactory, staff_user
@@ -166,13 +166,13 @@ def test_a_partner_who_became_staff_gets_no_link_from_a_queued_portal_mail(
 ):
     from django.contrib.auth.models import Group
 
-    from dxcenter.common.password_reset import password_reset_queue
+    from common.password_reset import password_reset_queue
 
     with django_capture_on_commit_callbacks(execute=False):
         password_reset_queue("partner@reset.example.jp", "portal")
     people["partner"].groups.add(Group.objects.get(name="センター職員"))
     message = OutboxMessage.objects.get()
-    from dxcenter.common.tasks import send_outbox_message
+    from common.tasks import send_outbox_message
 
     send_outbox_message.call(message.pk, 0)
     message.refresh_from_db()
@@ -224,7 +224,7 @@ def test_known_and_unknown_addresses_do_the_same_work_in_the_request(client, peo
     """No timing oracle: the request only queues a task, whoever the address belongs to."""
     known = "partner@reset.example.jp" if url.startswith("/partner/") else "admin@example.jp"
     answers = {}
-    with mock.patch("dxcenter.common.tasks.password_reset_dispatch") as task:
+    with mock.patch("common.tasks.password_reset_dispatch") as task:
         for email in (known, "unknown-person@example.jp"):
             with CaptureQueriesContext(connection) as queries:
                 response = client.post(url, {"email": email})

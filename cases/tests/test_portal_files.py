@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.services import assignment_accept, attachment_add, case_assign, case_transition
-from dxcenter.common.models import PersonalDataAccess
+from common.models import PersonalDataAccess
 from partners.models import Membership, PartnerCompany
 
 from .factories import UserFactory, make_case, staff_user

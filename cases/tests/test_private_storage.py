@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import Attachment
 from cases.services import assignment_accept, attachment_add, case_assign, case_transition
-from dxcenter.common.storage import private_storage
+from common.storage import private_storage
 from partners.models import Membership, PartnerCompany
 
 from .factories import UserFactory, make_case, staff_user

@@ -14,7 +14,8 @@ from cases.staff_work import (
     staff_morning_list,
     staff_new_case_digest,
 )
-from dxcenter.common.models import OutboxMessage, PurposeNotice
+from common.models import OutboxMessage, PurposeNotice
+from crm.requester import Requester
 
 from .factories import UserFactory, make_case, staff_user
 
@@ -24,16 +25,17 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 def _submit(**changes):
     fields = {
-        "requester_type": "business",
-        "organisation_name": "株式会社津みらい製作所",
-        "industry": "製造業",
-        "municipality": None,
-        "family_name": "三重",
-        "given_name": "太郎",
-        "family_name_kana": "ミエ",
-        "given_name_kana": "タロウ",
-        "email": "taro@example.jp",
-        "phone": "059-224-0000",
+        "requester": Requester(
+            requester_type="business",
+            organisation_name="株式会社津みらい製作所",
+            industry="製造業",
+            family_name="三重",
+            given_name="太郎",
+            family_name_kana="ミエ",
+            given_name_kana="タロウ",
+            email="taro@example.jp",
+            phone="059-224-0000",
+        ),
         "category": "problem_solving",
         "subject": "在庫管理",
         "description": "在庫をスマホで管理したい。",
@@ -92,7 +94,7 @@ def test_the_digest_lists_new_consultations_once_a_day_to_those_who_chose_it():
     staff_mail_preference_set(user=digest, new_case="digest", morning_list=False)
     with time_machine.travel(dt.datetime(2026, 6, 1, 14, tzinfo=TOKYO), tick=False):
         case = _submit()
-    morning = dt.datetime(2026, 6, 2, 8, tzinfo=TOKYO)
+    morning = dt.datetime(2026, 6, 2, 9, tzinfo=TOKYO)
     with time_machine.travel(morning, tick=False):
         staff_new_case_digest(morning)
         staff_new_case_digest(morning + dt.timedelta(hours=1))
@@ -100,7 +102,7 @@ def test_the_digest_lists_new_consultations_once_a_day_to_those_who_chose_it():
     assert [m.to_email for m in digests] == ["digest@example.jp"]
     assert [c["reference"] for c in digests.get().context["cases"]] == [case.reference]
     # The next day lists only what came after.
-    later = dt.datetime(2026, 6, 3, 8, tzinfo=TOKYO)
+    later = dt.datetime(2026, 6, 3, 9, tzinfo=TOKYO)
     with time_machine.travel(later, tick=False):
         staff_new_case_digest(later)
     assert digests.count() == 1
@@ -108,7 +110,7 @@ def test_the_digest_lists_new_consultations_once_a_day_to_those_who_chose_it():
 
 def test_the_morning_list_names_first_responses_due_today_and_overdue_once_a_day():
     """On a June morning: the cases are made that day, so the test holds whatever day it runs."""
-    now = dt.datetime(2026, 6, 10, 7, 30, tzinfo=TOKYO)
+    now = dt.datetime(2026, 6, 10, 9, 30, tzinfo=TOKYO)
     today = now.date()
     with time_machine.travel(now, tick=False):
         alice = staff_user("alice")
@@ -136,6 +138,8 @@ def test_staff_set_their_preference_in_account_settings(client):
     client.force_login(alice)
     page = client.get("/admin/account/")
     assert "新しい相談の通知" in page.content.decode()
+    # Opening the settings writes nothing; saving goes through staff_mail_preference_set.
+    assert not StaffMailPreference.objects.filter(user=alice).exists()
     response = client.post(
         "/admin/account/",
         {
@@ -152,3 +156,65 @@ def test_staff_set_their_preference_in_account_settings(client):
     )
     assert response.status_code == 302
     assert StaffMailPreference.objects.get(user=alice).new_case == "digest"
+
+
+def test_a_morning_list_run_that_failed_half_way_is_finished_by_the_next_tick(monkeypatch):
+    """Issue 27: the database locked after the first mail; the next tick mails the others,
+    and the first one does not get the list twice."""
+    from django.db import OperationalError
+
+    from cases import staff_work
+
+    now = dt.datetime(2026, 6, 10, 9, 30, tzinfo=TOKYO)  # a Wednesday, in office hours
+    today = now.date()
+    with time_machine.travel(now, tick=False):
+        for name in ("alice", "bob", "carol"):
+            staff_user(name)
+        make_case(received_on=today - dt.timedelta(days=10))
+        real, calls = staff_work.outbox_add, {"n": 0}
+
+        def locked_after_one(**kwargs):
+            calls["n"] += 1
+            if calls["n"] > 1:
+                raise OperationalError("database is locked")
+            return real(**kwargs)
+
+        monkeypatch.setattr(staff_work, "outbox_add", locked_after_one)
+        with pytest.raises(OperationalError):
+            staff_morning_list(now)
+        monkeypatch.setattr(staff_work, "outbox_add", real)
+        staff_morning_list(now + dt.timedelta(minutes=5))
+        staff_morning_list(now + dt.timedelta(minutes=10))
+    assert sorted(_mails("staff_morning_list")) == [
+        "alice@example.jp",
+        "bob@example.jp",
+        "carol@example.jp",
+    ]
+
+
+def test_a_digest_run_that_failed_half_way_is_finished_by_the_next_tick(monkeypatch):
+    from django.db import OperationalError
+
+    from cases import staff_work
+
+    for name in ("d1", "d2"):
+        staff_mail_preference_set(user=staff_user(name), new_case="digest", morning_list=False)
+    with time_machine.travel(dt.datetime(2026, 6, 1, 14, tzinfo=TOKYO), tick=False):
+        _submit()
+    morning = dt.datetime(2026, 6, 2, 9, 30, tzinfo=TOKYO)  # a Tuesday, in office hours
+    with time_machine.travel(morning, tick=False):
+        real, calls = staff_work.outbox_add, {"n": 0}
+
+        def locked_after_one(**kwargs):
+            calls["n"] += 1
+            if calls["n"] > 1:
+                raise OperationalError("database is locked")
+            return real(**kwargs)
+
+        monkeypatch.setattr(staff_work, "outbox_add", locked_after_one)
+        with pytest.raises(OperationalError):
+            staff_new_case_digest(morning)
+        monkeypatch.setattr(staff_work, "outbox_add", real)
+        staff_new_case_digest(morning + dt.timedelta(minutes=5))
+        staff_new_case_digest(morning + dt.timedelta(minutes=10))
+    assert sorted(_mails("staff_new_case_digest")) == ["d1@example.jp", "d2@example.jp"]

@@ -39,7 +39,8 @@ def test_the_expert_whose_field_matches_the_request_comes_first_with_the_reason(
     order = [s.assignee for s in suggestions]
     assert order.index(people["matching"]) < order.index(people["other"])
     first = next(s for s in suggestions if s.assignee == people["matching"])
-    assert any("在庫" in r and "棚卸" in r for r in first.reasons)
+    # 在庫 and 棚卸 call up the vocabulary's 在庫・棚卸 entry, shown once with where it matched.
+    assert first.reasons[0] == "在庫・棚卸（専門分野：在庫・物流）"
     assert people["retired"] not in order  # inactive people are never suggested
 
 
@@ -55,7 +56,7 @@ def test_a_busy_expert_ranks_below_an_equal_free_one(people):
     order = ranked(case)
     assert order.index(people["company"]) < order.index(people["matching"])
     reasons = next(s for s in assignee_suggestions(case, 20) if s.assignee == people["matching"])
-    assert "対応中の紹介 3件" in reasons.reasons
+    assert "現在の担当 3件" in reasons.reasons
 
 
 def test_someone_already_referred_is_not_suggested_again(people):
@@ -73,5 +74,5 @@ def test_the_referral_page_shows_the_suggestions_and_assigns_nothing(client, peo
     case_transition(case=case, to_status="triage", by=staff)
     client.force_login(staff)
     html = client.get(f"/admin/cases/{case.pk}/assign/").content.decode()
-    assert "在庫 詳子" in html and "相談内容の語句が専門分野に一致" in html
+    assert "在庫 詳子" in html and "在庫・棚卸（専門分野：在庫・物流）" in html
     assert not case.assignments.exists()

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.importing import cases_import, read_table
+from cases.importing import cases_import, missing_lines, read_table
 
 
 class Command(BaseCommand):
@@ -39,4 +39,8 @@ class Command(BaseCommand):
         verb = "取り込めます（--dry-run のため書き込みなし）" if dry_run else "取り込みました"
         for year, count in result.per_fiscal_year.items():
             self.stdout.write(f"{year}年度: {count}件")
+        if result.missing:
+            self.stdout.write("記録のない項目:")
+            for line in missing_lines(result):
+                self.stdout.write(f"  {line}")
         self.stdout.write(f"合計 {result.total}件を{verb}")
