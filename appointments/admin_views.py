@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dxcenter.common.admin_pages import admin_render, require_perm
+from common.access_log import personal_data_access_log
+from common.admin_pages import admin_render, require_perm
 
 from .exceptions import SessionError
 from .models import SessionBooking
@@ -16,6 +17,13 @@ from .services import session_cancel, session_record
 
 def booking_list(request):
     require_perm(request, "appointments.view_sessionbooking")
+    # The list names the organisations that booked: every view is logged.
+    personal_data_access_log(
+        user=request.user,
+        subject=None,
+        context="admin_session_bookings",
+        label=str(_("個別相談会の予約")),
+    )
     return admin_render(
         request,
         "appointments/admin/bookings.html",

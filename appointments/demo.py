@@ -7,23 +7,23 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
+from common.dates import add_business_days
+from events.models import Seminar
+from events.selectors import presented_seminars
 from partners.models import Advisor, PartnerCompany
 
-from .models import SessionSeries, SessionsPage, seminar_page_types
+from .models import SessionSeries, SessionsPage
 from .services import series_create
 
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 
 
-def _next_open_seminar(now: dt.datetime):
-    """The next seminar ahead in Japanese that takes registrations (through the registered types)."""
-    for model in seminar_page_types():
-        seminars = model.objects.live().filter(
-            locale__language_code="ja", starts_at__gt=now, is_cancelled=False
-        )
-        for seminar in seminars.order_by("starts_at"):
-            if seminar.registration_open(now):
-                return seminar
+def _next_open_seminar(now: dt.datetime) -> Seminar | None:
+    """The next seminar ahead, presented on a live page, that takes registrations."""
+    seminars = presented_seminars().filter(starts_at__gt=now, is_cancelled=False)
+    for seminar in seminars.order_by("starts_at"):
+        if seminar.registration_open(now):
+            return seminar
     return None
 
 
@@ -73,7 +73,8 @@ def seed(home: Page, now: dt.datetime | None = None) -> dict:
         made += 1
     company = PartnerCompany.objects.filter(name="伊勢湾モバイル株式会社").first()
     if company:
-        day = timezone.localdate(now) + dt.timedelta(days=9)
+        # Office hours fall on a business day (no weekend, holiday or year-end closure).
+        day = add_business_days(timezone.localdate(now), 7)
         starts = dt.datetime.combine(day, dt.time(10, 0), TOKYO)
         series_create(
             title="オフィスアワー（スマホ活用・セキュリティ）",

@@ -1,21 +1,22 @@
 """The 個別相談会 part of a disclosure: the bookings of the person with the address."""
 
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Q
 
-from dxcenter.common.disclosure import disclosure_section, field_values
+from common.disclosure import field_values
 
 from .models import SessionBooking
 
 
 def _bookings(email: str):
     return (
-        SessionBooking.objects.filter(case__contact__email__iexact=email)
+        SessionBooking.objects.filter(
+            Q(case__contact__email__iexact=email) | Q(case__contact_email__iexact=email)
+        )
         .select_related("slot__series", "case")
         .order_by("created_at", "pk")
     )
 
 
-@disclosure_section("session_bookings", title=_("個別相談会のご予約"), order=25, subjects=_bookings)
 def session_bookings_disclosed(email: str) -> list[dict]:
     """Each booking: the session, its state, attendance and what the advisor recorded."""
     return [

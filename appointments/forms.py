@@ -2,10 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.forms import WagtailAdminModelForm
+
 from cases.forms import IntakeForm
-from dxcenter.common.dates import format_date_ja
+from common.dates import format_date_ja
 
 from .models import SessionBooking
+from .selectors import series_future_bookings
 
 
 def slot_label(slot, language: str) -> str:
@@ -82,3 +85,39 @@ class RecordForm(forms.Form):
         label=_("相談した内容"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
     follow_up_needed = forms.BooleanField(label=_("フォローアップが必要"), required=False)
+
+
+class SeriesForm(WagtailAdminModelForm):
+    """The admin form of a series: a change of host that would cancel bookings asks first."""
+
+    confirm_host_change = forms.BooleanField(label=_("担当者の変更を確認しました"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.future_bookings = (
+            series_future_bookings(self.instance).count() if self.instance.pk else 0
+        )
+        if not self.future_bookings:
+            del self.fields["confirm_host_change"]
+            return
+        self.fields["confirm_host_change"].help_text = _(
+            "これからの予約が{n}件あります。担当者（アドバイザー・パートナー）を変更すると、"
+            "この{n}件はキャンセルされ、予約した方（予約した言語で）と元の担当者にメールで"
+            "お知らせします。予約した方は元の担当者との相談に同意しているため、新しい担当者には"
+            "引き継ぎません。"
+        ).format(n=self.future_bookings)
+
+    def clean(self):
+        data = super().clean()
+        # Still the stored host here: the posted values reach the instance after clean().
+        before = (self.instance.advisor_id, self.instance.company_id)
+        host = tuple(getattr(data.get(f), "pk", None) for f in ("advisor", "company"))
+        if self.future_bookings and host != before and not data.get("confirm_host_change"):
+            self.add_error(
+                "confirm_host_change",
+                _(
+                    "担当者を変更すると、これからの予約{n}件がキャンセルされます。"
+                    "よろしければ確認欄にチェックを入れて、もう一度保存してください。"
+                ).format(n=self.future_bookings),
+            )
+        return data

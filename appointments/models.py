@@ -1,8 +1,7 @@
 """個別相談会: a series of one-to-one slots with an advisor or partner, and their bookings.
 
-A series may follow a seminar. The seminar is a Wagtail page that this app does not import: the
-foreign key goes to `wagtailcore.Page`, limited to the page types the seminar app registers
-with the `seminar_page_models` hook (see `seminar_page_types`).
+A series may follow a seminar (`events.Seminar`: its date and venue, whatever the language of
+its pages).
 """
 
 import datetime as dt
@@ -10,38 +9,21 @@ import datetime as dt
 from simple_history.models import HistoricalRecords
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cases.models import Case
-from dxcenter.common.search import BIGRAMS, JapaneseSearchMixin
+from common.search import BIGRAMS, JapaneseSearchMixin
+from events.models import Seminar
 from partners.models import Advisor, PartnerCompany
-
-
-def seminar_page_types() -> list[type]:
-    """The page models that are seminars, as registered by the app that owns them."""
-    models_ = []
-    for hook in hooks.get_hooks("seminar_page_models"):
-        models_.extend(hook())
-    return models_
-
-
-def seminar_choices() -> Q:
-    """`limit_choices_to` for the seminar a series follows."""
-    types = seminar_page_types()
-    if not types:
-        return Q(pk__in=[])
-    return Q(content_type__in=ContentType.objects.get_for_models(*types).values())
 
 
 class SessionSeries(models.Model):
@@ -73,13 +55,12 @@ class SessionSeries(models.Model):
         related_name="session_series",
     )
     seminar = models.ForeignKey(
-        "wagtailcore.Page",
+        Seminar,
         verbose_name=_("セミナー"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
-        limit_choices_to=seminar_choices,
+        related_name="session_series",
         help_text=_("セミナーの後に開く場合に選びます。セミナーのページに予約の案内が出ます。"),
     )
     place = models.CharField(_("場所"), max_length=10, choices=Place.choices)
@@ -97,6 +78,11 @@ class SessionSeries(models.Model):
     slot_minutes = models.PositiveSmallIntegerField(_("1枠の時間（分）"), default=30)
     is_published = models.BooleanField(_("公開"), default=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    # Set when its seminar's cancellation unpublished it: the seminar's reinstatement
+    # publishes it again (a series staff unpublished themselves stays unpublished).
+    closed_by_seminar_at = models.DateTimeField(
+        _("セミナーの開催中止で非公開にした日時"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -170,9 +156,9 @@ class SessionSeries(models.Model):
         """(venue name, address) for the venue, the seminar's when left empty."""
         if self.place == self.Place.ONLINE:
             return "", ""
-        seminar = self.seminar.specific if self.seminar_id else None
-        name = self.venue_name or getattr(seminar, "venue_name", "")
-        address = self.venue_address or getattr(seminar, "venue_address", "")
+        seminar = self.seminar
+        name = self.venue_name or (seminar.venue_name if seminar else "")
+        address = self.venue_address or (seminar.venue_address if seminar else "")
         return name, address
 
 
@@ -185,6 +171,11 @@ class SessionSlot(models.Model):
     starts_at = models.DateTimeField(_("開始日時"), db_index=True)
     ends_at = models.DateTimeField(_("終了日時"))
     is_withdrawn = models.BooleanField(_("取りやめ"), default=False)
+    # Set when its seminar's cancellation withdrew it (and cancelled its booking at the same
+    # moment): the reinstatement reopens it; a slot staff withdrew stays withdrawn.
+    closed_by_seminar_at = models.DateTimeField(
+        _("セミナーの開催中止で取りやめた日時"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -221,6 +212,10 @@ class SessionBooking(models.Model):
         _("状態"), max_length=10, choices=Status.choices, default=Status.BOOKED, db_index=True
     )
     language = models.CharField(_("言語"), max_length=5, default="ja")
+    # The booker's address in its normalised form, the key of the per-address booking limits.
+    email_key = models.CharField(
+        _("予約時のメールアドレス（照合用）"), max_length=254, blank=True, db_index=True
+    )
     attendance = models.CharField(
         _("実施状況"), max_length=10, choices=Attendance.choices, blank=True, default=""
     )

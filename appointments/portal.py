@@ -1,6 +1,9 @@
 """The host's side in the partner portal (/partner/sessions/): their slots, bookings, records.
 
-Only the advisor's own slots (or their company's) exist here; any other booking is a 404.
+A booking exists here only for the holder of its referral (the advisor, or a member of the
+partner company, it was referred to), shown as the portal's assignment page shows it: the
+booker's name, organisation and request only while that referral is accepted and consented.
+Anything else is a 404.
 """
 
 from django.contrib import messages
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cases.portal.selectors import is_portal_user
 from cases.portal.views import portal_login_required
-from dxcenter.common.access_log import personal_data_access_log
+from common.access_log import personal_data_access_log
 
 from .exceptions import SessionError
 from .forms import RecordForm
@@ -25,10 +28,12 @@ def schedule(request):
     """My slots ahead (with who booked and what they want to discuss) and those just past."""
     if not is_portal_user(request.user):
         return render(request, "cases/portal/not_partner.html", status=403)
-    upcoming = list(slots_for_host(request.user, upcoming=True))
-    past = list(slots_for_host(request.user, upcoming=False)[:30])
+    upcoming = slots_for_host(request.user, upcoming=True)
+    past = slots_for_host(request.user, upcoming=False, limit=30)
     for slot in upcoming + past:
         for booking in slot.active_bookings:
+            if not booking.show_contact:
+                continue
             personal_data_access_log(
                 user=request.user, subject=booking.case, context="partner_session"
             )

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core import signing
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,18 +21,25 @@ from cases.services import (
     case_submit,
     case_transition,
 )
-from dxcenter.common.calendar import ics_event
-from dxcenter.common.dates import format_date_ja
-from dxcenter.common.links import absolute_url
-from dxcenter.common.mail import Attachment, outbox_add, register_attachment_builder
-from dxcenter.common.models import Municipality, PurposeNotice
+from common.calendar import ics_event
+from common.dates import format_date_ja
+from common.links import absolute_url
+from common.mail import Attachment, outbox_add
+from common.models import PurposeNotice
+from crm.normalise import normalise_email
+from crm.requester import Requester
+from partners.models import Advisor
 
-from .exceptions import CancellationClosed, SlotClosed, SlotTaken, TryAgain
+from .exceptions import BookingLimit, CancellationClosed, SlotClosed, SlotTaken, TryAgain
 from .models import SessionBooking, SessionSeries, SessionSlot
+from .selectors import open_bookings_of_address, series_future_bookings
 
 CANCEL_SALT = "appointments.booking.cancel"
 LOCK_TIMEOUT = "10s"  # few people contend for one slot; waiting beats a retry page
 NEXT_FREE = 5
+# Upcoming bookings one address may hold across all series (one per series): a visitor cannot
+# take every free slot, each with a case, a referral and a mail to the host.
+OPEN_BOOKINGS_PER_ADDRESS = 3
 
 
 def series_slots_sync(*, series: SessionSeries) -> int:
@@ -65,10 +73,34 @@ def series_slots_sync(*, series: SessionSeries) -> int:
     return created
 
 
-def series_save(*, series: SessionSeries) -> SessionSeries:
-    """Save a series (new or edited in the admin) and bring its slots in line with it."""
+def series_save(*, series: SessionSeries, by=None, now: dt.datetime | None = None) -> SessionSeries:
+    """Save a series (new or edited in the admin) and bring its slots in line with it.
+
+    A change of host cancels the bookings whose slot has not started: the bookers consented to
+    share their request with the host named when they booked, not with the new one. Each is
+    told in their language (with the calendar entry removed), and so is the host who held it.
+    Sessions already started stay with the host who held them.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         series.full_clean()
+        if series.pk:
+            before = (
+                SessionSeries.objects.select_for_update()
+                .filter(pk=series.pk)
+                .values_list("advisor_id", "company_id")
+                .first()
+            )
+            if before and before != (series.advisor_id, series.company_id):
+                for booking in series_future_bookings(series, now=now):
+                    _cancel(
+                        booking=booking,
+                        by=by,
+                        now=now,
+                        person_template="session_host_changed",
+                        host_template="session_host_change_cancelled",
+                        reason=_("担当者の変更"),
+                    )
         series.save()
         series_slots_sync(series=series)
     return series
@@ -92,10 +124,59 @@ def free_slots(series: SessionSeries, *, now: dt.datetime | None = None, exclude
     )
 
 
-def _lock_slot(slot: SessionSlot) -> SessionSlot:
+def _lock_timeout() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+
+
+def _busy() -> TryAgain:
+    return TryAgain(_("予約が集中しています。少し時間をおいて、もう一度お申し込みください。"))
+
+
+def _lock_booking_keys(*, series_id: int, email_key: str) -> None:
+    """Serialise the bookings of one address (all series) and of one series.
+
+    Lock order, the same everywhere: the address, the series, then the slot (series_save takes
+    the series, then the slots of the bookings it cancels).
+    """
+    _lock_timeout()
+    try:
+        if connection.vendor == "postgresql" and email_key:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"session-booker:{email_key}"]
+                )
+        SessionSeries.objects.select_for_update().only("pk").get(pk=series_id)
+    except OperationalError as exc:
+        raise _busy() from exc
+
+
+def _booking_limits_check(*, series: SessionSeries, email_key: str, now: dt.datetime) -> None:
+    """One open booking per address and series, a few across series; refused in the visitor's
+    language."""
+    if not email_key:
+        return
+    open_bookings = open_bookings_of_address(email_key, now=now)
+    if open_bookings.filter(slot__series=series).exists():
+        raise BookingLimit(
+            _(
+                "このメールアドレスで、既にこの個別相談会を予約されています。"
+                "時間を変えたい場合は、予約の確認メールにあるリンクからキャンセルしてから、"
+                "改めてお申し込みください。"
+            )
+        )
+    if open_bookings.count() >= OPEN_BOOKINGS_PER_ADDRESS:
+        raise BookingLimit(
+            _(
+                "1つのメールアドレスで同時に予約できる個別相談会は{n}件までです。"
+                "予約済みの相談会が終わってから、またはキャンセルしてから、改めてお申し込みください。"
+            ).format(n=OPEN_BOOKINGS_PER_ADDRESS)
+        )
+
+
+def _lock_slot(slot: SessionSlot) -> SessionSlot:
+    _lock_timeout()
     try:
         return (
             SessionSlot.objects.select_for_update(of=("self",))
@@ -103,9 +184,7 @@ def _lock_slot(slot: SessionSlot) -> SessionSlot:
             .get(pk=slot.pk)
         )
     except OperationalError as exc:
-        raise TryAgain(
-            _("予約が集中しています。少し時間をおいて、もう一度お申し込みください。")
-        ) from exc
+        raise _busy() from exc
 
 
 def taken_message() -> str:
@@ -122,18 +201,10 @@ def _taken(slot: SessionSlot) -> SlotTaken:
 def session_book(
     *,
     slot: SessionSlot,
-    requester_type: str,
-    organisation_name: str,
-    municipality: Municipality | None,
-    family_name: str,
-    given_name: str,
-    email: str,
+    requester: Requester,
     category: str,
     description: str,
     notice: PurposeNotice | None,
-    phone: str = "",
-    family_name_kana: str = "",
-    given_name_kana: str = "",
     language: str = "ja",
     now: dt.datetime | None = None,
 ) -> SessionBooking:
@@ -142,31 +213,26 @@ def session_book(
     Two people on the same slot: the second waits for the first to commit, finds it booked and
     gets `SlotTaken` with the next free slots. The case is taken through the intake service
     (channel 個別相談会), referred to the series' advisor or partner and accepted at once: the
-    consent to share with them is part of the booking form.
+    consent to share with them is part of the booking form. One address (normalised) holds one
+    upcoming booking per series and `OPEN_BOOKINGS_PER_ADDRESS` in all (`BookingLimit`).
     """
     now = now or timezone.now()
     language = "en" if language == "en" else "ja"
+    email_key = normalise_email(requester.email)
     try:
         with transaction.atomic():
+            _lock_booking_keys(series_id=slot.series_id, email_key=email_key)
             slot = _lock_slot(slot)
             series = slot.series
             if slot.is_withdrawn or not series.is_published or slot.starts_at <= now:
                 raise SlotClosed(_("この枠は予約を受け付けていません。"))
             if slot.bookings.filter(status=SessionBooking.Status.BOOKED).exists():
                 raise _taken(slot)
+            _booking_limits_check(series=series, email_key=email_key, now=now)
             host = series.host
             start = timezone.localtime(slot.starts_at)
             case = case_submit(
-                requester_type=requester_type,
-                organisation_name=organisation_name,
-                industry="",
-                municipality=municipality,
-                family_name=family_name,
-                given_name=given_name,
-                family_name_kana=family_name_kana,
-                given_name_kana=given_name_kana,
-                email=email,
-                phone=phone,
+                requester=requester,
                 category=category,
                 subject=f"個別相談会 {start:%Y-%m-%d %H:%M} {host}"[:200],
                 description=description,
@@ -182,7 +248,9 @@ def session_book(
             )
             assignment_accept(assignment=assignment, by=None, notify=False)
             case = Case.objects.get(pk=case.pk)  # as the services left it (in progress)
-            booking = SessionBooking(slot=slot, case=case, language=language, created_at=now)
+            booking = SessionBooking(
+                slot=slot, case=case, language=language, email_key=email_key, created_at=now
+            )
             booking.full_clean(exclude=["slot", "case"])
             booking.save()
             case_event_record(case=case, action="session_booked", comment=slot_label(slot))
@@ -223,22 +291,45 @@ def session_cancel(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        slot = _lock_slot(booking.slot)
-        booking = SessionBooking.objects.select_for_update().get(pk=booking.pk)
-        if booking.status == SessionBooking.Status.CANCELLED:
-            return booking
-        if by is None and now >= slot.starts_at:
-            raise CancellationClosed(
-                _("この相談枠は既に始まっているため、キャンセルの受付は終了しました。")
-            )
-        booking.status = SessionBooking.Status.CANCELLED
-        booking.cancelled_at = now
-        booking.save(update_fields=["status", "cancelled_at"])
-        case_event_record(
-            case=booking.case, action="session_cancelled", by=by, comment=slot_label(slot)
+        return _cancel(
+            booking=booking,
+            by=by,
+            now=now,
+            person_template="session_cancelled",
+            host_template="session_host_cancelled",
         )
-        _mail_person(booking, "session_cancelled", ics=True, cancel=True)
-        _mail_host(booking, "session_host_cancelled", cancel=True)
+
+
+def _cancel(
+    *,
+    booking: SessionBooking,
+    by,
+    now: dt.datetime,
+    person_template: str,
+    host_template: str,
+    reason: str = "",
+) -> SessionBooking:
+    """Cancel under the slot's lock (inside the caller's transaction); the person and the host
+    who held the booking are told with `person_template` and `host_template`."""
+    slot = _lock_slot(booking.slot)
+    booking = (
+        SessionBooking.objects.select_for_update(of=("self",))
+        .select_related("slot__series", "case")
+        .get(pk=booking.pk)
+    )
+    if booking.status == SessionBooking.Status.CANCELLED:
+        return booking
+    if by is None and now >= slot.starts_at:
+        raise CancellationClosed(
+            _("この相談枠は既に始まっているため、キャンセルの受付は終了しました。")
+        )
+    booking.status = SessionBooking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    comment = slot_label(slot) if not reason else f"{slot_label(slot)} ({reason})"
+    case_event_record(case=booking.case, action="session_cancelled", by=by, comment=comment)
+    _mail_person(booking, person_template, ics=True, cancel=True)
+    _mail_host(booking, host_template, cancel=True)
     return booking
 
 
@@ -315,6 +406,7 @@ def _mail_context(booking: SessionBooking, language: str) -> dict:
         "cancel_url": absolute_url(
             "appointments:cancel", args=[booking_token(booking)], language=booking.language
         ),
+        "book_url": absolute_url("appointments:book", args=[series.pk], language=booking.language),
         "booking_id": booking.pk,
     }
 
@@ -323,14 +415,15 @@ def _mail_person(
     booking: SessionBooking, template: str, *, ics: bool = False, cancel: bool = False
 ) -> None:
     """Mail the person in their language; nothing they typed is repeated (unverified address)."""
-    contact = booking.case.contact
-    if not contact or not contact.email:
+    # The address typed for this booking's case (or confirmed by staff), not the person's.
+    address = booking.case.contact_email
+    if not address:
         return
     context = _mail_context(booking, booking.language)
     context["attach_ics"] = ics
     context["ics_cancel"] = cancel
     outbox_add(
-        to=contact.email,
+        to=address,
         template=template,
         language=booking.language,
         context=context,
@@ -339,12 +432,12 @@ def _mail_person(
     )
 
 
-def _host_emails(series: SessionSeries) -> list[str]:
-    if series.advisor_id:
-        advisor = series.advisor
+def _host_emails(host) -> list[str]:
+    if isinstance(host, Advisor):
+        advisor = host
         emails = [advisor.email or (advisor.user.email if advisor.user else "")]
     else:
-        company = series.company
+        company = host
         emails = [m.user.email for m in company.members.select_related("user") if m.user.email]
         if not emails and company.email:
             emails = [company.email]
@@ -356,13 +449,20 @@ def _mail_host(booking: SessionBooking, template: str, *, cancel: bool = False) 
     slot as a calendar entry of its own (removed again on a cancellation)."""
     context = _mail_context(booking, "ja")
     context.pop("cancel_url")
-    assignment = booking.case.assignments.filter(state=Assignment.State.ACCEPTED).first()
+    context.pop("book_url")
+    # The host who was given the booking (its first referral), even after the series' host
+    # changed: they hold the calendar entry, and nobody else hears of the booker.
+    given = booking.case.assignments.order_by("created_at", "pk").first()
+    host = given.assignee if given else booking.slot.series.host
+    context["host"] = str(host)
     context["portal_url"] = absolute_url("appointments_portal:schedule")
     context["assignment_url"] = (
-        absolute_url("partner:assignment", args=[assignment.pk]) if assignment else ""
+        absolute_url("partner:assignment", args=[given.pk])
+        if given and given.state == Assignment.State.ACCEPTED
+        else ""
     )
     context.update(attach_ics=True, ics_cancel=cancel, ics_for_host=True)
-    for address in _host_emails(booking.slot.series):
+    for address in _host_emails(host):
         outbox_add(
             to=address,
             template=template,
@@ -416,11 +516,112 @@ def booking_mail_attachments(context: dict) -> list[Attachment]:
     return [Attachment("session.ics", ics, "text/calendar")]
 
 
-for _template in (
+# Every 個別相談会 mail carries the calendar file (registered by AppointmentsConfig.ready).
+ATTACHED_MAIL = (
     "session_booked",
     "session_reminder",
     "session_cancelled",
     "session_host_booked",
     "session_host_cancelled",
+    "session_host_changed",
+    "session_host_change_cancelled",
+    "session_seminar_cancelled",
+    "session_seminar_moved",
+    "session_seminar_reinstated",
+)
+
+
+def series_follow_seminar(
+    *, seminar, changed: list[str], cancelled: bool, now: dt.datetime | None = None
+) -> dict:
+    """The 個別相談会 held after a seminar follow its change (events' `seminar_changed`).
+
+    Cancelled: the series is closed (unpublished, slots still to come withdrawn) and each
+    booking still to come is cancelled through the booking cancellation path: the booker is
+    told in their language with a calendar CANCEL, the host too. Moved: a slot still to come
+    that now overlaps the lecture is withdrawn when free; its booker is told (the booking stays,
+    with its cancel link) and staff see the overlap on the series' admin page. Reinstated
+    (開催中止 withdrawn): what the cancellation closed opens again (`_series_reopen`)."""
+    now = now or timezone.now()
+    result = {"cancelled": 0, "withdrawn": 0, "told": 0, "reopened": 0}
+    moved = {"starts_at", "ends_at"} & set(changed)
+    reinstated = "is_cancelled" in changed and not cancelled
+    if not cancelled and not moved and not reinstated:
+        return result
+    with transaction.atomic():
+        for series in SessionSeries.objects.select_for_update().filter(seminar=seminar):
+            if cancelled:
+                closing = series.slots.filter(starts_at__gt=now, is_withdrawn=False)
+                closing_ids = list(closing.values_list("pk", flat=True))
+                for booking in series_future_bookings(series, now=now):
+                    _cancel(
+                        booking=booking,
+                        by=None,
+                        now=now,
+                        person_template="session_seminar_cancelled",
+                        host_template="session_host_cancelled",
+                        reason=_("セミナーの開催中止"),
+                    )
+                    result["cancelled"] += 1
+                result["withdrawn"] += SessionSlot.objects.filter(pk__in=closing_ids).update(
+                    is_withdrawn=True, closed_by_seminar_at=now
+                )
+                if series.is_published:
+                    series.is_published = False
+                    series.closed_by_seminar_at = now
+                    series.save(update_fields=["is_published", "closed_by_seminar_at"])
+                continue
+            if reinstated:
+                result["reopened"] += _series_reopen(series, now=now)
+            if moved:
+                _series_check_overlaps(series, seminar=seminar, now=now, result=result)
+    return result
+
+
+def _series_reopen(series: SessionSeries, *, now: dt.datetime) -> int:
+    """Reopen the slots still to come that the seminar's cancellation closed, and publish the
+    series again if the cancellation unpublished it. The bookers whose booking it cancelled
+    are told in their language that they may book again (their booking stays cancelled: they
+    were told it was off and may have planned otherwise)."""
+    closed = series.slots.filter(closed_by_seminar_at__isnull=False)
+    reopened = closed.filter(starts_at__gt=now).update(is_withdrawn=False)
+    cancelled = SessionBooking.objects.filter(
+        slot__in=closed.filter(starts_at__gt=now),
+        status=SessionBooking.Status.CANCELLED,
+        cancelled_at=F("slot__closed_by_seminar_at"),
+    ).select_related("slot__series", "case")
+    for booking in cancelled:
+        _mail_person(booking, "session_seminar_reinstated")
+    closed.update(closed_by_seminar_at=None)
+    if series.closed_by_seminar_at is not None:
+        series.is_published = True
+        series.closed_by_seminar_at = None
+        series.save(update_fields=["is_published", "closed_by_seminar_at"])
+    return reopened
+
+
+def _series_check_overlaps(series, *, seminar, now, result) -> None:
+    for slot in series_slots_overlapping_seminar(series, seminar=seminar, now=now):
+        booking = slot.bookings.filter(status=SessionBooking.Status.BOOKED).first()
+        if booking is None:
+            slot.is_withdrawn = True
+            slot.save(update_fields=["is_withdrawn"])
+            result["withdrawn"] += 1
+        else:
+            _mail_person(booking, "session_seminar_moved", ics=True)
+            result["told"] += 1
+
+
+def series_slots_overlapping_seminar(
+    series: SessionSeries, *, seminar=None, now: dt.datetime | None = None
 ):
-    register_attachment_builder(_template, booking_mail_attachments)
+    """The series' slots still to come that overlap its seminar's lecture."""
+    seminar = seminar or series.seminar
+    if seminar is None:
+        return SessionSlot.objects.none()
+    return series.slots.filter(
+        starts_at__gt=now or timezone.now(),
+        is_withdrawn=False,
+        starts_at__lt=seminar.ends_at,
+        ends_at__gt=seminar.starts_at,
+    ).order_by("starts_at")

@@ -4,7 +4,7 @@ the next visit, on every worker."""
 
 from django.db.models.signals import post_delete, post_save
 
-from dxcenter.common import page_cache
+from common import page_cache
 
 from .models import SessionBooking, SessionSeries, SessionSlot
 

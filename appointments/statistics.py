@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from dxcenter.common.calendar import TOKYO
-from dxcenter.common.dates import fiscal_year_range
+from common.calendar import TOKYO
+from common.dates import fiscal_year_range
 
 from .models import SessionBooking, SessionSlot
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from dxcenter.common.scheduling import scheduled_job
+from common.scheduling import scheduled_job
 
 from .services import session_reminders_send
 

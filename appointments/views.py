@@ -9,12 +9,12 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from common.models import PurposeNotice
+from common.public_forms import public_form_post
 from crm.newsletter import Channel as NewsletterChannel
 from crm.newsletter import subscription_opt_in
-from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import form_rate_limited
 
-from .exceptions import CancellationClosed, SessionError, SlotTaken, TryAgain
+from .exceptions import BookingLimit, CancellationClosed, SessionError, SlotTaken
 from .forms import BookingForm
 from .models import SessionBooking, SessionSlot
 from .selectors import series_for_booking
@@ -61,78 +61,71 @@ def book(request, pk):
     notice = PurposeNotice.current(PurposeNotice.Scope.CONSULTATION)
     slots = list(free_slots(series))
     host = str(series.host)
-    status = 200
-    taken = False
-    if request.method == "POST":
-        form = BookingForm(request.POST, slots=slots, host=host, language=language)
-        if form_rate_limited(request, form, name="session", identity=request.POST.get("email", "")):
-            status = 429
-        elif not form.is_valid():
+
+    def render(form, status=200):
+        if status == 400 and request.POST.get("slot") and "slot" in form.errors:
             # The slot chosen a moment ago may have gone meanwhile (it is no longer a choice).
-            taken = bool(request.POST.get("slot")) and "slot" in form.errors
-            status = 409 if taken else 400
-            if taken:
-                form.errors["slot"] = form.error_class([taken_message()])
-        else:
-            data = form.cleaned_data
-            slot = SessionSlot.objects.filter(series=series, pk=data["slot"]).first()
-            try:
-                booking = session_book(
-                    slot=slot,
-                    requester_type=data["requester_type"],
-                    organisation_name=data["organisation_name"],
-                    municipality=data["municipality"],
-                    family_name=data["family_name"],
-                    given_name=data["given_name"],
-                    family_name_kana=data["family_name_kana"],
-                    given_name_kana=data["given_name_kana"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    category=data["category"],
-                    description=data["description"],
-                    notice=notice,
-                    language=language,
-                )
-            except SlotTaken as exc:
-                # What the person typed stays; the slot choice offers what is still free.
-                form = _rebound(request, exc.free, host, language)
-                form.errors["slot"] = form.error_class([str(exc)])
-                status, taken = 409, True
-            except TryAgain as exc:
-                form.add_error(None, str(exc))
-                status = 503
-            except SessionError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                if data.get("newsletter"):
-                    subscription_opt_in(
-                        person=booking.case.contact,
-                        language=language,
-                        channel=NewsletterChannel.BOOKING_FORM,
-                    )
-                token = signing.TimestampSigner(salt=THANKS_SALT).sign(str(booking.pk))
-                return HttpResponseRedirect(f"{request.path}?done={token}")
-    else:
-        form = BookingForm(slots=slots, host=host, language=language)
-    response = TemplateResponse(
+            form.errors["slot"] = form.error_class([taken_message()])
+            status = 409
+        return TemplateResponse(
+            request,
+            "appointments/book.html",
+            {
+                "series": series,
+                "title": series.title_in(language),
+                "host": host,
+                "place": _place(series),
+                "form": form,
+                "slots": slots,
+                "taken": status == 409 and "slot" in form.errors,
+                "notice": notice.text(language) if notice else "",
+            },
+            status=status,
+        )
+
+    if request.method != "POST":
+        return render(BookingForm(slots=slots, host=host, language=language))
+
+    def submit(form):
+        data = form.cleaned_data
+        return session_book(
+            slot=SessionSlot.objects.filter(series=series, pk=data["slot"]).first(),
+            requester=form.requester(),
+            category=data["category"],
+            description=data["description"],
+            notice=notice,
+            language=language,
+        )
+
+    def refused(form, exc):
+        if isinstance(exc, SlotTaken):
+            # What the person typed stays; the slot choice offers what is still free.
+            form = _rebound(request, exc.free, host, language)
+            form.errors["slot"] = form.error_class([str(exc)])
+            return form, 409
+        if isinstance(exc, BookingLimit):
+            form.add_error("email", str(exc))  # said at the address field; everything stays
+            return form, 409
+        form.add_error(None, str(exc))
+        return form, 400
+
+    def thanks(booking):
+        token = signing.TimestampSigner(salt=THANKS_SALT).sign(str(booking.pk))
+        return f"{request.path}?done={token}"
+
+    return public_form_post(
         request,
-        "appointments/book.html",
-        {
-            "series": series,
-            "title": series.title_in(language),
-            "host": host,
-            "place": _place(series),
-            "form": form,
-            "slots": slots,
-            "taken": taken,
-            "notice": notice.text(language) if notice else "",
-        },
-        status=status,
+        BookingForm(request.POST, slots=slots, host=host, language=language),
+        name="session",
+        service=submit,
+        opt_in=lambda booking: subscription_opt_in(
+            person=booking.case.contact, language=language, channel=NewsletterChannel.BOOKING_FORM
+        ),
+        success=thanks,
+        render=render,
+        errors=SessionError,
+        on_error=refused,
     )
-    if status == 503:
-        response["Retry-After"] = "5"
-    return response
 
 
 def _rebound(request, slots, host, language) -> BookingForm:

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from dxcenter.common import page_cache
+from common import page_cache
 
 from . import admin_views
 from .models import SessionBooking
-from .selectors import series_open, slots_for_host
+from .selectors import series_open, user_hosts_sessions
 from .signals import SESSIONS_VERSION_KEY
 from .viewsets import SessionSeriesViewSet
 
@@ -79,17 +79,17 @@ def seminar_sessions_section(request, seminar):
 @hooks.register("partner_portal_links")
 def partner_portal_sessions_link(user):
     """The advisor's (or partner member's) session schedule, when they host sessions."""
-    if (
-        not slots_for_host(user, upcoming=True).exists()
-        and not slots_for_host(user, upcoming=False).exists()
-    ):
+    if not user_hosts_sessions(user):
         return None
     return (_("個別相談会の予定"), reverse("appointments_portal:schedule"))
 
 
 @hooks.register("case_page_sections")
 def case_session_section(request, case):
-    """On a case that is a 個別相談会 booking: the slot, the host, the place and how it went."""
+    """On a case that is a 個別相談会 booking: the slot, the host, the place and how it went
+    (for those who may view bookings)."""
+    if not request.user.has_perm("appointments.view_sessionbooking"):
+        return ""
     booking = (
         SessionBooking.objects.select_related("slot__series__advisor", "slot__series__company")
         .filter(case=case)

@@ -9,21 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dxcenter.common.access_log import personal_data_access_log
-from dxcenter.common.admin_pages import admin_render, require_perm
-from dxcenter.common.models import PurposeNotice
-from dxcenter.common.spreadsheets import csv_bytes, xlsx_bytes
+from common.access_log import personal_data_access_log
+from common.admin_pages import admin_render, require_perm
+from common.models import PurposeNotice
+from common.spreadsheets import csv_bytes, xlsx_bytes
 
 from .exceptions import RegistrationError
 from .forms import WalkInForm
-from .models import Registration, SeminarPage, SeminarSurvey
-from .selectors import (
-    canonical_seminar,
-    canonical_seminars,
-    roster,
-    seminar_attendance,
-    seminar_counts,
-)
+from .models import Registration, Seminar, SeminarProgramme, SeminarSurvey
+from .selectors import roster, seminar_counts
 from .services import (
     CHECKIN_SALT,
     registration_cancel,
@@ -36,9 +30,9 @@ from .services import (
 
 def seminar_list(request):
     require_perm(request, "events.view_registration")
-    # Translations share the registrations of the seminar in the default locale: list it once.
+    # Each seminar once, whatever the languages of its pages; each date of a programme.
     seminars = (
-        canonical_seminars()
+        Seminar.objects.select_related("programme")
         .order_by("-starts_at")
         .annotate(
             confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
@@ -46,16 +40,35 @@ def seminar_list(request):
             checked_in=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
         )
     )
+    # A programme's totals over its dates (each date has its own roster above).
+    programmes = SeminarProgramme.objects.annotate(
+        dates=Count("seminars", distinct=True),
+        confirmed=Count(
+            "seminars__registrations", filter=Q(seminars__registrations__status="confirmed")
+        ),
+        waitlisted=Count(
+            "seminars__registrations", filter=Q(seminars__registrations__status="waitlisted")
+        ),
+        checked_in=Count(
+            "seminars__registrations",
+            filter=Q(seminars__registrations__checked_in_at__isnull=False),
+        ),
+    ).order_by("name")
     return admin_render(
         request,
         "events/admin/seminar_list.html",
-        {"seminars": seminars, "page_title": _("セミナー受付"), "header_icon": "date"},
+        {
+            "seminars": seminars,
+            "programmes": programmes,
+            "page_title": _("セミナー受付"),
+            "header_icon": "date",
+        },
     )
 
 
 def seminar_roster(request, pk):
     require_perm(request, "events.view_registration")
-    seminar = canonical_seminar(get_object_or_404(SeminarPage, pk=pk))
+    seminar = get_object_or_404(Seminar, pk=pk)
     query = request.GET.get("q", "").strip()
     people = roster(seminar, query)
     export = request.GET.get("export")
@@ -74,7 +87,7 @@ def seminar_roster(request, pk):
             "people": people,
             "query": query,
             "counts": seminar_counts(seminar),
-            "attendance": seminar_attendance(seminar),
+            "attendance": seminar.attendance(),
             "walk_in_form": WalkInForm(),
             "walk_in_notice": PurposeNotice.current(PurposeNotice.Scope.SEMINAR),
             "survey_summary": survey_summary,
@@ -167,10 +180,9 @@ def registration_action(request, pk, action):
 @require_POST
 def walk_in(request, pk):
     require_perm(request, "events.add_registration")
-    seminar = get_object_or_404(SeminarPage, pk=pk)
+    seminar = get_object_or_404(Seminar, pk=pk)
     form = WalkInForm(request.POST)
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
         try:
             # Like any registrant, a walk-in is shown the notice in force and consents to it.
             registration_create(
@@ -181,7 +193,7 @@ def walk_in(request, pk):
                 walk_in=True,
                 by=request.user,
                 notice=PurposeNotice.current(PurposeNotice.Scope.SEMINAR),
-                **data,
+                requester=form.requester(),
             )
         except RegistrationError as exc:
             messages.error(request, str(exc))

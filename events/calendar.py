@@ -7,7 +7,7 @@ from icalendar import Calendar, Event
 
 from django.conf import settings
 
-from dxcenter.common.calendar import tokyo_timezone
+from common.calendar import tokyo_timezone
 
 from .models import SeminarSchedule
 
@@ -48,6 +48,7 @@ def registration_ics(registration, *, cancel: bool = False) -> bytes:
         event.add("url", seminar.online_url or settings.SITE_BASE_URL)
     else:
         event.add("location", f"{seminar.venue_name} {seminar.venue_address}".strip())
-    event.add("description", seminar.summary)
+    page = seminar.page_in(registration.language)
+    event.add("description", page.summary if page else "")
     calendar.add_component(event)
     return calendar.to_ical()

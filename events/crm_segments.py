@@ -1,10 +1,9 @@
-"""Seminar attendance as an outreach segment filter (registered with crm.segments)."""
+"""Seminar attendance as an outreach segment filter (registered with crm.segments by
+EventsConfig.ready)."""
 
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
-
-from crm.segments import register_segment_filter
 
 from .models import Registration
 
@@ -16,7 +15,7 @@ def attended_in_period(people, segment: dict):
     if not (start or end):
         return people
     attended = Registration.objects.filter(
-        Q(person=OuterRef("pk")) | Q(email__iexact=OuterRef("email")),
+        Q(person=OuterRef("pk")) | Q(email=OuterRef("email_normalised")),
         status=Registration.Status.CONFIRMED,
         checked_in_at__isnull=False,
     )
@@ -27,4 +26,4 @@ def attended_in_period(people, segment: dict):
     return people.filter(Exists(attended))
 
 
-register_segment_filter("seminars_attended", attended_in_period)
+SEGMENT_KEYS = ("seminar_from", "seminar_to")

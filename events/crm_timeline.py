@@ -4,18 +4,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.models import OutboxMessage
 from crm.timeline import Entry, timeline_provider
-from dxcenter.common.models import OutboxMessage
 
-from .models import Registration, SeminarPage, SeminarSurvey
+from .models import Registration, Seminar, SeminarSurvey
+
+REGISTRATION_PERMS = ("events.view_registration",)
 
 
-@timeline_provider
-def registration_entries(*, organisation, people):
-    registrations = list(
-        Registration.objects.filter(person__in=people).select_related("seminar", "person")
-    )
-    for registration in registrations:
+def _registrations(people) -> list[Registration]:
+    return list(Registration.objects.filter(person__in=people).select_related("seminar", "person"))
+
+
+@timeline_provider(perms=REGISTRATION_PERMS)
+def registration_entries(*, organisation, people, user):
+    for registration in _registrations(people):
         url = reverse("seminar_roster", args=[registration.seminar_id])
         yield Entry(
             registration.created_at,
@@ -33,6 +36,11 @@ def registration_entries(*, organisation, people):
                 url=url,
                 person=registration.person,
             )
+
+
+@timeline_provider(perms=(*REGISTRATION_PERMS, "events.view_seminarsurvey"))
+def survey_entries(*, organisation, people, user):
+    registrations = _registrations(people)
     for survey in SeminarSurvey.objects.filter(registration__in=registrations).select_related(
         "registration__seminar"
     ):
@@ -42,9 +50,14 @@ def registration_entries(*, organisation, people):
             _("「%(title)s」のアンケートに回答") % {"title": survey.registration.seminar.title},
             detail=_("満足度 %(n)s") % {"n": survey.satisfaction},
         )
+
+
+@timeline_provider(perms=(*REGISTRATION_PERMS, "common.view_outboxmessage"))
+def mail_entries(*, organisation, people, user):
+    registrations = _registrations(people)
     # Seminar mails are filed under the seminar, addressed to the registrant.
     mails = OutboxMessage.objects.filter(
-        related_type=ContentType.objects.get_for_model(SeminarPage),
+        related_type=ContentType.objects.get_for_model(Seminar),
         related_id__in={str(r.seminar_id) for r in registrations},
         to_email__in={r.email for r in registrations},
         sent_at__isnull=False,

@@ -9,10 +9,18 @@ from django.utils import timezone
 
 from wagtail.models import Locale, Page
 
-from dxcenter.common.models import Municipality, PurposeNotice
+from common.dates import is_business_day
+from common.models import Municipality, PurposeNotice
 from partners.models import Advisor, PartnerCompany
 
-from .models import Registration, SeminarIndexPage, SeminarPage, SeminarSurvey
+from .models import (
+    Registration,
+    Seminar,
+    SeminarIndexPage,
+    SeminarPage,
+    SeminarProgramme,
+    SeminarSurvey,
+)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -89,27 +97,31 @@ def seed(home: Page) -> dict:
         if SeminarPage.objects.filter(title=title).exists():
             continue
         starts = dt.datetime.combine(day, dt.time(14, 0), TOKYO)
-        page = SeminarPage(
-            title=title,
-            slug=f"seminar-{day:%Y%m%d}",
-            summary=f"みえDXアドバイザー・みえDXパートナーを講師に迎え、「{title}」をテーマに開催します。",
+        seminar = Seminar.objects.create(
             starts_at=starts,
             ends_at=starts + dt.timedelta(hours=2),
-            format=SeminarPage.Format.HYBRID,
+            format=Seminar.Format.HYBRID,
             venue_name="三重県総合文化センター 大会議室",
             venue_address="三重県津市一身田上津部田1234",
             online_url="https://meet.example.jp/mie-dx",
             capacity_venue=80,
             capacity_online=100,
-            target_audience="県内事業者、県民グループ、市町職員",
             recorded_attendance=attendance,
         )
+        seminar.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
+        seminar.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
+        page = SeminarPage(
+            title=title,
+            slug=f"seminar-{day:%Y%m%d}",
+            summary=f"みえDXアドバイザー・みえDXパートナーを講師に迎え、「{title}」をテーマに開催します。",
+            seminar=seminar,
+            target_audience="県内事業者、県民グループ、市町職員",
+        )
         index.add_child(instance=page)
-        page.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
-        page.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
         page.save_revision().publish()
     seed_relative(index)
-    return {"seminars": SeminarPage.objects.count()}
+    seed_programme(index)
+    return {"seminars": Seminar.objects.count()}
 
 
 # Seminars around the day the demo runs: (days from today, title, advisors, companies, venue
@@ -205,39 +217,108 @@ def seed_relative(index: SeminarIndexPage, now: dt.datetime | None = None) -> in
     a waiting list and one closed, and the statistics have recent seminars with attendance.
     """
     now = now or timezone.now()
-    if SeminarPage.objects.filter(starts_at__gt=now, recorded_attendance__isnull=True).exists():
+    if Seminar.objects.filter(starts_at__gt=now, recorded_attendance__isnull=True).exists():
         return 0
     today = timezone.localdate(now)
     rng = random.Random(today.toordinal())
     for offset, title, advisors, companies, venue_seats, online_seats, people, role in RELATIVE:
-        day = today + dt.timedelta(days=offset)
+        day = _business_day(today + dt.timedelta(days=offset), ahead=offset > 0)
         starts = dt.datetime.combine(day, dt.time(14, 0), TOKYO)
-        page = SeminarPage(
-            title=title,
-            slug=_free_slug(index, f"seminar-{day:%Y%m%d}"),
-            summary=f"「{title}」をテーマに、事例紹介と個別相談会を行います。",
+        seminar = Seminar.objects.create(
             starts_at=starts,
             ends_at=starts + dt.timedelta(hours=2),
-            format=SeminarPage.Format.HYBRID if online_seats else SeminarPage.Format.VENUE,
+            format=Seminar.Format.HYBRID if online_seats else Seminar.Format.VENUE,
             venue_name="みえ県民交流センター 会議室",
             venue_address="三重県津市羽所町700 アスト津3階",
             online_url="https://meet.example.jp/mie-dx-seminar" if online_seats else "",
             capacity_venue=venue_seats,
             capacity_online=online_seats,
-            target_audience="県内事業者、県民グループ、市町職員",
             registration_opens_at=starts - dt.timedelta(days=45),
             registration_closes_at=(
                 now - dt.timedelta(days=1) if role == "closed" else starts - dt.timedelta(days=2)
             ),
         )
+        seminar.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
+        seminar.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
+        page = SeminarPage(
+            title=title,
+            slug=_free_slug(index, f"seminar-{day:%Y%m%d}"),
+            summary=f"「{title}」をテーマに、事例紹介と個別相談会を行います。",
+            seminar=seminar,
+            target_audience="県内事業者、県民グループ、市町職員",
+        )
         index.add_child(instance=page)
-        page.lecturer_advisors.set(Advisor.objects.filter(name__in=advisors))
-        page.lecturer_companies.set(PartnerCompany.objects.filter(name__in=companies))
         page.save_revision().publish()
         if role != "held":
             _english_copy(page, ENGLISH_TITLES[title])
-        _registrations(page, people, rng, held=role == "held")
+        _registrations(seminar, people, rng, held=role == "held", now=now)
     return len(RELATIVE)
+
+
+# The seed (令和4年度): 「みえDXパートナーの通信事業者2社にご協力いただき、県内5会場でスマホ教室を
+# 開催」: one programme, five dates and venues, one page.
+SMARTPHONE_CLASS = "スマホ教室（県内5会場）"
+SMARTPHONE_VENUES = [
+    (45, "桑名市中央公民館", "三重県桑名市中央町2-37"),
+    (52, "四日市市総合会館", "三重県四日市市諏訪町2-2"),
+    (59, "津市サン・ワーク津", "三重県津市島崎町143-6"),
+    (66, "伊勢市生涯学習センター", "三重県伊勢市岩渕1-7-17"),
+    (73, "尾鷲市中央公民館", "三重県尾鷲市栄町5-43"),
+]
+
+
+def seed_programme(index: SeminarIndexPage, now: dt.datetime | None = None) -> int:
+    """The smartphone class ahead: five venues on five days, with registrations at two."""
+    now = now or timezone.now()
+    if Seminar.objects.filter(programme__name=SMARTPHONE_CLASS, starts_at__gt=now).exists():
+        return 0
+    today = timezone.localdate(now)
+    programme = SeminarProgramme.objects.create(name=SMARTPHONE_CLASS)
+    companies = PartnerCompany.objects.filter(
+        name__in=["伊勢湾モバイル株式会社", "鈴鹿テレコム株式会社"]
+    )
+    rng = random.Random(today.toordinal() + 1)
+    dates = []
+    for offset, venue, address in SMARTPHONE_VENUES:
+        day = _business_day(today + dt.timedelta(days=offset), ahead=True)
+        starts = dt.datetime.combine(day, dt.time(10, 0), TOKYO)
+        seminar = Seminar.objects.create(
+            programme=programme,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            format=Seminar.Format.VENUE,
+            venue_name=venue,
+            venue_address=address,
+            capacity_venue=20,
+            registration_opens_at=starts - dt.timedelta(days=60),
+            registration_closes_at=starts - dt.timedelta(days=2),
+        )
+        seminar.lecturer_companies.set(companies)
+        dates.append(seminar)
+    page = SeminarPage(
+        title="スマホ教室（県内5会場）",
+        slug=_free_slug(index, f"smartphone-class-{today:%Y%m%d}"),
+        summary=(
+            "みえDXパートナーの通信事業者2社にご協力いただき、県内5会場でスマホ教室を開催します。"
+            "ご都合のよい日程・会場をお選びください。"
+        ),
+        programme=programme,
+        target_audience="スマートフォンをはじめて使う方、使い方を見直したい方",
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    _registrations(dates[0], 5, rng, held=False, now=now)
+    _registrations(dates[2], 3, rng, held=False, now=now)
+    return len(dates)
+
+
+def _business_day(day: dt.date, *, ahead: bool) -> dt.date:
+    """The nearest business day on the same side of today: the center holds no seminar on a
+    weekend, a public holiday or in the year-end closure (12/29–1/3)."""
+    step = dt.timedelta(days=1 if ahead else -1)
+    while not is_business_day(day):
+        day += step
+    return day
 
 
 def _english_copy(page: SeminarPage, title: str) -> None:
@@ -263,24 +344,34 @@ def _free_slug(index: SeminarIndexPage, slug: str) -> str:
     return candidate
 
 
-def _registrations(page: SeminarPage, people: int, rng: random.Random, *, held: bool) -> None:
-    """Demo rows written directly: no mail goes out for people who do not exist."""
+def _registrations(
+    seminar: Seminar, people: int, rng: random.Random, *, held: bool, now: dt.datetime
+) -> None:
+    """Demo rows written directly: no mail goes out for people who do not exist.
+
+    Registrations are spread over the days the registration was open, never after ``now``, in
+    the order of ``i``: the waiting list keeps its order, and someone registering today comes
+    after everyone already waiting.
+    """
     municipalities = {m.code: m for m in Municipality.objects.all()}
     notice = PurposeNotice.current("seminar")
-    seats = {"venue": page.capacity_venue, "online": page.capacity_online}
+    seats = {"venue": seminar.capacity_venue, "online": seminar.capacity_online}
     taken = {"venue": 0, "online": 0}
+    first = seminar.registration_opens_at or seminar.starts_at - dt.timedelta(days=45)
+    last = min(now - dt.timedelta(hours=1), seminar.registration_closes_at or seminar.starts_at)
+    first = min(first, last - dt.timedelta(days=1))
     for i in range(people):
         name, kana = PEOPLE[i % len(PEOPLE)]
         organisation, requester_type, town = ORGANISATIONS[i % len(ORGANISATIONS)]
         mode = "online" if seats["online"] and i % 3 == 2 else "venue"
         full = seats[mode] is not None and taken[mode] >= seats[mode]
         taken[mode] += 0 if full else 1
-        created = page.starts_at - dt.timedelta(days=30 - i % 25, hours=i)
+        created = first + (last - first) * (i + 1) / (people + 1)
         registration = Registration.objects.create(
-            seminar=page,
+            seminar=seminar,
             name=name,
             name_kana=kana,
-            email=f"seminar{page.pk}-{i + 1}@example.jp",
+            email=f"seminar{seminar.pk}-{i + 1}@example.jp",
             organisation=organisation,
             requester_type=requester_type,
             municipality=municipalities.get(town),
@@ -291,13 +382,13 @@ def _registrations(page: SeminarPage, people: int, rng: random.Random, *, held: 
             created_at=created,
         )
         if held and not full and rng.random() < 0.8:
-            registration.checked_in_at = page.starts_at - dt.timedelta(minutes=10)
-            registration.thanked_at = page.ends_at + dt.timedelta(hours=1)
+            registration.checked_in_at = seminar.starts_at - dt.timedelta(minutes=10)
+            registration.thanked_at = seminar.ends_at + dt.timedelta(hours=1)
             registration.save(update_fields=["checked_in_at", "thanked_at"])
             if rng.random() < 0.6:
                 SeminarSurvey.objects.create(
                     registration=registration,
                     satisfaction=rng.choice([3, 4, 4, 5, 5]),
                     useful_for_dx=rng.random() < 0.9,
-                    answered_at=page.ends_at + dt.timedelta(days=1),
+                    answered_at=seminar.ends_at + dt.timedelta(days=1),
                 )

@@ -1,8 +1,6 @@
 """The seminars part of a disclosure: registrations made with the address, with surveys."""
 
-from django.utils.translation import gettext_lazy as _
-
-from dxcenter.common.disclosure import disclosure_section, field_values, notice_values
+from common.disclosure import field_values, notice_values
 
 from .models import Registration
 
@@ -15,9 +13,6 @@ def _registrations(email: str):
     )
 
 
-@disclosure_section(
-    "registrations", title=_("セミナーのお申込み"), order=20, subjects=_registrations
-)
 def registrations_disclosed(email: str) -> list[dict]:
     """Each registration as the person gave it, its state, consent notice and survey answer."""
     records = []

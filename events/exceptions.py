@@ -1,5 +1,7 @@
 """Domain errors of seminar registration; views turn them into messages."""
 
+from common.public_forms import TryAgain as LockTimeout
+
 
 class RegistrationError(Exception):
     """The message is shown to the user as it is."""
@@ -13,7 +15,7 @@ class DuplicateRegistration(RegistrationError):
     pass
 
 
-class TryAgain(RegistrationError):
+class TryAgain(RegistrationError, LockTimeout):
     """The seminar row was locked too long (heavy traffic): ask the person to retry."""
 
 

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MunicipalityChoiceField, PublicForm, SurveyForm
+from common.models import Municipality
+from common.text import clean_text, normalise_kana
+from common.vocab import RequesterType
 from crm.forms import newsletter_opt_in_field
-from dxcenter.common.forms import MunicipalityChoiceField, PublicForm, SurveyForm
-from dxcenter.common.models import Municipality
-from dxcenter.common.text import clean_text, normalise_kana
-from dxcenter.common.vocab import RequesterType
+from crm.requester import Requester
 
 from .models import Registration
 
@@ -41,8 +42,22 @@ class RegistrationForm(PublicForm):
     )
     newsletter = newsletter_opt_in_field()
 
-    def __init__(self, *args, modes=None, **kwargs):
+    def requester(self) -> Requester:
+        """Who registers, as typed (the form is valid): one name field, the whole name."""
+        return _requester(self.cleaned_data)
+
+    def __init__(self, *args, modes=None, dates=None, **kwargs):
+        """`dates`: for a programme's page, the (seminar id, label) of each date open for
+        registration; the person chooses one."""
         super().__init__(*args, **kwargs)
+        if dates:
+            self.fields["date"] = forms.TypedChoiceField(
+                label=_("参加する日程・会場"),
+                choices=dates,
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+            self.order_fields(["date"])
         if modes:
             self.fields["mode"].choices = [c for c in Registration.Mode.choices if c[0] in modes]
             if len(modes) == 1:
@@ -79,4 +94,19 @@ class WalkInForm(forms.Form):
     consent = forms.BooleanField(
         label=_("ご本人が「個人情報の取扱いについて」を確認し、同意しました"),
         error_messages={"required": _("個人情報の取扱いへの同意が必要です。")},
+    )
+
+    def requester(self) -> Requester:
+        """Who came, as staff entered it (the form is valid)."""
+        return _requester(self.cleaned_data)
+
+
+def _requester(data) -> Requester:
+    return Requester(
+        family_name=data["name"],
+        family_name_kana=data.get("name_kana", ""),
+        email=data["email"],
+        organisation_name=data.get("organisation", ""),
+        requester_type=data.get("requester_type", ""),
+        municipality=data.get("municipality"),
     )

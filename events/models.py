@@ -1,74 +1,65 @@
-from modelcluster.fields import ParentalManyToManyField
+"""The seminar as it takes place (`Seminar`, `SeminarProgramme`), its registrations, survey
+answers and schedule; the pages that present it are in `events.pages`."""
+
 from simple_history.models import HistoricalRecords
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
-from wagtail.search import index
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from common.models import Municipality, PurposeNotice
+from common.people_search import search_key
+from common.vocab import RequesterType
 from crm.models import Person
-from dxcenter.common.models import Municipality, PurposeNotice
-from dxcenter.common.search import BIGRAMS, JapaneseSearchMixin
-from dxcenter.common.vocab import RequesterType
 from partners.models import Advisor, PartnerCompany
 
 
-class SeminarIndexPage(JapaneseSearchMixin, Page):
-    """Lists upcoming and past seminars."""
+class SeminarFormat(models.TextChoices):
+    VENUE = "venue", _("会場")
+    ONLINE = "online", _("オンライン")
+    HYBRID = "hybrid", _("ハイブリッド")
 
-    search_fields = [*Page.search_fields, BIGRAMS]
 
-    intro = RichTextField(_("はじめに"), blank=True)
+class SeminarProgramme(models.Model):
+    """A programme held on several dates and at several venues (県内5会場でスマホ教室を開催):
+    each date is a `Seminar` with its own seats, waiting list and roster; one page presents
+    them all."""
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = ["events.SeminarPage"]
-    max_count_per_parent = 1
+    name = models.CharField(_("名称"), max_length=200)
 
-    # The listing is a selector, and selectors import this module: EventsConfig.ready attaches
-    # it (selectors.seminar_index), so no import runs in a circle.
-    seminar_listing = None
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(self.seminar_listing())
-        return context
+    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("セミナー一覧ページ")
+        verbose_name = _("セミナーのシリーズ")
+        verbose_name_plural = _("セミナーのシリーズ")
+
+    def __str__(self):
+        return self.name
 
 
-class SeminarPage(JapaneseSearchMixin, Page):
-    """A seminar (みえDXセンターセミナー): the page is also the domain record."""
+class Seminar(models.Model):
+    """A seminar (みえDXセンターセミナー) as it takes place: date, place, seats, registration.
 
-    # Selectors and the page's view import this module: EventsConfig.ready attaches them
-    # (selectors.canonical_seminar, selectors.seminar_attendance, views.seminar_page), so no
-    # import runs in a circle.
-    seminar_canonical = None
-    seminar_attendance = None
-    seminar_view = None
+    Its pages (one per language, see `SeminarPage.seminar`) present it; registrations, the
+    waiting list, check-in, surveys, reminders and statistics refer to the seminar, so a
+    change of date, capacity or a cancellation is made once and seen in every language.
+    """
 
-    class Format(models.TextChoices):
-        VENUE = "venue", _("会場")
-        ONLINE = "online", _("オンライン")
-        HYBRID = "hybrid", _("ハイブリッド")
+    Format = SeminarFormat
 
-    summary = models.TextField(_("概要"), blank=True)
-    body = StreamField(
-        [
-            ("heading", blocks.CharBlock(form_classname="title", label=_("見出し"))),
-            ("paragraph", blocks.RichTextBlock(label=_("本文"))),
-        ],
-        verbose_name=_("本文"),
+    programme = models.ForeignKey(
+        SeminarProgramme,
+        verbose_name=_("シリーズ"),
+        null=True,
         blank=True,
+        on_delete=models.PROTECT,
+        related_name="seminars",
+        help_text=_("複数の日程・会場で開くセミナーの一回として"),
     )
     starts_at = models.DateTimeField(_("開始日時"), db_index=True)
     ends_at = models.DateTimeField(_("終了日時"))
@@ -86,25 +77,19 @@ class SeminarPage(JapaneseSearchMixin, Page):
     capacity_online = models.PositiveIntegerField(
         _("オンライン定員"), null=True, blank=True, help_text=_("空欄は制限なし")
     )
-    lecturer_advisors = ParentalManyToManyField(
+    lecturer_advisors = models.ManyToManyField(
         Advisor, verbose_name=_("講師（アドバイザー）"), blank=True, related_name="seminars"
     )
-    lecturer_companies = ParentalManyToManyField(
+    lecturer_companies = models.ManyToManyField(
         PartnerCompany, verbose_name=_("講師（パートナー）"), blank=True, related_name="seminars"
     )
     guest_lecturers = models.TextField(_("その他の講師"), blank=True, help_text=_("1行に1名"))
-    target_audience = models.CharField(_("対象"), max_length=200, blank=True)
     registration_opens_at = models.DateTimeField(_("申込開始"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("申込締切"), null=True, blank=True)
-    materials = StreamField(
-        [("document", DocumentChooserBlock(label=_("資料")))],
-        verbose_name=_("資料"),
-        blank=True,
-    )
     is_cancelled = models.BooleanField(
         _("開催中止"),
         default=False,
-        help_text=_("公開すると、申込者全員に中止のメールと予定表の取消しを送ります。"),
+        help_text=_("保存すると、申込者全員に中止のメールと予定表の取消しを送ります。"),
     )
     recorded_attendance = models.PositiveIntegerField(
         _("参加者数（記録）"),
@@ -113,58 +98,92 @@ class SeminarPage(JapaneseSearchMixin, Page):
         help_text=_("本システム導入前のセミナーの参加者数。空欄なら受付済みの人数を使います。"),
     )
 
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("summary"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
-                FieldPanel("format"),
-                FieldPanel("venue_name"),
-                FieldPanel("venue_address"),
-                FieldPanel("online_url"),
-                FieldRowPanel([FieldPanel("capacity_venue"), FieldPanel("capacity_online")]),
-                FieldPanel("is_cancelled"),
-            ],
-            heading=_("日時・会場"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("lecturer_advisors"),
-                FieldPanel("lecturer_companies"),
-                FieldPanel("guest_lecturers"),
-                FieldPanel("target_audience"),
-            ],
-            heading=_("講師・対象"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel(
-                    [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
-                )
-            ],
-            heading=_("申込受付"),
-        ),
-        FieldPanel("body"),
-        FieldPanel("materials"),
+    panels = [
+        FieldPanel("programme"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldPanel("format"),
+        FieldPanel("venue_name"),
+        FieldPanel("venue_address"),
+        FieldPanel("online_url"),
+        FieldRowPanel([FieldPanel("capacity_venue"), FieldPanel("capacity_online")]),
+        FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
+        FieldPanel("lecturer_advisors"),
+        FieldPanel("lecturer_companies"),
+        FieldPanel("guest_lecturers"),
+        FieldPanel("is_cancelled"),
         FieldPanel("recorded_attendance"),
     ]
-    search_fields = [
-        *Page.search_fields,
-        BIGRAMS,
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.FilterField("starts_at"),
-    ]
-    parent_page_types = ["events.SeminarIndexPage"]
-    subpage_types = []
+
+    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("セミナー")
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("セミナー（日程・会場）")
+        verbose_name_plural = _("セミナー（日程・会場）")
+
+    def __str__(self):
+        when = timezone.localtime(self.starts_at).strftime("%Y-%m-%d %H:%M")
+        return " ".join(part for part in (when, self.title, self.venue_name) if part)
+
+    def page_in(self, language: str = ""):
+        """The live page presenting the seminar in `language`, else the one in the default
+        locale (else any page): its title and texts."""
+        pages = {page.locale.language_code: page for page in self._pages()}
+        if language and language in pages:
+            return pages[language]
+        default = settings.LANGUAGE_CODE.split("-")[0]
+        return pages.get(default) or next(iter(pages.values()), None)
+
+    def _pages(self) -> list:
+        if not hasattr(self, "_page_cache"):
+            pages = list(self.pages.select_related("locale"))
+            if self.programme_id:
+                pages += self.programme.pages.select_related("locale")
+            self._page_cache = sorted(pages, key=lambda p: (not p.live, p.pk))
+        return self._page_cache
+
+    @property
+    def title(self) -> str:
+        page = self.page_in()
+        return page.title if page else ""
+
+    @property
+    def url(self) -> str | None:
+        """The public page of the seminar (in the default language)."""
+        page = self.page_in()
+        return page.url if page else None
 
     @property
     def is_past(self) -> bool:
         return self.ends_at < timezone.now()
+
+    def clean(self):
+        """Capacity never drops below the people already confirmed (issue 29): lowering it
+        would leave more confirmed than seats. Staff cancel registrations first."""
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("終了日時は開始日時より後にしてください。")})
+        if not self.pk:
+            return
+        confirmed = dict(
+            Registration.objects.filter(seminar_id=self.pk, status=Registration.Status.CONFIRMED)
+            .values("mode")
+            .annotate(n=models.Count("pk"))
+            .values_list("mode", "n")
+        )
+        errors = {}
+        for field, mode in (
+            ("capacity_venue", Registration.Mode.VENUE),
+            ("capacity_online", Registration.Mode.ONLINE),
+        ):
+            capacity, count = getattr(self, field), confirmed.get(mode, 0)
+            if capacity is not None and capacity < count:
+                errors[field] = _(
+                    "参加確定の方が%(count)s名いるため、定員を%(count)s名未満にはできません。"
+                    "減らす場合は先に申込みをキャンセルしてください。"
+                ) % {"count": count}
+        if errors:
+            raise ValidationError(errors)
 
     def capacity_for(self, mode: str) -> int | None:
         return self.capacity_online if mode == Registration.Mode.ONLINE else self.capacity_venue
@@ -192,15 +211,11 @@ class SeminarPage(JapaneseSearchMixin, Page):
         names += [g.strip() for g in self.guest_lecturers.splitlines() if g.strip()]
         return "、".join(names)
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        seminar = self.seminar_canonical()
-        context["seminar"] = seminar
-        context["attendance"] = seminar.seminar_attendance() if seminar.is_past else None
-        return context
-
-    def serve(self, request, *args, **kwargs):
-        return self.seminar_view(request, page=self)
+    def attendance(self) -> int:
+        """The recorded count for seminars held before the system, else check-ins."""
+        if self.recorded_attendance is not None:
+            return self.recorded_attendance
+        return self.registrations.filter(checked_in_at__isnull=False).count()
 
 
 class Registration(models.Model):
@@ -216,7 +231,7 @@ class Registration(models.Model):
         ONLINE = "online", _("オンライン")
 
     seminar = models.ForeignKey(
-        SeminarPage,
+        Seminar,
         verbose_name=_("セミナー"),
         on_delete=models.CASCADE,
         related_name="registrations",
@@ -275,8 +290,10 @@ class Registration(models.Model):
     reminded_at = models.DateTimeField(_("前日案内日時"), null=True, blank=True)
     thanked_at = models.DateTimeField(_("お礼送信日時"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("匿名化日時"), null=True, blank=True)
+    # The one search's column (common.people_search): name, reading, affiliation, address.
+    search_key = models.TextField(_("検索用の文字列"), blank=True, default="", editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_key"])
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -292,6 +309,14 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.seminar_id})"
+
+    def save(self, *args, **kwargs):
+        self.search_key = search_key(
+            texts=[self.name, self.name_kana, self.organisation], emails=[self.email]
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
     def crm_person_fields(self) -> dict:
         """What the registrant told us, for a CRM record of their own (``crm.services``)."""
@@ -337,7 +362,7 @@ class SeminarSchedule(models.Model):
     """
 
     seminar = models.OneToOneField(
-        SeminarPage,
+        Seminar,
         verbose_name=_("セミナー"),
         on_delete=models.CASCADE,
         related_name="schedule",
@@ -370,3 +395,7 @@ class SeminarSchedule(models.Model):
 
     def __str__(self):
         return f"{self.seminar_id} #{self.sequence}"
+
+
+# The page models live in their own module; Django and Wagtail find them here.
+from .pages import SeminarIndexPage, SeminarPage  # noqa: E402, F401

@@ -12,16 +12,10 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from dxcenter.common.models import OutboxMessage
-from dxcenter.common.retention import (
-    REMOVED,
-    blank_filled,
-    history_of,
-    retention_policy,
-    years_before,
-)
+from common.models import OutboxMessage
+from common.retention import REMOVED, blank_filled, history_of, years_before
 
-from .models import Registration, SeminarPage, SeminarSurvey
+from .models import Registration, Seminar, SeminarSurvey
 
 
 def registration_retention_start(today: dt.date) -> dt.datetime:
@@ -30,15 +24,19 @@ def registration_retention_start(today: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
 
 
-@retention_policy("registrations")
-def registrations_anonymise(today: dt.date) -> dict[str, int]:
-    """Blank the personal data of registrations for seminars past retention."""
+def registrations_anonymise(today: dt.date, people: set[int]) -> dict[str, int]:
+    """Blank the personal data of registrations for seminars past retention.
+
+    Their CRM people are added to `people` (released): the CRM area anonymises them too unless
+    another record still holds them.
+    """
     now = timezone.now()
     due = Registration.objects.filter(
         seminar__ends_at__lt=registration_retention_start(today), anonymised_at__isnull=True
     )
     rows = list(due.values_list("pk", "seminar_id"))
     ids = [pk for pk, _seminar in rows]
+    people.update(due.exclude(person=None).values_list("person_id", flat=True))
     values = {
         "name": REMOVED,
         "name_kana": "",
@@ -53,7 +51,7 @@ def registrations_anonymise(today: dt.date) -> dict[str, int]:
     placeholder = Concat(
         Value("anonymised-"), Cast(F("pk"), CharField()), Value("@example.invalid")
     )
-    Registration.objects.filter(pk__in=ids).update(email=placeholder, **values)
+    Registration.objects.filter(pk__in=ids).update(email=placeholder, search_key="", **values)
     history_of(Registration, ids).update(email="", **values)
     blank_filled(SeminarSurvey.objects.filter(registration_id__in=ids), "comment")
     survey_ids = SeminarSurvey.objects.filter(registration_id__in=ids).values_list("pk", flat=True)
@@ -66,8 +64,14 @@ def _mails_blank(rows: list[tuple[int, int]]) -> int:
     wanted = {pk for pk, _seminar in rows}
     seminar_ids = {str(seminar) for _pk, seminar in rows}
     mails = OutboxMessage.objects.filter(
-        related_type=ContentType.objects.get_for_model(SeminarPage),
+        related_type=ContentType.objects.get_for_model(Seminar),
         related_id__in=seminar_ids,
     ).only("pk", "context")
     pks = [m.pk for m in mails if m.context.get("registration_id") in wanted]
     return OutboxMessage.objects.filter(pk__in=pks).update(to_email="", context={}, attachments=[])
+
+
+def registration_people_held(today: dt.date) -> set[int]:
+    """People of the registrations not yet anonymised."""
+    kept = Registration.objects.filter(anonymised_at__isnull=True).exclude(person=None)
+    return set(kept.values_list("person_id", flat=True))

@@ -1,14 +1,13 @@
 """Reads of the events app."""
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from wagtail.models import Locale
 
-from dxcenter.common import page_cache
+from common import page_cache
 
-from .models import Registration, SeminarIndexPage, SeminarPage
+from .models import Registration, Seminar, SeminarIndexPage, SeminarPage
 
 
 def default_locale_id() -> int:
@@ -21,59 +20,45 @@ def default_locale_id() -> int:
     return pk
 
 
-def canonical_seminar(seminar: SeminarPage) -> SeminarPage:
-    """The seminar in the default locale: translations share its registrations and seats.
-
-    A page translated from it (the English copy under /en/) has the same translation_key; a
-    seminar with no page in the default locale is its own canonical seminar.
-    """
-    default = default_locale_id()
-    if seminar.locale_id == default:
-        return seminar
-    return (
-        SeminarPage.objects.filter(
-            translation_key=seminar.translation_key, locale_id=default
-        ).first()
-        or seminar
+def presented_seminars():
+    """Seminars that a live page presents (its own, or its programme's): drafts and withdrawn
+    pages are left out of statistics and reports. Each seminar once, whatever its languages."""
+    live = SeminarPage.objects.filter(live=True)
+    return Seminar.objects.filter(
+        Exists(live.filter(seminar=OuterRef("pk")))
+        | Exists(live.filter(programme_id=OuterRef("programme_id")))
     )
 
 
-def seminar_in_language(seminar: SeminarPage, language: str) -> SeminarPage:
-    """The live page of the seminar in `language` (its title and texts), else the seminar."""
-    if language == "ja" or not language:
-        return seminar
-    translated = (
-        SeminarPage.objects.live()
-        .filter(translation_key=seminar.translation_key, locale__language_code=language)
-        .first()
-    )
-    return translated or seminar
-
-
-def canonical_seminars():
-    """Seminar pages that are canonical: each seminar once, whatever its translations.
-
-    That is the pages in the default locale, and any page whose seminar has no page there.
-    """
-    default = default_locale_id()
-    in_default = SeminarPage.objects.filter(
-        translation_key=OuterRef("translation_key"), locale_id=default
-    )
-    return SeminarPage.objects.filter(Q(locale_id=default) | ~Exists(in_default))
-
-
-def seminar_attendance(seminar: SeminarPage) -> int:
-    """Attendance: the recorded count for seminars held before the system, else check-ins."""
-    if seminar.recorded_attendance is not None:
-        return seminar.recorded_attendance
-    return seminar.registrations.filter(checked_in_at__isnull=False).count()
+def _listed_pages(pages, locale_id: int) -> list[SeminarPage]:
+    """One page per seminar (or programme): the one in `locale_id` where it exists, else the
+    original, marked `other_language`; each with `dates` (its seminars) and `when` (the date
+    to show first)."""
+    pages = pages.select_related("seminar").prefetch_related("programme__seminars")
+    chosen = {}
+    now = timezone.now()
+    for page in pages:
+        if page.programme_id:
+            page.dates_listed = sorted(
+                page.programme.seminars.all(), key=lambda s: (s.starts_at, s.pk)
+            )
+        else:
+            page.dates_listed = [page.seminar] if page.seminar_id else []
+        if not page.dates_listed:
+            continue
+        page.when = next((s for s in page.dates_listed if s.ends_at >= now), page.dates_listed[-1])
+        page.other_language = page.locale_id != locale_id
+        key = ("programme", page.programme_id) if page.programme_id else page.seminar_id
+        current = chosen.get(key)
+        if current is None or (current.other_language and not page.other_language):
+            chosen[key] = page
+    return sorted(chosen.values(), key=lambda p: (p.when.starts_at, p.pk))
 
 
 def seminar_index(index) -> dict:
     """Upcoming and past seminars under an index page, with attendance for past ones.
 
-    A cancelled seminar stays listed (people look for it), with `is_cancelled` set from the
-    canonical page for the template's 「開催中止」 mark.
+    A cancelled seminar stays listed (people look for it), marked 「開催中止」.
 
     A translated index (the English one) lists every seminar: its translation where one is
     live, else the page in the default language, marked `other_language` for a language note.
@@ -89,60 +74,41 @@ def seminar_index(index) -> dict:
             ).first()
             or index
         )
-    # A translated index lists translated pages: attendance is the canonical seminar's.
-    checked_in = (
+    pages = _listed_pages(
+        SeminarPage.objects.live().child_of(index) | SeminarPage.objects.live().child_of(original),
+        index.locale_id,
+    )
+    upcoming = [p for p in pages if p.when.ends_at >= now]
+    past = [p for p in pages if p.when.ends_at < now]
+    checked_in = dict(
         Registration.objects.filter(
-            seminar__translation_key=OuterRef("translation_key"), checked_in_at__isnull=False
+            seminar__in=[s for p in past for s in p.dates_listed], checked_in_at__isnull=False
         )
-        .order_by()
-        .values("seminar__translation_key")
+        .values("seminar_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("seminar_id", "n")
     )
-    canonical = SeminarPage.objects.filter(
-        translation_key=OuterRef("translation_key"), locale_id=default_locale_id()
-    )
-    seminars = (
-        (SeminarPage.objects.live().child_of(index) | SeminarPage.objects.live().child_of(original))
-        .annotate(
-            checked_in=Coalesce(Subquery(checked_in), 0),
-            canonical_recorded=Case(
-                When(Exists(canonical), then=Subquery(canonical.values("recorded_attendance")[:1])),
-                default=F("recorded_attendance"),
-            ),
-            # The date is the canonical seminar's too: a translation may not be redone after
-            # staff move the seminar.
-            canonical_starts=Coalesce(Subquery(canonical.values("starts_at")[:1]), "starts_at"),
-            canonical_ends=Coalesce(Subquery(canonical.values("ends_at")[:1]), "ends_at"),
-            # So is a cancellation: staff cancel the canonical page.
-            canonical_cancelled=Coalesce(
-                Subquery(canonical.values("is_cancelled")[:1]), "is_cancelled"
-            ),
-        )
-        .order_by("canonical_starts")
-    )
-    chosen = {}
-    for seminar in seminars:
-        seminar.starts_at, seminar.ends_at = seminar.canonical_starts, seminar.canonical_ends
-        seminar.is_cancelled = seminar.canonical_cancelled
-        seminar.other_language = seminar.locale_id != index.locale_id
-        current = chosen.get(seminar.translation_key)
-        if current is None or (current.other_language and not seminar.other_language):
-            chosen[seminar.translation_key] = seminar
-    seminars = sorted(chosen.values(), key=lambda s: (s.starts_at, s.pk))
-    upcoming = [s for s in seminars if s.ends_at >= now]
-    past = [s for s in seminars if s.ends_at < now]
-    for seminar in past:
-        seminar.attendance = (
-            seminar.canonical_recorded
-            if seminar.canonical_recorded is not None
-            else seminar.checked_in
+    for page in past:
+        page.attendance = sum(
+            s.recorded_attendance if s.recorded_attendance is not None else checked_in.get(s.pk, 0)
+            for s in page.dates_listed
+            if not s.is_cancelled
         )
     past.reverse()
     return {"upcoming": upcoming, "past": past}
 
 
-def seminar_counts(seminar: SeminarPage) -> dict[str, dict[str, int]]:
+def upcoming_seminar_pages(locale_id: int, limit: int = 3) -> list[SeminarPage]:
+    """The next seminars for the home page: the visitor's language where a page exists, else
+    the original; a cancelled one stays listed, marked."""
+    now = timezone.now()
+    pages = SeminarPage.objects.live().filter(
+        Q(seminar__starts_at__gt=now) | Q(programme__seminars__starts_at__gt=now)
+    )
+    return _listed_pages(pages.distinct().select_related("locale"), locale_id)[:limit]
+
+
+def seminar_counts(seminar: Seminar) -> dict[str, dict[str, int]]:
     """Confirmed and waiting people per attendance mode."""
     rows = (
         Registration.objects.filter(seminar=seminar)
@@ -154,6 +120,23 @@ def seminar_counts(seminar: SeminarPage) -> dict[str, dict[str, int]]:
     for row in rows:
         counts[row["mode"]][row["status"]] = row["n"]
     return counts
+
+
+def seminar_seats(seminar: Seminar, counts: dict | None = None) -> dict:
+    """What the public page says about seats, per mode it offers: the capacity, the confirmed
+    count never above it, and whether it is full; `full` when every offered mode is (then a
+    registration goes on the waiting list, and the page says so before anyone applies)."""
+    counts = counts if counts is not None else seminar_counts(seminar)
+    modes = {}
+    for mode in seminar.modes():
+        capacity = seminar.capacity_for(mode)
+        confirmed = counts[mode]["confirmed"]
+        modes[mode] = {
+            "capacity": capacity,
+            "confirmed": confirmed if capacity is None else min(confirmed, capacity),
+            "full": capacity is not None and confirmed >= capacity,
+        }
+    return {**modes, "full": bool(modes) and all(m["full"] for m in modes.values())}
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -173,7 +156,7 @@ def waitlist_position(registration: Registration) -> int | None:
     )
 
 
-def roster(seminar: SeminarPage, query: str = ""):
+def roster(seminar: Seminar, query: str = ""):
     qs = (
         Registration.objects.filter(seminar=seminar)
         .select_related("municipality")

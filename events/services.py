@@ -14,11 +14,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from common.dates import format_date_ja
+from common.links import absolute_url
+from common.mail import Attachment, outbox_add
+from common.models import PurposeNotice
+from common.seminar_signals import seminar_changed
+from common.text import canonical_email
+from crm.requester import Requester
 from crm.services import likely_list, person_for_registration
-from dxcenter.common.dates import format_date_ja
-from dxcenter.common.links import absolute_url
-from dxcenter.common.mail import Attachment, outbox_add, register_attachment_builder
-from dxcenter.common.models import Municipality, PurposeNotice
 
 from .calendar import registration_ics
 from .exceptions import (
@@ -29,8 +32,8 @@ from .exceptions import (
     SurveyClosed,
     TryAgain,
 )
-from .models import Registration, SeminarPage, SeminarSchedule, SeminarSurvey
-from .selectors import canonical_seminar, seminar_in_language, waitlist_position
+from .models import Registration, Seminar, SeminarSchedule, SeminarSurvey
+from .selectors import waitlist_position
 
 CANCEL_SALT = "events.registration.cancel"
 SURVEY_SALT = "events.registration.survey"
@@ -75,7 +78,7 @@ def _links(registration: Registration) -> dict:
 
 def _mail_context(registration: Registration) -> dict:
     seminar = registration.seminar
-    title = seminar_in_language(seminar, registration.language).title
+    title = seminar_title(seminar, registration.language)
     local_start = timezone.localtime(seminar.starts_at)
     local_end = timezone.localtime(seminar.ends_at)
     english = registration.language == "en"
@@ -152,37 +155,44 @@ def _qr_png(code) -> bytes:
     return buffer.getvalue()
 
 
-for _template in (
+# The registrant's mails that carry the calendar file and QR code (registered by
+# EventsConfig.ready with registration_mail_attachments).
+ATTACHED_MAIL = (
     "seminar_confirmed",
     "seminar_promoted",
     "seminar_reminder",
     "seminar_moved",
     "seminar_changed",
     "seminar_cancelled",
-):
-    register_attachment_builder(_template, registration_mail_attachments)
+    "seminar_registration_cancelled",
+)
 
 
-def _lock_seminar(seminar: SeminarPage) -> SeminarPage:
-    """Lock the canonical seminar row so counting and confirming cannot interleave (PostgreSQL).
+def seminar_title(seminar: Seminar, language: str) -> str:
+    """The seminar's title in `language` (its page there), else in Japanese; a date of a
+    programme is named with its venue (the programme's page presents every date)."""
+    page = seminar.page_in(language)
+    title = page.title if page else ""
+    if page is not None and page.programme_id and seminar.venue_name:
+        title = f"{title}（{seminar.venue_name}）"
+    return title
 
-    Translations of a seminar share its seats: whichever page is given, the row locked (and
-    returned) is the seminar in the default locale.
-    """
 
-    canonical = canonical_seminar(seminar)
+def _lock_seminar(seminar: Seminar) -> Seminar:
+    """Lock the seminar row so counting and confirming cannot interleave (PostgreSQL)."""
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     try:
-        return SeminarPage.objects.select_for_update(of=("self",)).get(pk=canonical.pk)
+        return Seminar.objects.select_for_update(of=("self",)).get(pk=seminar.pk)
     except OperationalError as exc:
         raise TryAgain(
             _("申込が集中しています。少し時間をおいて、もう一度お申し込みください。")
         ) from exc
 
 
-def _has_room(seminar: SeminarPage, mode: str) -> bool:
+def _has_room(seminar: Seminar, mode: str) -> bool:
     capacity = seminar.capacity_for(mode)
     if capacity is None:
         return True
@@ -194,14 +204,9 @@ def _has_room(seminar: SeminarPage, mode: str) -> bool:
 
 def registration_create(
     *,
-    seminar: SeminarPage,
-    name: str,
-    email: str,
+    seminar: Seminar,
+    requester: Requester,
     mode: Mode,
-    name_kana: str = "",
-    organisation: str = "",
-    requester_type: str = "",
-    municipality: Municipality | None = None,
     question: str = "",
     language: Literal["ja", "en"] = "ja",
     notice: PurposeNotice | None = None,
@@ -211,14 +216,14 @@ def registration_create(
 ) -> Registration:
     """Confirm the person or put them on the waiting list, under a lock on the seminar.
 
-    A registration through a translated page (the English copy) belongs to the canonical
-    seminar, so seats, the waiting list and duplicates are counted once; `language` keeps
-    the registrant's language for the mails.
+    Whichever language's page the person used, the registration is the seminar's, so seats,
+    the waiting list and duplicates are counted once; `language` keeps the registrant's
+    language for the mails. ``requester`` is who registers, as typed (one name field: the
+    whole name is its ``family_name``) or entered by staff (a walk-in).
     """
 
     now = now or timezone.now()
-    seminar = canonical_seminar(seminar)
-    email = email.strip().lower()
+    email = canonical_email(requester.email)
     if mode not in seminar.modes():
         raise InvalidRegistrationChange(_("この参加方法は選べません。"))
     if seminar.is_cancelled:
@@ -244,12 +249,12 @@ def registration_create(
             confirmed = walk_in or _has_room(seminar, mode)
             registration = Registration(
                 seminar=seminar,
-                name=name.strip(),
-                name_kana=name_kana.strip(),
+                name=requester.name,
+                name_kana=requester.name_kana,
                 email=email,
-                organisation=organisation.strip(),
-                requester_type=requester_type,
-                municipality=municipality,
+                organisation=requester.organisation_name.strip(),
+                requester_type=requester.requester_type,
+                municipality=requester.municipality,
                 mode=mode,
                 question=question.strip(),
                 status=Registration.Status.CONFIRMED
@@ -262,17 +267,19 @@ def registration_create(
                 checked_in_at=now if walk_in else None,
                 checked_in_by=by if walk_in else None,
             )
-            registration.person, match = person_for_registration(
+            # A walk-in is entered by staff at the door; anything else was typed on the public
+            # form, so it gets records of its own and its matches are only proposed to staff.
+            registration.person, likely = person_for_registration(
                 name=registration.name,
                 email=email,
                 organisation_name=registration.organisation,
-                requester_type=requester_type,
-                municipality=municipality,
+                requester_type=requester.requester_type,
+                municipality=requester.municipality,
+                verified=walk_in and by is not None,
             )
             registration.full_clean(exclude=["seminar"])
             registration.save()
-            if match.likely:
-                likely_list([("person", match, None)], source="registration", subject=registration)
+            likely_list(likely, source="registration", subject=registration)
             if not walk_in:
                 if confirmed:
                     _send(registration, "seminar_confirmed", ics=True, qr=True)
@@ -286,7 +293,7 @@ def registration_create(
 
 
 def _fill_seats(
-    seminar: SeminarPage, now: dt.datetime | None = None, *, quiet: set[int] = frozenset()
+    seminar: Seminar, now: dt.datetime | None = None, *, quiet: set[int] = frozenset()
 ) -> list[Registration]:
     """Give every free seat to the people waiting for it, in waiting order, and tell them.
 
@@ -322,10 +329,10 @@ def _fill_seats(
     return promoted
 
 
-def seminar_started(seminar: SeminarPage, now: dt.datetime | None = None) -> bool:
-    """Whether the (canonical) seminar has begun: cancel links and promotion stop then."""
+def seminar_started(seminar: Seminar, now: dt.datetime | None = None) -> bool:
+    """Whether the seminar has begun: cancel links and promotion stop then."""
 
-    return (now or timezone.now()) >= canonical_seminar(seminar).starts_at
+    return (now or timezone.now()) >= seminar.starts_at
 
 
 def registration_cancel(
@@ -346,9 +353,19 @@ def registration_cancel(
             raise CancellationClosed(
                 _("このセミナーは既に始まっているため、キャンセルの受付は終了しました。")
             )
+        was_confirmed = registration.status == Registration.Status.CONFIRMED
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
+        if by is None:
+            # The person's own link: a confirmation, with the calendar entry removed (a
+            # confirmed seat had one; a waiting place had none).
+            _send(
+                registration,
+                "seminar_registration_cancelled",
+                ics=was_confirmed,
+                extra=lambda: {"ics_cancel": True},
+            )
         return _fill_seats(seminar, now)
 
 
@@ -403,20 +420,17 @@ _CHANGE_MODES = {
 }
 
 
-def seminar_published(*, seminar: SeminarPage, now: dt.datetime | None = None) -> dict:
-    """After staff publish a seminar page: tell registrants what changed, then fill free seats.
+def seminar_saved(*, seminar: Seminar, now: dt.datetime | None = None) -> dict:
+    """After staff save a seminar: tell registrants what changed, then fill free seats.
 
-    The published page is compared with what registrants were last told (`SeminarSchedule`).
+    The seminar is compared with what registrants were last told (`SeminarSchedule`).
     A change of date, time, format, venue or online URL, or the seminar's cancellation, is
     mailed to every registrant it concerns (confirmed and waiting) in their language, with a
     calendar file that replaces the earlier one (same UID, higher SEQUENCE; METHOD:CANCEL for
     a cancellation). Nothing is mailed once the seminar, as registrants knew it, has started.
-    Translations share the canonical seminar's date and seats, so only its publication counts.
     """
 
     now = now or timezone.now()
-    if canonical_seminar(seminar).pk != seminar.pk:
-        return {"changed": [], "told": 0, "promoted": []}
     with transaction.atomic():
         seminar = _lock_seminar(seminar)
         current = {field: getattr(seminar, field) for field in SeminarSchedule.FIELDS}
@@ -440,13 +454,20 @@ def seminar_published(*, seminar: SeminarPage, now: dt.datetime | None = None) -
             schedule.save()
             if was_ahead:
                 told = _announce_change(seminar, changed)
+                # The apps above (個別相談会 after the lecture) follow the change.
+                cancelled, fields = seminar.is_cancelled, list(changed)
+                transaction.on_commit(
+                    lambda: seminar_changed.send(
+                        sender=type(seminar), seminar=seminar, changed=fields, cancelled=cancelled
+                    )
+                )
         return {"changed": changed, "told": told, "promoted": _fill_seats(seminar, now)}
 
 
-def _announce_change(seminar: SeminarPage, changed: list[str]) -> int:
+def _announce_change(seminar: Seminar, changed: list[str]) -> int:
     """Mail each registrant a change that concerns them, once.
 
-    A cancellation goes to everyone, once (`seminar_published` keeps later edits of the
+    A cancellation goes to everyone, once (`seminar_saved` keeps later edits of the
     cancelled seminar untold). Its withdrawal goes to everyone too: the seminar takes place
     after all, as it now stands (listing what else changed meanwhile), with a fresh calendar
     file that replaces the cancellation.
@@ -501,7 +522,7 @@ def registration_check_in(*, registration: Registration, by: User | None) -> Reg
 SURVEY_OPEN_DAYS = 30
 
 
-def survey_closes_at(seminar: SeminarPage) -> dt.datetime:
+def survey_closes_at(seminar: Seminar) -> dt.datetime:
     """The survey link works until this long after the seminar ends."""
     return seminar.ends_at + dt.timedelta(days=SURVEY_OPEN_DAYS)
 

@@ -5,24 +5,25 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, Q
 
-from dxcenter.common.dates import fiscal_year_range
+from common.dates import fiscal_year_range
 
-from .selectors import canonical_seminars
+from .selectors import presented_seminars
+from .services import seminar_title
 
 
 def seminar_statistics(fiscal_year: int) -> list[dict]:
     """Seminars held in the fiscal year: registered, attended and survey satisfaction.
 
-    Each published seminar once: translations share the canonical page's registrations and
-    drafts (never published, or withdrawn) and cancelled seminars are left out: the report
-    to the assembly counts seminars held.
+    Each seminar once, whatever the languages of its pages, and each date of a programme as
+    a seminar of its own (named with its date and venue); seminars whose pages are drafts
+    (never published, or withdrawn) and cancelled seminars are left out: the report to the
+    assembly counts seminars held.
     """
 
     start, end = fiscal_year_range(fiscal_year)
     tokyo = ZoneInfo("Asia/Tokyo")
     seminars = (
-        canonical_seminars()
-        .live()
+        presented_seminars()
         .filter(is_cancelled=False)
         .filter(
             starts_at__gte=dt.datetime.combine(start, dt.time.min, tokyo),
@@ -38,6 +39,7 @@ def seminar_statistics(fiscal_year: int) -> list[dict]:
             satisfaction=Avg("registrations__survey__satisfaction"),
             survey_answers=Count("registrations__survey", distinct=True),
         )
+        .select_related("programme")
         .prefetch_related("lecturer_advisors", "lecturer_companies")
         .order_by("starts_at")
     )
@@ -47,7 +49,8 @@ def seminar_statistics(fiscal_year: int) -> list[dict]:
         rows.append(
             {
                 "date": s.starts_at.astimezone(tokyo).date().isoformat(),
-                "title": s.title,
+                "title": seminar_title(s, "ja"),
+                "programme": s.programme.name if s.programme_id else "",
                 "lecturers": s.lecturers_text(),
                 "registered": s.registered,
                 "attended": attended,

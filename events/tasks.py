@@ -1,6 +1,6 @@
 import datetime as dt
 
-from dxcenter.common.scheduling import scheduled_job
+from common.scheduling import scheduled_job
 
 from .services import seminar_reminders_send, seminar_thanks_send
 

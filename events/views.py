@@ -3,6 +3,7 @@
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,22 +13,17 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 
+from common import page_cache
+from common.dates import format_date_ja
+from common.models import PurposeNotice
+from common.public_forms import public_form_post
 from crm.newsletter import Channel as NewsletterChannel
 from crm.newsletter import subscription_opt_in
-from dxcenter.common import page_cache
-from dxcenter.common.models import PurposeNotice
-from dxcenter.common.ratelimit import form_rate_limited, public_form_submit
 
 from .exceptions import RegistrationError, TryAgain
 from .forms import RegistrationForm, SeminarSurveyForm
-from .models import Registration, SeminarPage
-from .selectors import (
-    canonical_seminar,
-    seminar_attendance,
-    seminar_counts,
-    seminar_in_language,
-    waitlist_position,
-)
+from .models import Registration, Seminar, SeminarPage
+from .selectors import seminar_index, seminar_seats, waitlist_position
 from .services import (
     CANCEL_SALT,
     SURVEY_SALT,
@@ -36,6 +32,7 @@ from .services import (
     registration_from_token,
     seminar_started,
     seminar_survey_answer,
+    seminar_title,
     survey_refusal,
 )
 
@@ -50,9 +47,51 @@ def seminar_page(request, *, page):
     """The seminar: details, and while open the registration form (posted to `register`)."""
     if request.method == "POST":
         return register(request, pk=page.pk)
-    seminar = canonical_seminar(page)
-    form = RegistrationForm(modes=seminar.modes()) if seminar.registration_open() else None
+    seminar = _seminar_of(page, request.GET.get("date"))
+    form = (
+        RegistrationForm(modes=seminar.modes(), dates=_open_dates(page))
+        if seminar.registration_open()
+        else None
+    )
     return _render_page(request, page, form, seminar=seminar, result=_pop_result(request, page))
+
+
+def _open_dates(page: SeminarPage) -> list[tuple[int, str]] | None:
+    """For a programme's page, the dates open for registration, as form choices."""
+    if not page.programme_id:
+        return None
+    english = _language() == "en"
+    choices = []
+    for s in page.dates():
+        if s.registration_open():
+            start = timezone.localtime(s.starts_at)
+            day = start.date().isoformat() if english else format_date_ja(start.date())
+            choices.append((s.pk, f"{day} {start:%H:%M}〜 {s.venue_name}".strip()))
+    return choices
+
+
+def seminar_index_page(request, *, page):
+    """The seminar index: upcoming and past seminars (the listing is a selector)."""
+    context = page.get_context(request)
+    context.update(seminar_index(page))
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+def _seminar_of(page: SeminarPage, date=None) -> Seminar:
+    """The seminar a page presents; for a programme's page, the date asked for (`date`, a
+    seminar of the programme) or the first one still to come."""
+    dates = page.dates()
+    if page.programme_id:
+        # The date asked for, else the first one open for registration.
+        found = next((s for s in dates if str(s.pk) == str(date)), None) or next(
+            (s for s in dates if s.registration_open()), None
+        )
+        if found is not None:
+            return found
+    seminar = page.first_date()
+    if seminar is None:
+        raise Http404
+    return seminar
 
 
 # The outcome of a registration travels to the page in the registrant's session, never in the
@@ -80,7 +119,8 @@ def _pop_result(request, page) -> dict | None:
 
 
 def _render_page(request, page, form, status=200, *, seminar, result=None):
-    """The page in the visitor's language; seats and attendance are the canonical seminar's."""
+    """The page in the visitor's language; seats and attendance are the seminar's (those of
+    each date on a programme's page)."""
     language = _language()
     notice = PurposeNotice.current(PurposeNotice.Scope.SEMINAR)
     response = TemplateResponse(
@@ -92,9 +132,15 @@ def _render_page(request, page, form, status=200, *, seminar, result=None):
             "seminar": seminar,
             "form": form,
             "notice": notice.text(language) if notice else "",
-            "counts": seminar_counts(seminar),
+            "seats": seminar_seats(seminar),
+            "dates": [
+                {"seminar": s, "seats": seminar_seats(s), "open": s.registration_open()}
+                for s in page.dates()
+            ]
+            if page.programme_id
+            else None,
             "cache_generation": page_cache.generation(),
-            "attendance": seminar_attendance(seminar) if seminar.is_past else None,
+            "attendance": seminar.attendance() if seminar.is_past else None,
             "registered": result and result["status"],
             "position": result and result["position"],
             # Other apps add to the page (個別相談会 after the seminar) without events
@@ -105,11 +151,9 @@ def _render_page(request, page, form, status=200, *, seminar, result=None):
         },
         status=status,
     )
-    if status == 503:
-        response["Retry-After"] = "5"
-    elif result is not None:
+    if result is not None:
         add_never_cache_headers(response)  # the notice is this visitor's, shown once
-    elif form is not None:
+    elif form is not None and status == 200:
         # Seats left change with every registration: keep a cached copy for 30 seconds at most.
         patch_cache_control(response, max_age=30)
     return response
@@ -121,44 +165,38 @@ def _render_page(request, page, form, status=200, *, seminar, result=None):
 def register(request, pk):
     """Registration: its own light URL, so a rush of sign-ups skips page routing."""
     page = get_object_or_404(SeminarPage.objects.live(), pk=pk)
-    seminar = canonical_seminar(page)
+    seminar = _seminar_of(page, request.POST.get("date"))
     if not seminar.registration_open():
         return _render_page(request, page, None, status=400, seminar=seminar)
     language = _language()
-    form = RegistrationForm(request.POST, modes=seminar.modes())
-    if form_rate_limited(
-        request, form, name="registration", identity=request.POST.get("email", "")
-    ):
-        return _render_page(request, page, form, status=429, seminar=seminar)
-    if not form.is_valid():
-        return _render_page(request, page, form, status=400, seminar=seminar)
-    data = form.cleaned_data
-    try:
-        result = registration_create(
+
+    def submit(form):
+        data = form.cleaned_data
+        return registration_create(
             seminar=seminar,
-            name=data["name"],
-            name_kana=data["name_kana"],
-            email=data["email"],
-            organisation=data["organisation"],
-            requester_type=data["requester_type"],
-            municipality=data["municipality"],
+            requester=form.requester(),
             mode=data["mode"],
             question=data["question"],
             language=language,
             notice=PurposeNotice.current(PurposeNotice.Scope.SEMINAR),
         )
-    except TryAgain as exc:
-        form.add_error(None, str(exc))
-        return _render_page(request, page, form, status=503, seminar=seminar)
-    except RegistrationError as exc:
-        form.add_error(None, str(exc))
-        return _render_page(request, page, form, status=400, seminar=seminar)
-    if data.get("newsletter"):
-        subscription_opt_in(
-            person=result.person, language=language, channel=NewsletterChannel.SEMINAR_FORM
-        )
-    _remember_result(request, page, result)
-    return HttpResponseRedirect(page.url)
+
+    def done(registration):
+        _remember_result(request, page, registration)
+        return page.url
+
+    return public_form_post(
+        request,
+        RegistrationForm(request.POST, modes=seminar.modes(), dates=_open_dates(page)),
+        name="registration",
+        service=submit,
+        opt_in=lambda registration: subscription_opt_in(
+            person=registration.person, language=language, channel=NewsletterChannel.SEMINAR_FORM
+        ),
+        success=done,
+        render=lambda form, status: _render_page(request, page, form, status, seminar=seminar),
+        errors=RegistrationError,
+    )
 
 
 def _registration(token, salt) -> Registration:
@@ -172,7 +210,7 @@ def _registration(token, salt) -> Registration:
 @csrf_protect
 def cancel(request, token):
     registration = _registration(token, CANCEL_SALT)
-    seminar = canonical_seminar(registration.seminar)
+    seminar = registration.seminar
     if registration.status != Registration.Status.CANCELLED:
         if seminar.is_cancelled:
             return _link_closed(
@@ -216,7 +254,7 @@ def _link_closed(request, registration, message, status=410):
 def _registration_context(registration: Registration) -> dict:
     return {
         "registration": registration,
-        "seminar_title": seminar_in_language(registration.seminar, _language()).title,
+        "seminar_title": seminar_title(registration.seminar, _language()),
     }
 
 
@@ -229,24 +267,24 @@ def survey(request, token):
         return _link_closed(request, registration, refusal)
     if hasattr(registration, "survey"):
         return TemplateResponse(request, "events/survey_done.html", {"registration": registration})
-    status = 200
-    if request.method == "POST":
-        form = SeminarSurveyForm(request.POST)
-        status = public_form_submit(
+
+    def render(form, status=200):
+        return TemplateResponse(
             request,
-            form,
-            name="seminar_survey",
-            identity=token,
-            action=lambda form: seminar_survey_answer(registration=registration, **form.answers),
-            errors=RegistrationError,
+            "events/survey.html",
+            {**_registration_context(registration), "form": form},
+            status=status,
         )
-        if status is None:
-            return HttpResponseRedirect(request.path)
-    else:
-        form = SeminarSurveyForm()
-    return TemplateResponse(
+
+    if request.method != "POST":
+        return render(SeminarSurveyForm())
+    return public_form_post(
         request,
-        "events/survey.html",
-        {**_registration_context(registration), "form": form},
-        status=status,
+        SeminarSurveyForm(request.POST),
+        name="seminar_survey",
+        identity=token,
+        service=lambda form: seminar_survey_answer(registration=registration, **form.answers),
+        success=lambda _answer: request.path,
+        render=render,
+        errors=RegistrationError,
     )

@@ -3,11 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
 
-from dxcenter.common.history import register_history_children
+from common.history import register_history_children
 
-from . import admin_views
-from .models import Registration, SeminarPage, SeminarSurvey
+from . import admin_views, views
+from .models import Registration, SeminarIndexPage, SeminarPage, SeminarSurvey
+from .viewsets import SeminarViewSetGroup
 
 
 @hooks.register("register_admin_urls")
@@ -37,10 +39,14 @@ def register_seminar_menu_item():
     return SeminarMenuItem(_("セミナー受付"), reverse("seminar_list"), icon_name="date", order=150)
 
 
-@hooks.register("seminar_page_models")
-def register_seminar_page_models():
-    """The page types that are seminars, for apps that refer to one without importing events."""
-    return [SeminarPage]
+@hooks.register("before_serve_page", order=100)  # after Wagtail's view restrictions
+def serve_seminar_pages(page, request, serve_args, serve_kwargs):
+    """The seminar pages' views: a seminar with its registration form, the index's listing."""
+    if isinstance(page, SeminarPage):
+        return views.seminar_page(request, page=page)
+    if isinstance(page, SeminarIndexPage):
+        return views.seminar_index_page(request, page=page)
+    return None
 
 
 def _registration_history_children(registration):
@@ -51,3 +57,6 @@ def _registration_history_children(registration):
 
 
 register_history_children(Registration, _registration_history_children)
+
+
+register_snippet(SeminarViewSetGroup)

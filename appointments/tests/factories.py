@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -5,6 +6,7 @@ from django.utils import timezone
 
 from appointments.services import series_create
 from cases.tests.factories import UserFactory
+from crm.requester import Requester
 from partners.models import Advisor
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -37,18 +39,23 @@ def make_series(*, advisor=None, days=10, slots=3, minutes=30, **fields):
 
 
 def booking_data(**overrides):
-    data = {
+    """session_book's arguments; requester fields among ``overrides`` go into the Requester."""
+    who = {
         "requester_type": "business",
         "organisation_name": "株式会社伊勢製作所",
-        "municipality": None,
         "family_name": "伊勢",
         "given_name": "花子",
         "email": "hanako@ise.example.jp",
+    }
+    requester_fields = {f.name for f in dataclasses.fields(Requester)}
+    who.update({k: v for k, v in overrides.items() if k in requester_fields})
+    data = {
+        "requester": Requester(**who),
         "category": "problem_solving",
         "description": "受発注をデジタル化したい。",
         "notice": None,
     }
-    data.update(overrides)
+    data.update({k: v for k, v in overrides.items() if k not in requester_fields})
     return data
 
 

@@ -19,8 +19,8 @@ from appointments.services import (
     session_reminders_send,
 )
 from cases.models import Assignment, Case, CaseEvent
-from dxcenter.common.models import OutboxMessage, PurposeNotice
-from dxcenter.common.scheduling import registered_jobs
+from common.models import OutboxMessage, PurposeNotice
+from common.scheduling import registered_jobs
 
 from .factories import booking_data, make_series
 

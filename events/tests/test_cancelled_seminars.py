@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from wagtail.models import Locale
 
+from crm.requester import Requester
 from events.exceptions import RegistrationClosed
 from events.models import Registration
 from events.services import (
@@ -21,14 +22,14 @@ from events.services import (
     seminar_thanks_send,
 )
 
-from .factories import make_seminar
+from .factories import make_seminar, seminar_page, seminar_publish
 
 pytestmark = pytest.mark.django_db
 
 
 def _cancel(seminar, cancelled=True):
     seminar.is_cancelled = cancelled
-    seminar.save_revision().publish()
+    seminar_publish(seminar)
 
 
 def _calendars(message):
@@ -39,7 +40,9 @@ def test_a_cancelled_seminar_gets_no_reminder_and_no_thanks(django_capture_on_co
     cancelled = make_seminar(days=1, capacity_venue=5, title="中止したセミナー")
     held = make_seminar(days=1, capacity_venue=5, title="開催するセミナー")
     for seminar, email in ((cancelled, "c@example.jp"), (held, "h@example.jp")):
-        registration_create(seminar=seminar, name="参加 者", email=email, mode="venue")
+        registration_create(
+            seminar=seminar, requester=Requester(family_name="参加 者", email=email), mode="venue"
+        )
     _cancel(cancelled)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -58,7 +61,11 @@ def test_a_reminder_queued_before_the_cancellation_brings_no_calendar_entry_back
     django_capture_on_commit_callbacks,
 ):
     seminar = make_seminar(days=1, capacity_venue=5)
-    registration_create(seminar=seminar, name="参加 者", email="r@example.jp", mode="venue")
+    registration_create(
+        seminar=seminar,
+        requester=Requester(family_name="参加 者", email="r@example.jp"),
+        mode="venue",
+    )
     with django_capture_on_commit_callbacks(execute=False) as reminder:
         assert seminar_reminders_send(timezone.now()) == 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -72,7 +79,7 @@ def test_a_reminder_queued_before_the_cancellation_brings_no_calendar_entry_back
 
 
 def test_the_yearly_statistics_leave_a_cancelled_seminar_out():
-    from dxcenter.common.dates import fiscal_year_of
+    from common.dates import fiscal_year_of
     from events.statistics import seminar_statistics
 
     held = make_seminar(title="開催したセミナー")
@@ -85,7 +92,7 @@ def test_the_yearly_statistics_leave_a_cancelled_seminar_out():
 
 def test_lists_mark_a_cancelled_seminar_in_both_languages(client):
     seminar = make_seminar(title="中止になるセミナー")
-    english = seminar.copy_for_translation(
+    english = seminar_page(seminar).copy_for_translation(
         Locale.objects.get(language_code="en"), copy_parents=True
     )
     english.title = "A seminar to be cancelled"
@@ -93,7 +100,7 @@ def test_lists_mark_a_cancelled_seminar_in_both_languages(client):
     # Staff cancel the Japanese (canonical) page; the English copy is not re-synced.
     _cancel(seminar)
 
-    index = client.get(seminar.get_parent().url).content.decode()
+    index = client.get(seminar_page(seminar).get_parent().url).content.decode()
     assert re.search(
         rf'href="{re.escape(seminar.url)}">中止になるセミナー</a>\s*<[^>]*>開催中止', index
     )
@@ -114,13 +121,16 @@ def test_lists_mark_a_cancelled_seminar_in_both_languages(client):
 
 
 def test_staff_cannot_register_a_walk_in_for_a_cancelled_seminar(client):
-    from dxcenter.common.tests.factories import staff_user
+    from common.tests.factories import staff_user
 
     seminar = make_seminar(days=0, capacity_venue=5)
     _cancel(seminar)
     with pytest.raises(RegistrationClosed):
         registration_create(
-            seminar=seminar, name="当日 太郎", email="w@example.jp", mode="venue", walk_in=True
+            seminar=seminar,
+            requester=Requester(family_name="当日 太郎", email="w@example.jp"),
+            mode="venue",
+            walk_in=True,
         )
     client.force_login(staff_user())
     roster = client.get(f"/admin/seminars/{seminar.pk}/roster/").content.decode()
@@ -137,7 +147,9 @@ def test_staff_moving_someone_in_a_cancelled_seminar_is_refused_and_mails_nobody
 
     seminar = make_seminar(format="hybrid", capacity_venue=5, capacity_online=5)
     person = registration_create(
-        seminar=seminar, name="参加 者", email="p@example.jp", mode="venue"
+        seminar=seminar,
+        requester=Requester(family_name="参加 者", email="p@example.jp"),
+        mode="venue",
     )
     _cancel(seminar)
     mail.outbox.clear()
@@ -151,9 +163,16 @@ def test_the_cancellation_is_mailed_once_and_its_withdrawal_says_the_seminar_is_
     django_capture_on_commit_callbacks,
 ):
     seminar = make_seminar(capacity_venue=1)
-    registration_create(seminar=seminar, name="確定 一郎", email="a@example.jp", mode="venue")
     registration_create(
-        seminar=seminar, name="Jane", email="jane@example.com", mode="venue", language="en"
+        seminar=seminar,
+        requester=Requester(family_name="確定 一郎", email="a@example.jp"),
+        mode="venue",
+    )
+    registration_create(
+        seminar=seminar,
+        requester=Requester(family_name="Jane", email="jane@example.com"),
+        mode="venue",
+        language="en",
     )
     with django_capture_on_commit_callbacks(execute=True):
         _cancel(seminar)
@@ -163,7 +182,7 @@ def test_the_cancellation_is_mailed_once_and_its_withdrawal_says_the_seminar_is_
     # While cancelled, staff correct the venue: nobody is told of the cancellation again.
     with django_capture_on_commit_callbacks(execute=True):
         seminar.venue_name = "四日市の会場"
-        seminar.save_revision().publish()
+        seminar_publish(seminar)
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -187,9 +206,15 @@ def test_a_waiting_person_moved_to_a_free_seat_gets_one_mail_saying_they_are_con
     django_capture_on_commit_callbacks,
 ):
     seminar = make_seminar(format="hybrid", capacity_venue=1, capacity_online=1)
-    registration_create(seminar=seminar, name="会場 一郎", email="v@example.jp", mode="venue")
+    registration_create(
+        seminar=seminar,
+        requester=Requester(family_name="会場 一郎", email="v@example.jp"),
+        mode="venue",
+    )
     waiting = registration_create(
-        seminar=seminar, name="待機 二郎", email="w@example.jp", mode="venue"
+        seminar=seminar,
+        requester=Requester(family_name="待機 二郎", email="w@example.jp"),
+        mode="venue",
     )
     assert waiting.status == Registration.Status.WAITLISTED
     mail.outbox.clear()

@@ -8,9 +8,10 @@ from icalendar import Calendar
 
 from django.core import mail
 
+from crm.requester import Requester
 from events.services import registration_create
 
-from .factories import make_seminar
+from .factories import make_seminar, seminar_page, seminar_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +23,22 @@ def _ics(message):
 
 def _people(seminar):
     return [
-        registration_create(seminar=seminar, name="確定 一郎", email="a@example.jp", mode="venue"),
         registration_create(
-            seminar=seminar, name="Jane", email="jane@example.com", mode="venue", language="en"
+            seminar=seminar,
+            requester=Requester(family_name="確定 一郎", email="a@example.jp"),
+            mode="venue",
         ),
-        registration_create(seminar=seminar, name="待機 三郎", email="w@example.jp", mode="venue"),
+        registration_create(
+            seminar=seminar,
+            requester=Requester(family_name="Jane", email="jane@example.com"),
+            mode="venue",
+            language="en",
+        ),
+        registration_create(
+            seminar=seminar,
+            requester=Requester(family_name="待機 三郎", email="w@example.jp"),
+            mode="venue",
+        ),
     ]
 
 
@@ -41,7 +53,7 @@ def test_a_new_date_reaches_every_registrant_with_a_replacing_calendar_file(
     with django_capture_on_commit_callbacks(execute=True):
         seminar.starts_at += dt.timedelta(days=7)
         seminar.ends_at += dt.timedelta(days=7)
-        seminar.save_revision().publish()
+        seminar_publish(seminar)
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {"a@example.jp", "jane@example.com", "w@example.jp"}
 
@@ -64,22 +76,28 @@ def test_a_new_date_reaches_every_registrant_with_a_replacing_calendar_file(
     # A second change raises the sequence again; a publish without change mails nobody.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        seminar.save_revision().publish()
+        seminar_publish(seminar)
         assert mail.outbox == []
         seminar.venue_name = "四日市の会場"
-        seminar.save_revision().publish()
+        seminar_publish(seminar)
     assert int(_ics(mail.outbox[0]).walk("VEVENT")[0]["SEQUENCE"]) == 2
     assert "会場: 四日市の会場" in mail.outbox[0].body
 
 
 def test_a_new_online_url_goes_to_online_attendees_only(django_capture_on_commit_callbacks):
     seminar = make_seminar(format="hybrid", capacity_venue=5, capacity_online=5)
-    registration_create(seminar=seminar, name="会場", email="v@example.jp", mode="venue")
-    registration_create(seminar=seminar, name="オンライン", email="o@example.jp", mode="online")
+    registration_create(
+        seminar=seminar, requester=Requester(family_name="会場", email="v@example.jp"), mode="venue"
+    )
+    registration_create(
+        seminar=seminar,
+        requester=Requester(family_name="オンライン", email="o@example.jp"),
+        mode="online",
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         seminar.online_url = "https://meet.example.jp/new-room"
-        seminar.save_revision().publish()
+        seminar_publish(seminar)
     assert [m.to for m in mail.outbox] == [["o@example.jp"]]
     assert "https://meet.example.jp/new-room" in mail.outbox[0].body
 
@@ -93,7 +111,7 @@ def test_cancelling_the_seminar_removes_it_from_calendars(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         seminar.is_cancelled = True
-        seminar.save_revision().publish()
+        seminar_publish(seminar)
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {"a@example.jp", "jane@example.com", "w@example.jp"}
     assert "開催を中止します" in by_address["a@example.jp"].subject
@@ -117,7 +135,7 @@ def test_no_mail_about_changes_once_the_seminar_has_started(django_capture_on_co
         django_capture_on_commit_callbacks(execute=True),
     ):
         seminar.ends_at += dt.timedelta(hours=1)  # staff correct the record afterwards
-        seminar.save_revision().publish()
+        seminar_publish(seminar)
     assert mail.outbox == []
 
 
@@ -126,12 +144,12 @@ def test_publishing_the_english_translation_mails_nobody(django_capture_on_commi
 
     seminar = make_seminar(capacity_venue=2)
     _people(seminar)
-    english = seminar.copy_for_translation(
+    english = seminar_page(seminar).copy_for_translation(
         Locale.objects.get(language_code="en"), copy_parents=True
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         english.save_revision().publish()
-        english.venue_name = "Tsu venue"
+        english.summary = "Tsu venue, in English"
         english.save_revision().publish()
     assert mail.outbox == []

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from crm.requester import Requester
 from events.exceptions import TryAgain
 from events.models import Registration
 from events.services import registration_cancel, registration_create
@@ -34,7 +35,9 @@ def test_parallel_registrations_never_overbook():
         try:
             _as_a_person_would(
                 lambda: registration_create(
-                    seminar=seminar, name=f"並列{i}", email=f"p{i}@example.jp", mode="venue"
+                    seminar=seminar,
+                    requester=Requester(family_name=f"並列{i}", email=f"p{i}@example.jp"),
+                    mode="venue",
                 )
             )
         except Exception as exc:
@@ -58,7 +61,9 @@ def test_parallel_cancellations_and_registrations_fill_every_seat_and_no_more():
     seminar = make_seminar(capacity_venue=4)
     people = [
         registration_create(
-            seminar=seminar, name=f"既存{i}", email=f"e{i}@example.jp", mode="venue"
+            seminar=seminar,
+            requester=Requester(family_name=f"既存{i}", email=f"e{i}@example.jp"),
+            mode="venue",
         )
         for i in range(10)
     ]
@@ -77,7 +82,9 @@ def test_parallel_cancellations_and_registrations_fill_every_seat_and_no_more():
     actions += [lambda p=p: registration_cancel(registration=p) for p in waiting[:1]]
     actions += [
         lambda i=i: registration_create(
-            seminar=seminar, name=f"新規{i}", email=f"n{i}@example.jp", mode="venue"
+            seminar=seminar,
+            requester=Requester(family_name=f"新規{i}", email=f"n{i}@example.jp"),
+            mode="venue",
         )
         for i in range(8)
     ]

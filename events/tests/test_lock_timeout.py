@@ -7,9 +7,9 @@ import pytest
 
 from django.db import connection, transaction
 
-from events.models import Registration, SeminarPage
+from events.models import Registration, Seminar
 
-from .factories import make_seminar
+from .factories import make_seminar, seminar_page
 from .test_registration import FORM
 
 
@@ -22,7 +22,7 @@ def test_a_locked_seminar_answers_try_again_and_keeps_the_form(client):
     def hold_the_lock():
         try:
             with transaction.atomic():
-                SeminarPage.objects.select_for_update().get(pk=seminar.pk)
+                Seminar.objects.select_for_update().get(pk=seminar.pk)
                 locked.set()
                 release.wait(20)
         finally:
@@ -32,7 +32,7 @@ def test_a_locked_seminar_answers_try_again_and_keeps_the_form(client):
     holder.start()
     try:
         assert locked.wait(10)
-        response = client.post(f"/seminars/{seminar.pk}/register/", FORM)
+        response = client.post(f"/seminars/{seminar_page(seminar).pk}/register/", FORM)
     finally:
         release.set()
         holder.join()
@@ -43,6 +43,6 @@ def test_a_locked_seminar_answers_try_again_and_keeps_the_form(client):
     assert 'value="三重 花子"' in html and 'value="hanako@example.jp"' in html
     assert not Registration.objects.exists()
     # Once the lock is gone the same form goes through.
-    again = client.post(f"/seminars/{seminar.pk}/register/", FORM)
+    again = client.post(f"/seminars/{seminar_page(seminar).pk}/register/", FORM)
     assert again.status_code == 302
     assert Registration.objects.get().status == "confirmed"

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from crm.requester import Requester
 from events.exceptions import SurveyClosed
 from events.models import SeminarSurvey
 from events.services import (
@@ -28,11 +29,13 @@ def _survey_path(registration):
 
 
 def _person(seminar, email):
-    return registration_create(seminar=seminar, name="参加 者", email=email, mode="venue")
+    return registration_create(
+        seminar=seminar, requester=Requester(family_name="参加 者", email=email), mode="venue"
+    )
 
 
 def test_a_registrant_who_cancelled_or_did_not_come_cannot_answer(client):
-    from dxcenter.common.tests.factories import staff_user
+    from common.tests.factories import staff_user
 
     seminar = make_seminar(capacity_venue=5)
     came = _person(seminar, "came@example.jp")
@@ -53,7 +56,7 @@ def test_a_registrant_who_cancelled_or_did_not_come_cannot_answer(client):
 
 
 def test_the_survey_closes_after_its_closing_date(client):
-    from dxcenter.common.tests.factories import staff_user
+    from common.tests.factories import staff_user
 
     seminar = make_seminar(capacity_venue=5)
     came = _person(seminar, "late@example.jp")

@@ -12,8 +12,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from dxcenter.common.models import OutboxMessage
-from events.models import Registration, SeminarPage
+from common.models import OutboxMessage
+from crm.requester import Requester
+from events.models import Registration, Seminar
 from events.services import registration_create
 
 from .factories import make_seminar
@@ -59,12 +60,18 @@ def test_two_schedulers_send_each_reminder_and_survey_once():
     held = make_seminar(days=5, capacity_venue=PEOPLE)
     for i in range(PEOPLE):
         registration_create(
-            seminar=tomorrow, name=f"明日{i}", email=f"t{i}@example.jp", mode="venue"
+            seminar=tomorrow,
+            requester=Requester(family_name=f"明日{i}", email=f"t{i}@example.jp"),
+            mode="venue",
         )
-        registration_create(seminar=held, name=f"参加{i}", email=f"h{i}@example.jp", mode="venue")
+        registration_create(
+            seminar=held,
+            requester=Requester(family_name=f"参加{i}", email=f"h{i}@example.jp"),
+            mode="venue",
+        )
     # The second seminar was yesterday and everybody came.
     starts = timezone.now() - dt.timedelta(days=1)
-    SeminarPage.objects.filter(pk=held.pk).update(
+    Seminar.objects.filter(pk=held.pk).update(
         starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
     )
     Registration.objects.filter(seminar=held).update(checked_in_at=starts)

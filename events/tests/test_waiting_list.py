@@ -7,18 +7,23 @@ import time_machine
 
 from django.core import mail
 
+from crm.requester import Requester
 from events.exceptions import CancellationClosed
 from events.models import Registration
 from events.services import registration_cancel, registration_create, registration_move
 
-from .factories import make_seminar
+from .factories import make_seminar, seminar_publish
 
 pytestmark = pytest.mark.django_db
 
 
 def _fill(seminar, confirmed, waiting, mode="venue"):
     people = [
-        registration_create(seminar=seminar, name=f"参加{i}", email=f"p{i}@example.jp", mode=mode)
+        registration_create(
+            seminar=seminar,
+            requester=Requester(family_name=f"参加{i}", email=f"p{i}@example.jp"),
+            mode=mode,
+        )
         for i in range(confirmed + waiting)
     ]
     assert [p.status for p in people] == ["confirmed"] * confirmed + ["waitlisted"] * waiting
@@ -39,7 +44,7 @@ def test_capacity_raised_by_two_confirms_two_of_three_waiting(django_capture_on_
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         seminar.capacity_venue = 3
-        seminar.save_revision().publish()
+        seminar_publish(seminar)
     assert _statuses(waiting) == ["confirmed", "confirmed", "waitlisted"]
     assert _promoted_mails() == ["p1@example.jp", "p2@example.jp"]
 
@@ -78,7 +83,7 @@ def test_after_the_start_nobody_is_promoted_and_the_cancel_link_is_closed(
 ):
     import re
 
-    from dxcenter.common.tests.factories import staff_user
+    from common.tests.factories import staff_user
 
     seminar = make_seminar(days=3, capacity_venue=2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -98,7 +103,7 @@ def test_after_the_start_nobody_is_promoted_and_the_cancel_link_is_closed(
             # Staff may still remove someone afterwards, and raise capacity: nobody moves up.
             registration_cancel(registration=confirmed[1], by=staff_user())
             seminar.capacity_venue = 10
-            seminar.save_revision().publish()
+            seminar_publish(seminar)
     assert _statuses(confirmed) == ["confirmed", "cancelled"]
     assert _statuses(waiting) == ["waitlisted"] * 3
     assert mail.outbox == []
@@ -106,7 +111,9 @@ def test_after_the_start_nobody_is_promoted_and_the_cancel_link_is_closed(
 
 def test_the_cancel_link_works_until_the_start(client):
     seminar = make_seminar(days=3, capacity_venue=2)
-    person = registration_create(seminar=seminar, name="前日", email="d@example.jp", mode="venue")
+    person = registration_create(
+        seminar=seminar, requester=Requester(family_name="前日", email="d@example.jp"), mode="venue"
+    )
     from events.services import CANCEL_SALT, registration_token
 
     path = f"/registration/cancel/{registration_token(person, CANCEL_SALT)}/"
@@ -121,7 +128,9 @@ def test_a_seat_left_free_goes_to_the_waiting_not_to_the_next_registrant():
     _, waiting = _fill(seminar, 1, 1)
     type(seminar).objects.filter(pk=seminar.pk).update(capacity_venue=2)  # no publish
     newcomer = registration_create(
-        seminar=seminar, name="新規", email="new@example.jp", mode="venue"
+        seminar=seminar,
+        requester=Requester(family_name="新規", email="new@example.jp"),
+        mode="venue",
     )
     assert _statuses(waiting) == ["confirmed"]
     assert newcomer.status == "waitlisted"

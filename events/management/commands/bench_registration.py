@@ -14,10 +14,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from dxcenter.common.bench import gunicorn, percentile
-from dxcenter.common.site import home_page
+from common.bench import gunicorn, percentile
+from common.site import home_page
 from events.demo import seminar_index
-from events.models import Registration, SeminarPage
+from events.models import Registration, Seminar, SeminarPage
 
 
 class Command(BaseCommand):
@@ -85,10 +85,15 @@ class Command(BaseCommand):
                     for future in futures:
                         future.result()
                 seconds = time.perf_counter() - started
-            confirmed = Registration.objects.filter(seminar=seminar, status="confirmed").count()
-            waitlisted = Registration.objects.filter(seminar=seminar, status="waitlisted").count()
+            confirmed = Registration.objects.filter(
+                seminar=seminar.seminar, status="confirmed"
+            ).count()
+            waitlisted = Registration.objects.filter(
+                seminar=seminar.seminar, status="waitlisted"
+            ).count()
         finally:
             seminar.delete()
+            Seminar.objects.filter(pk=seminar.seminar_id).delete()
         result = {
             "capacity": capacity,
             "attempts": attempts,
@@ -106,14 +111,17 @@ class Command(BaseCommand):
     def make_seminar(self, capacity):
         index = seminar_index(home_page())
         starts = timezone.now() + dt.timedelta(days=30)
-        page = SeminarPage(
-            title="負荷試験用セミナー",
-            slug=f"bench-{int(time.time() * 1000)}",
+        seminar = Seminar.objects.create(
             starts_at=starts,
             ends_at=starts + dt.timedelta(hours=2),
             format="venue",
             venue_name="ベンチ会場",
             capacity_venue=capacity,
+        )
+        page = SeminarPage(
+            title="負荷試験用セミナー",
+            slug=f"bench-{int(time.time() * 1000)}",
+            seminar=seminar,
         )
         index.add_child(instance=page)
         page.save_revision().publish()
