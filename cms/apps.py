@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from dxcenter.common.site import home_page_seeder
+from common.site import home_page_seeder
 
 
 class CmsConfig(AppConfig):

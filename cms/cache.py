@@ -28,7 +28,7 @@ from wagtail.models import Site
 from wagtail.url_routing import RouteResult
 
 # The generation and the store live in the base so that apps below the cms can read them.
-from dxcenter.common.page_cache import (  # noqa: F401
+from common.page_cache import (  # noqa: F401
     GENERATION_KEY,
     generation,
     purge,

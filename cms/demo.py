@@ -4,7 +4,7 @@ from django.db import transaction
 
 from wagtail.models import Locale, Page, Site
 
-from dxcenter.common.models import CenterSettings
+from common.models import CenterSettings
 from events.models import SeminarIndexPage
 
 from .demo_content import seed_pages

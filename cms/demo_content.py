@@ -2,9 +2,17 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from wagtail.models import Locale, Page, Site
 
-from dxcenter.common.models import Municipality
+from common.dates import (
+    add_business_days,
+    fiscal_year_label,
+    fiscal_year_of,
+    fiscal_year_range,
+)
+from common.models import Municipality
 from partners.models import Advisor, PartnerCompany
 
 from .demo_texts import (
@@ -162,7 +170,40 @@ def _seed_news(home: HomePage, en: Locale) -> Page:
         )
         if title_en and news_index_en is not None:
             _translate(item, en, title=title_en, summary=summary_en, body=[paragraph(summary_en)])
+    _seed_current_news(news_index)
     return news_index
+
+
+def _seed_current_news(news_index: Page) -> None:
+    """News of the fiscal year the demo runs in, dated between its first day and today."""
+    today = timezone.localdate()
+    year = fiscal_year_of(today)
+    start = fiscal_year_range(year)[0]
+    label, previous = fiscal_year_label(year), fiscal_year_label(year - 1)
+    items = [
+        (
+            start,
+            f"news-fy{year}-desk",
+            f"{label}もDXの相談を受け付けています",
+            f"{label}も、県内事業者、県民グループ、県・市町の皆さんからのDXに関するご相談を無料で受け付けています。",
+        ),
+        (
+            min(today, add_business_days(start, 20)),
+            f"news-fy{year}-figures",
+            f"{previous}の相談件数と支援の事例をまとめました",
+            f"{previous}にみえDXセンターへ寄せられた相談の件数と、主な支援の事例をまとめました。",
+        ),
+    ]
+    for day, slug, title, summary in items:
+        _child(
+            news_index,
+            NewsPage,
+            slug,
+            title=title,
+            date=day,
+            summary=summary,
+            body=[paragraph(summary)],
+        )
 
 
 def _seed_case_study(studies_index: Page, spec: dict) -> Page:
@@ -190,6 +231,28 @@ def _seed_case_study(studies_index: Page, spec: dict) -> Page:
     return study
 
 
+def _current_case_study() -> dict:
+    """A case study published in the fiscal year the demo runs in."""
+    year = fiscal_year_of(timezone.localdate())
+    label = fiscal_year_label(year)
+    return {
+        "slug": f"fy{year}-order-forms-online",
+        "title": "受発注をFAXからウェブに移したい",
+        "title_en": None,
+        "requester_type": "business",
+        "category": "problem_solving",
+        "industry": "製造業",
+        "municipality": "242012",
+        "summary": f"{label}の相談から。FAXでの受発注をウェブに移す手順を、みえDXパートナーと一緒に整理しました。",
+        "challenge": "取引先からの注文がFAXで届き、転記の手間と誤りが負担になっている。",
+        "support": "みえDXパートナーを紹介し、受発注の流れを見直したうえで、ウェブ発注の導入手順を提案しました。",
+        "result": "",
+        "advisors": [],
+        "partners": ["株式会社四日市ソフトウェア"],
+        "featured": False,
+    }
+
+
 def _seed_case_studies(home: HomePage, en: Locale) -> Page:
     studies_index, _en = _page_pair(
         home,
@@ -199,14 +262,14 @@ def _seed_case_studies(home: HomePage, en: Locale) -> Page:
         {
             "title": "事例集",
             "show_in_menus": True,
-            "intro": "みえDXセンターに寄せられた相談と、センターによる支援の事例です（令和4年度の主なもの）。",
+            "intro": "みえDXセンターに寄せられた相談と、センターによる支援の事例です（令和4年度以降の主なもの）。",
         },
         {
             "title": "Case studies",
-            "intro": "Consultations the Mie DX Center received and how it helped (main examples of FY2022).",
+            "intro": "Consultations the Mie DX Center received and how it helped (main examples since FY2022).",
         },
     )
-    for spec in CASE_STUDIES:
+    for spec in [*CASE_STUDIES, _current_case_study()]:
         study = _seed_case_study(studies_index, spec)
         if spec.get("title_en"):
             _translate(

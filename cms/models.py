@@ -15,9 +15,9 @@ from wagtail.models import Page, get_page_models
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from dxcenter.common.models import Municipality
-from dxcenter.common.search import BIGRAMS, JapaneseSearchMixin
-from dxcenter.common.vocab import Category, RequesterType
+from common.models import Municipality
+from common.search import BIGRAMS, JapaneseSearchMixin
+from common.vocab import Category, RequesterType
 from partners.models import Advisor, PartnerCompany
 
 from .blocks import FaqItemBlock, FeatureBlock, LinkBlock, body_blocks
@@ -74,6 +74,7 @@ class HomePage(JapaneseSearchMixin, Page):
         "cms.ConsultationPage",
         "cms.FaqPage",
         "events.SeminarIndexPage",
+        "appointments.SessionsPage",
     ]
     max_count_per_parent = 1
 

@@ -2,16 +2,13 @@
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from wagtail.models import Locale, Page
 
-from dxcenter.common.search import expand_query
-from dxcenter.common.vocab import Category
-from events.models import SeminarPage
-from events.selectors import default_locale_id
+from common.search import expand_query
+from common.vocab import Category
+from events.selectors import upcoming_seminar_pages
 from partners import selectors as partner_selectors
 from partners.models import ExpertiseArea
 
@@ -39,29 +36,9 @@ def _home_path(page: Page) -> str:
 def home_sections(home: Page) -> dict:
     """Upcoming seminars, latest news and featured case studies for the home page."""
 
-    now = timezone.now()
     # Seminars are often published in Japanese only: show the visitor's language where it
-    # exists, else the original, one entry per seminar.
-    seminars = {}
-    # A cancelled seminar stays listed, marked: staff cancel the page in the default locale,
-    # whose flag a translation shows even before it is re-synced.
-    canonical = SeminarPage.objects.filter(
-        translation_key=OuterRef("translation_key"), locale_id=default_locale_id()
-    )
-    for seminar in (
-        SeminarPage.objects.live()
-        .filter(starts_at__gt=now)
-        .annotate(
-            cancelled=Coalesce(Subquery(canonical.values("is_cancelled")[:1]), "is_cancelled")
-        )
-        .order_by("starts_at")
-        .only("id", "title", "url_path", "locale_id", "translation_key", "starts_at", "format")
-        .select_related("locale")[:12]
-    ):
-        current = seminars.get(seminar.translation_key)
-        if current is None or seminar.locale_id == home.locale_id:
-            seminars[seminar.translation_key] = seminar
-    upcoming = sorted(seminars.values(), key=lambda s: s.starts_at)[:3]
+    # exists, else the original, one entry per seminar; a cancelled one stays listed, marked.
+    upcoming = upcoming_seminar_pages(home.locale_id, limit=3)
     news = list(
         NewsPage.objects.live()
         .descendant_of(home)

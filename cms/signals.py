@@ -1,11 +1,12 @@
 """Purge the page cache when anything shown on public pages changes."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
 
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from dxcenter.common.models import CenterSettings
+from common.models import CenterSettings
+from common.page_cache import shown_on_public_pages
 from partners.models import Advisor, ExpertiseArea, PartnerCompany
 
 from . import cache
@@ -26,6 +27,4 @@ def connect() -> None:
     page_unpublished.connect(_purge, dispatch_uid="cms_purge_unpublished")
     post_page_move.connect(_purge, dispatch_uid="cms_purge_moved")
     post_delete.connect(_purge_page_deleted, dispatch_uid="cms_purge_page_deleted")
-    for model in (Site, CenterSettings, FooterLinks, Advisor, PartnerCompany, ExpertiseArea):
-        post_save.connect(_purge, sender=model, dispatch_uid=f"cms_purge_save_{model.__name__}")
-        post_delete.connect(_purge, sender=model, dispatch_uid=f"cms_purge_del_{model.__name__}")
+    shown_on_public_pages(Site, CenterSettings, FooterLinks, Advisor, PartnerCompany, ExpertiseArea)

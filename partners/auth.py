@@ -6,7 +6,8 @@ class EmailBackend(ModelBackend):
     """Partners and advisors sign in to the portal with their e-mail address."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if not username or "@" not in username or password is None:
+        # An empty password never signs anyone in, whatever the stored hash says.
+        if not username or "@" not in username or not password:
             return None
         User = get_user_model()
         user = User._default_manager.filter(email__iexact=username.strip()).first()

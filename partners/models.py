@@ -33,8 +33,20 @@ class ExpertiseArea(models.Model):
         return self.name
 
 
+def match_profile_gaps(expert) -> list[str]:
+    """Names of the empty things suggestions match on: keywords and fields."""
+    gaps = []
+    if not expert.keywords.strip():
+        gaps.append(str(_("キーワードなし")))
+    if expert.pk is None or not expert.expertise.exists():
+        gaps.append(str(_("専門分野なし")))
+    return gaps
+
+
 class PartnerCompany(models.Model):
     """みえDXパートナー: a company whose member users share its assignments."""
+
+    READING_ORDER = ("name", "pk")  # a company has no recorded reading
 
     class Kind(models.TextChoices):
         CARRIER = "carrier", _("通信事業者")
@@ -49,6 +61,12 @@ class PartnerCompany(models.Model):
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("紹介文"), blank=True)
     description_en = models.TextField(_("紹介文（英語）"), blank=True)
+    keywords = models.CharField(
+        _("キーワード"),
+        max_length=255,
+        blank=True,
+        help_text=_("得意なこと・扱える道具を読点かカンマ区切りで（紹介候補の照合に使います）"),
+    )
     website = models.URLField(_("ウェブサイト"), blank=True)
     email = models.EmailField(_("連絡先メール"), blank=True)
     logo = models.ForeignKey(
@@ -77,9 +95,17 @@ class PartnerCompany(models.Model):
             return self.name_en
         return self.name
 
+    @property
+    def profile_gaps(self) -> list[str]:
+        """What is missing for referral suggestions to find this expert (shown in the admin)."""
+        return match_profile_gaps(self)
+
 
 class Advisor(models.Model):
     """みえDXアドバイザー: an individual expert, optionally with a portal login."""
+
+    # Lists of advisors read in 五十音 order: by the kana reading, then the name.
+    READING_ORDER = ("name_kana", "name", "pk")
 
     name = models.CharField(_("氏名"), max_length=60)
     name_kana = models.CharField(_("フリガナ"), max_length=60, blank=True)
@@ -88,6 +114,12 @@ class Advisor(models.Model):
     affiliation = models.CharField(_("所属"), max_length=100, blank=True)
     profile = models.TextField(_("プロフィール"), blank=True)
     profile_en = models.TextField(_("プロフィール（英語）"), blank=True)
+    keywords = models.CharField(
+        _("キーワード"),
+        max_length=255,
+        blank=True,
+        help_text=_("得意なこと・扱える道具を読点かカンマ区切りで（紹介候補の照合に使います）"),
+    )
     email = models.EmailField(_("連絡先メール"), blank=True)
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -123,6 +155,11 @@ class Advisor(models.Model):
             return self.name_en
         return self.name
 
+    @property
+    def profile_gaps(self) -> list[str]:
+        """What is missing for referral suggestions to find this expert (shown in the admin)."""
+        return match_profile_gaps(self)
+
 
 class Membership(models.Model):
     """A user who works for a partner company and sees its assignments."""
@@ -146,3 +183,45 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.company} / {self.user}"
+
+
+class VocabularyEntry(models.Model):
+    """One need in the words requesters type and the words experts use for it.
+
+    Referral suggestions read a request's words through these entries: a request about
+    「勤務表」 also looks for experts who write 「シフト作成」.
+    """
+
+    label = models.CharField(
+        _("見出し"),
+        max_length=60,
+        unique=True,
+        help_text=_("紹介の理由に表示します（例：勤務表・シフト）"),
+    )
+    requester_words = models.CharField(
+        _("相談者の言葉"),
+        max_length=255,
+        help_text=_("相談文に出てくる言い方を読点かカンマ区切りで（例：勤務表、シフト表、当番表）"),
+    )
+    expert_words = models.CharField(
+        _("専門家の言葉"),
+        max_length=255,
+        help_text=_(
+            "専門分野・キーワード・プロフィールで使われる言い方（例：シフト作成、勤怠管理）"
+        ),
+    )
+    is_active = models.BooleanField(_("使う"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("紹介候補の語彙")
+        verbose_name_plural = _("紹介候補の語彙")
+
+    def __str__(self):
+        return self.label
+
+    @staticmethod
+    def split(words: str) -> list[str]:
+        return [w.strip() for w in words.replace("、", ",").split(",") if w.strip()]

@@ -6,14 +6,21 @@ from django.db import transaction
 from .models import Advisor, Membership, PartnerCompany
 
 
-def portal_user_ensure(*, email: str, last_name: str, first_name: str, password: str = ""):
-    """The portal login named by ``email`` (created if missing); ``password`` replaces the old one."""
+def portal_user_ensure(*, email: str, last_name: str, first_name: str, password: str | None = None):
+    """The portal login named by ``email`` (created if missing); ``password`` replaces the old one.
+
+    Without a password a new login has none that works (the person sets one through the
+    password-reset mail): an empty password is never usable.
+    """
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=email, defaults={"email": email, "last_name": last_name, "first_name": first_name}
     )
-    if created or password:
+    if password:
         user.set_password(password)
+        user.save()
+    elif created:
+        user.set_unusable_password()
         user.save()
     return user
 

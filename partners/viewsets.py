@@ -1,12 +1,26 @@
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from dxcenter.common.history import HistoryEditView
-from dxcenter.common.viewsets import ProtectedDeleteView
+from common.history import HistoryEditView
+from common.viewsets import ProtectedDeleteView
 
-from .models import Advisor, ExpertiseArea, Membership, PartnerCompany
+from .models import Advisor, ExpertiseArea, Membership, PartnerCompany, VocabularyEntry
+
+
+class ThinProfileColumn(Column):
+    """Tells staff which experts referral suggestions cannot find: no keywords, no fields."""
+
+    def __init__(self):
+        super().__init__("profile_gaps", label=_("紹介候補に出るための情報"))
+
+    def get_value(self, instance):
+        gaps = instance.profile_gaps
+        if not gaps:
+            return _("十分")
+        return _("不足：{gaps}").format(gaps="・".join(gaps))
 
 
 class AdvisorViewSet(ModelViewSet):
@@ -24,6 +38,7 @@ class AdvisorViewSet(ModelViewSet):
         "affiliation",
         "profile",
         "profile_en",
+        "keywords",
         "email",
         "photo",
         "expertise",
@@ -31,7 +46,7 @@ class AdvisorViewSet(ModelViewSet):
         "is_public",
         "is_active",
     ]
-    list_display = ["name", "affiliation", "title", "is_public", "is_active"]
+    list_display = ["name", "affiliation", "title", "is_public", "is_active", ThinProfileColumn()]
     list_filter = ["is_public", "is_active", "expertise"]
     search_fields = ["name", "name_kana", "affiliation"]
     inspect_view_enabled = True
@@ -51,6 +66,7 @@ class PartnerCompanyViewSet(ModelViewSet):
         "kind",
         "description",
         "description_en",
+        "keywords",
         "website",
         "email",
         "logo",
@@ -58,7 +74,7 @@ class PartnerCompanyViewSet(ModelViewSet):
         "is_public",
         "is_active",
     ]
-    list_display = ["name", "kind", "is_public", "is_active"]
+    list_display = ["name", "kind", "is_public", "is_active", ThinProfileColumn()]
     list_filter = ["kind", "is_public", "is_active", "expertise"]
     search_fields = ["name", "name_en"]
     inspect_view_enabled = True
@@ -88,8 +104,29 @@ class ExpertiseAreaViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class VocabularyEntryViewSet(ModelViewSet):
+    """The words requesters type and the words experts use, read by referral suggestions."""
+
+    edit_view_class = HistoryEditView
+    model = VocabularyEntry
+    icon = "doc-full"
+    menu_label = _("紹介候補の語彙")
+    name = "suggestion_vocabulary"
+    form_fields = ["label", "requester_words", "expert_words", "is_active"]
+    list_display = ["label", "requester_words", "expert_words", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["label", "requester_words", "expert_words"]
+    copy_view_enabled = False
+
+
 class PartnersGroup(ViewSetGroup):
     menu_label = _("アドバイザー・パートナー")
     menu_icon = "group"
     menu_order = 200
-    items = (AdvisorViewSet, PartnerCompanyViewSet, MembershipViewSet, ExpertiseAreaViewSet)
+    items = (
+        AdvisorViewSet,
+        PartnerCompanyViewSet,
+        MembershipViewSet,
+        ExpertiseAreaViewSet,
+        VocabularyEntryViewSet,
+    )

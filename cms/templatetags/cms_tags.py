@@ -10,7 +10,7 @@ from wagtail.models import Locale, Page
 from cms import selectors
 from cms.cache import fragment_key, generation, store
 from cms.models import FooterLinks
-from dxcenter.common.templatetags.dx import other_language_url
+from common.templatetags.dx import other_language_url
 
 register = template.Library()
 FRAGMENT_SECONDS = 60 * 60

@@ -1,16 +1,18 @@
 """The page cache: anonymous visitors are served stored pages, publishing purges them, and pages
 with a form still give every visitor their own CSRF token."""
 
+import datetime as dt
 import re
 
 import pytest
 
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from cms.models import NewsPage
 from events.models import Registration
-from events.tests.factories import make_seminar
+from events.tests.factories import make_seminar, seminar_page
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -60,7 +62,7 @@ def test_a_stored_seminar_page_gives_each_visitor_their_own_working_token(db):
         token = TOKEN.search(page.content.decode()).group(1)
         tokens.append(visitor.cookies["csrftoken"].value)
         response = visitor.post(
-            f"/seminars/{seminar.pk}/register/",
+            f"/seminars/{seminar_page(seminar).pk}/register/",
             {
                 "csrfmiddlewaretoken": token,
                 "name": f"キャッシュ 花子{n}",
@@ -100,3 +102,49 @@ def test_a_query_string_variant_is_neither_stored_nor_served_from_the_cache(site
     prefix = f"pagecache:{generation()}:"
     stored = [k for k in caches["pages"]._cache if prefix in k]  # local memory under the tests
     assert len(stored) == 1  # the plain page only
+
+
+def test_a_change_to_the_seminar_record_reaches_its_stored_page_at_once(client, db):
+    """Staff change a seminar in its record (セミナーの日程), not on its page: a visitor who
+    comes next sees the new time, the cancellation and the new lecturer, not the stored page."""
+    from events.services import seminar_saved
+    from partners.models import Advisor
+
+    seminar = make_seminar(capacity_venue=5)
+    client.get(seminar.url)
+    assert Client().get(seminar.url).get("X-Page-Cache") == "hit"
+
+    seminar.starts_at += dt.timedelta(hours=1)
+    seminar.ends_at += dt.timedelta(hours=1)
+    seminar.save()
+    seminar_saved(seminar=seminar)
+    moved = Client().get(seminar.url)
+    assert moved.get("X-Page-Cache") == "miss"
+    assert timezone.localtime(seminar.starts_at).strftime("%H:%M") in moved.content.decode()
+
+    advisor = Advisor.objects.create(name="講師 一郎", is_public=True)
+    seminar.lecturer_advisors.add(advisor)  # a many-to-many change saves no row of the seminar
+    assert "講師 一郎" in Client().get(seminar.url).content.decode()
+
+    seminar.is_cancelled = True
+    seminar.save()
+    assert "開催を中止しました" in Client().get(seminar.url).content.decode()
+
+
+def test_an_editor_facing_model_that_does_not_say_whether_pages_show_it_fails_the_check(
+    monkeypatch,
+):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from common import page_cache
+
+    call_command("check")
+    shown = page_cache.shown_models()
+    assert {"events.Seminar", "events.SeminarProgramme", "common.CenterSettings"} <= set(shown)
+    monkeypatch.setattr(
+        page_cache, "_SHOWN", {k: v for k, v in shown.items() if k != "events.Seminar"}
+    )
+    with pytest.raises(SystemCheckError, match=r"events\.Seminar is offered") as failure:
+        call_command("check")
+    assert "common.E011" in str(failure.value)

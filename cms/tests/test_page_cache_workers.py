@@ -15,7 +15,7 @@ from django.db import connection
 
 from cms.management.commands import bench_pages
 from cms.models import NewsPage
-from dxcenter.common.bench import database_url, gunicorn_process
+from common.bench import database_url, gunicorn_process
 
 PUBLISH = """
 from cms.models import NewsPage

@@ -81,20 +81,29 @@ def test_home_shows_consult_button_seminars_news_and_featured_case_studies(clien
     assert 'class="btn btn-primary btn-lg dx-cta" href="/consultation/"' in html
     assert "来月のDXセミナー" in html
     assert "先月のDXセミナー" not in html
-    assert "みえDXセンターへの相談件数が81件になりました" in html
+    # The latest news: the demo's news of the fiscal year it runs in.
+    from django.utils import timezone
+
+    from common.dates import fiscal_year_label, fiscal_year_of
+
+    label = fiscal_year_label(fiscal_year_of(timezone.localdate()))
+    assert f"{label}もDXの相談を受け付けています" in html
     assert "経理とバックオフィス業務をデジタル化したい" in html  # featured
     assert "勤務シフト表を自動で作成したい" not in html  # not featured
 
 
 def test_case_studies_filter_by_category_and_industry(client, site):
     html = client.get("/case-studies/?category=problem_solving").content.decode()
-    assert "3件の事例" in html
+    # The seed's three and the demo's case study of the current fiscal year.
+    assert "4件の事例" in html
     assert "勤務シフト表を自動で作成したい" in html
     assert "経理とバックオフィス業務をデジタル化したい" not in html
     html = client.get("/case-studies/?category=problem_solving&industry=製造業").content.decode()
-    assert "1件の事例" in html and "社員にDXをどう説明し" in html
+    assert "2件の事例" in html and "社員にDXをどう説明し" in html
+    assert "受発注をFAXからウェブに移したい" in html
     # An unknown value is ignored rather than hiding everything.
-    assert "5件の事例" in client.get("/case-studies/?category=nonsense").content.decode()
+    # An unknown category filters nothing: every case study, the current year's included.
+    assert "6件の事例" in client.get("/case-studies/?category=nonsense").content.decode()
 
 
 def test_case_study_shows_the_advisors_and_partners_involved(client, db):

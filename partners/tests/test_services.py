@@ -62,3 +62,10 @@ def test_an_advisor_gets_a_portal_login():
     advisor.refresh_from_db()
     assert advisor.user == user
     assert user.advisor == advisor
+
+
+def test_a_login_made_without_a_password_cannot_sign_in_with_an_empty_one():
+    user = portal_user_ensure(email="new@example.jp", last_name="伊勢", first_name="一郎")
+    assert not user.has_usable_password()
+    assert _sign_in(username="new@example.jp", password="") is None
+    assert _sign_in(username="NEW@example.jp", password="") is None  # the e-mail backend too

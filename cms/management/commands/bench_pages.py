@@ -34,7 +34,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from dxcenter.common.bench import database_url, gunicorn_process, percentile, process_cpu_seconds
+from common.bench import database_url, gunicorn_process, percentile, process_cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[3]
 PRODUCTION = "dxcenter.settings.production"
@@ -59,7 +59,9 @@ def pages_to_measure() -> list[tuple[str, str]]:
     ):
         pages = model.objects.live().filter(locale=ja).order_by("path")
         if model is SeminarPage:  # the next seminar, with its registration form, if there is one
-            upcoming = pages.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+            upcoming = pages.filter(seminar__starts_at__gte=timezone.now()).order_by(
+                "seminar__starts_at"
+            )
             pages = upcoming if upcoming.exists() else pages
         page = pages.first()
         if page is None:

@@ -13,7 +13,7 @@ from cases import demo as cases_demo
 from cases.models import Case
 from cms import demo as cms_demo
 from events import demo as events_demo
-from events.models import SeminarPage
+from events.models import Seminar
 from partners import demo as partners_demo
 
 
@@ -25,24 +25,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", default=os.environ.get("DEMO_ADMIN_USER", "admin"))
         parser.add_argument("--password", default=os.environ.get("DEMO_ADMIN_PASSWORD", ""))
+        parser.add_argument(
+            "--password-file",
+            dest="password_file",
+            default=None,
+            help="where the demo password is kept (default: .demo-admin-password in the checkout; "
+            "a benchmark on a scratch database names its own, so make run's login stays)",
+        )
 
-    def handle(self, *args, username, password, **options):
+    def handle(self, *args, username, password, password_file, **options):
         # Wagtail logs a line for every page created and published: not what a person running
         # `make run` needs to read.
         wagtail_log = logging.getLogger("wagtail")
         level = wagtail_log.level
         wagtail_log.setLevel(logging.WARNING)
         try:
-            self._seed(username, password)
+            self._seed(username, password, password_file)
         finally:
             wagtail_log.setLevel(level)
 
-    def _seed(self, username, password):
+    def _seed(self, username, password, password_file=None):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         # The generated demo password is kept beside the database (git ignores it) so that
         # every `make run` can print a login that works.
-        saved = Path(settings.BASE_DIR) / ".demo-admin-password"
+        saved = Path(password_file or Path(settings.BASE_DIR) / ".demo-admin-password")
         created_password = None
         if user is None:
             created_password = password or secrets.token_urlsafe(12)
@@ -72,6 +79,7 @@ class Command(BaseCommand):
         if portal_password:
             figures.update(partners_demo.seed_users(portal_password))
         figures.update(cases_demo.seed_assignments(user))
+        figures.update(cases_demo.seed_referral_history(user))
         figures.update(appointments_demo.seed(home))
         self.stdout.write(self._summary(figures))
         if created_password:
@@ -116,9 +124,9 @@ class Command(BaseCommand):
             ),
             f"  cases: {Case.objects.count()} (FY{years.first()}–FY{years.last()}), "
             f"open: {Case.objects.exclude(status__in=['closed', 'withdrawn']).count()}",
-            f"  seminars: {SeminarPage.objects.filter(locale__language_code='ja').count()}, ahead:",
+            f"  seminars: {Seminar.objects.count()}, ahead:",
         ]
-        ahead = SeminarPage.objects.filter(starts_at__gt=now, locale__language_code="ja")
+        ahead = Seminar.objects.filter(starts_at__gt=now)
         for seminar in ahead.order_by("starts_at"):
             state = "open for registration" if seminar.registration_open(now) else "closed"
             lines.append(
