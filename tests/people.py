@@ -19,7 +19,8 @@ from cases.services import (
     case_transition,
 )
 from cases.tests.factories import ContactFactory, record_consent
-from dxcenter.common.models import PurposeNotice
+from common.models import PurposeNotice
+from crm.requester import Requester
 from events.models import Registration
 from events.services import registration_check_in, registration_create, seminar_survey_answer
 from events.tests.factories import make_seminar
@@ -94,12 +95,14 @@ def seminar_with_people(*, days: int, people: list[tuple[str, str]], title: str)
     for name, email in people:
         registration = registration_create(
             seminar=seminar,
-            name=name,
-            name_kana="ミエ",
-            email=email,
+            requester=Requester(
+                family_name=name,
+                family_name_kana="ミエ",
+                email=email,
+                organisation_name="株式会社テスト",
+                requester_type="business",
+            ),
             mode=Registration.Mode.VENUE,
-            organisation="株式会社テスト",
-            requester_type="business",
             question=f"{name}からの質問",
             notice=PurposeNotice.current("seminar"),
             now=seminar.starts_at - dt.timedelta(days=10),

@@ -13,10 +13,10 @@ from appointments.tests.factories import booking_data, form_data, make_advisor, 
 from cases.models import Case
 from cases.tests.factories import UserFactory, staff_user
 from cms import demo
-from dxcenter.common.dates import fiscal_year_of
-from dxcenter.reports.render import to_pdf
-from dxcenter.reports.report import yearly_report
+from common.dates import fiscal_year_of
 from events.tests.factories import make_seminar
+from reports.render import to_pdf
+from reports.report import yearly_report
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from appointments.models import SessionBooking
 from appointments.tests.factories import make_series
 from cases.tests.factories import staff_user
-from dxcenter.common.disclosure import disclosure_export
-from dxcenter.common.retention import REMOVED
+from common.disclosure import disclosure_export
+from common.retention import REMOVED
 from tests.people import closed_case
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cases.services import consent_record
 from cases.tests.factories import ContactFactory, UserFactory, staff_user
-from dxcenter.common.disclosure import disclosure_export
-from dxcenter.common.models import PersonalDataAccess
+from common.disclosure import disclosure_export
+from common.models import PersonalDataAccess
 from tests.people import closed_case, seminar_with_people
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,10 @@ def people(django_capture_on_commit_callbacks):
 def test_export_holds_the_persons_case_registration_and_mail_and_nobody_elses(people):
     data = disclosure_export("KAIJI.TARO@example.jp")
     text = json.dumps(data, ensure_ascii=False)
-    [contact] = data["contacts"]
+    # The registration typed on the public form is a person of its own (issue 26): both records
+    # with the address are disclosed, until staff merge them.
+    assert len(data["contacts"]) == 2
+    [contact] = [c for c in data["contacts"] if c["cases"]]
     assert (contact["family_name"], contact["given_name"]) == ("開示", "太郎")
     [case] = contact["cases"]
     assert case["reference"] == people["case"].reference
@@ -138,6 +141,7 @@ def test_admin_page_is_for_managers_and_logs_every_download(client, people):
             people["case"].contact,
             people["case"],
             people["registration"],
+            people["registration"].person,
         }
 
     superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
@@ -161,7 +165,8 @@ def test_export_holds_the_whole_consent_history(people):
     )
     consent_record(case=case, by=staff, given=True, method="visit", note="来所時に再度同意")
 
-    [contact] = disclosure_export("kaiji.taro@example.jp")["contacts"]
+    contacts = disclosure_export("kaiji.taro@example.jp")["contacts"]
+    [contact] = [c for c in contacts if c["cases"]]
     consents = contact["cases"][0]["consents"]
     assert [c["referral_consent"] for c in consents] == [True, False, True]
     assert [c["withdrawal"] for c in consents] == [False, True, False]
@@ -170,3 +175,80 @@ def test_export_holds_the_whole_consent_history(people):
     assert consents[1]["recorded_by"] and consents[0]["recorded_by"] is None
     assert consents[1]["given_at"] < consents[1]["recorded_at"]
     assert all(c["notice_version"] for c in consents)
+
+
+@pytest.fixture
+def mails_with_links(people, django_capture_on_commit_callbacks):
+    """Every kind of mail that carries a link that acts: consent, cancel, confirm, unsubscribe."""
+    from appointments.services import session_book
+    from appointments.tests.factories import booking_data, make_series
+    from cases.services import consent_request_send
+    from cases.tests.factories import make_case
+    from crm.models import Person
+    from crm.newsletter import subscription_request
+
+    # The first of his records: a public registration with his address is a person of its own.
+    taro = Person.objects.filter(email="kaiji.taro@example.jp").order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(consent=False)
+        case.contact, case.contact_email = taro, taro.email
+        case.save()
+        consent_request_send(case=case, by=staff_user())
+        session_book(
+            slot=make_series().slots.first(),
+            **booking_data(email="kaiji.taro@example.jp", family_name="開示", given_name="太郎"),
+        )
+        subscription_request(person=taro)
+    from common.models import OutboxMessage
+
+    links = []
+    for message in OutboxMessage.objects.filter(to_email__iexact="kaiji.taro@example.jp"):
+        links += [v for k, v in message.context.items() if k.endswith("_url") and v]
+    return links
+
+
+def _live_links_in(text: str, links: list[str]) -> list[str]:
+    from django.conf import settings
+
+    tokens = [link.rstrip("/").rsplit("/", 1)[-1] for link in links]
+    found = [link for link in links if link in text]
+    found += [token for token in tokens if len(token) > 10 and token in text]
+    if settings.SITE_BASE_URL.rstrip("/") in text:
+        found.append(settings.SITE_BASE_URL)
+    return found
+
+
+def test_export_carries_no_live_link(client, mails_with_links):
+    """A consent, cancel, confirm or unsubscribe link in the export would act as the requester."""
+    links = mails_with_links
+    for kind in ("/consent/", "/cancel/", "/confirm/", "/survey/"):
+        assert any(kind in link for link in links), kind
+    manager = staff_user("manager", group="センター管理者")
+    client.force_login(manager)
+    response = client.post(
+        "/admin/disclosure/", {"email": "kaiji.taro@example.jp", "format": "json"}
+    )
+    data = json.loads(response.content)
+    text = json.dumps(data, ensure_ascii=False)
+    assert _live_links_in(text, links) == []
+    # The mails are still disclosed, with the link marked as left out.
+    consent_mail = next(m for m in data["mails"] if "同意" in m["subject"])
+    assert "リンク" in consent_mail["body"] and "省略" in consent_mail["body"]
+
+
+@pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler-utils not installed: run make test"
+)
+def test_pdf_export_carries_no_live_link(client, mails_with_links, tmp_path):
+    manager = staff_user("manager", group="センター管理者")
+    client.force_login(manager)
+    response = client.post(
+        "/admin/disclosure/", {"email": "kaiji.taro@example.jp", "format": "pdf"}
+    )
+    path = tmp_path / "export.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = "".join(text.split())
+    assert _live_links_in(flat, ["".join(link.split()) for link in mails_with_links]) == []

@@ -16,7 +16,7 @@ import pytest
 
 from django.utils import timezone
 
-from dxcenter.common.dates import fiscal_year_of
+from common.dates import fiscal_year_of
 
 # The commands run in subprocesses, which do not follow --clock: the clock leg leaves this out.
 pytestmark = pytest.mark.not_clock

@@ -10,7 +10,8 @@ from wagtail.models import Site
 from cases.models import Case
 from cases.services import case_note_add, case_update
 from cases.tests.factories import make_case, staff_user
-from dxcenter.common.models import CenterSettings, PurposeNotice
+from common.models import CenterSettings, PurposeNotice
+from crm.requester import Requester
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_the_case_history_shows_who_changed_what_from_what_to_what(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "古い件名" in html and "新しい件名" in html
-    assert str(alice) in html
+    assert f"{alice.last_name} {alice.first_name}" in html  # who, by name (姓 名)
     assert "電話で確認しました。" in html  # the note's creation shows on the case
 
 
@@ -97,9 +98,9 @@ def test_every_admin_page_of_a_record_with_a_history_links_to_it(client):
     subscriptions, advisors and partners are tested with their own pages)."""
     from appointments.services import session_book
     from appointments.tests.factories import booking_data, make_series
-    from dxcenter.reports.models import KpiTarget
     from events.services import registration_create
     from events.tests.factories import make_seminar
+    from reports.models import KpiTarget
 
     manager = staff_user("boss", group="センター管理者")
     manager.is_superuser = True
@@ -108,7 +109,9 @@ def test_every_admin_page_of_a_record_with_a_history_links_to_it(client):
     target = KpiTarget.objects.create(fiscal_year=2030, key="consultations", target=100)
     seminar = make_seminar(capacity_venue=5)
     registration = registration_create(
-        seminar=seminar, name="参加 者", email="r@example.jp", mode="venue"
+        seminar=seminar,
+        requester=Requester(family_name="参加 者", email="r@example.jp"),
+        mode="venue",
     )
     series = make_series(days=3, slots=1)
     booking = session_book(slot=series.slots.get(), **booking_data())
@@ -144,3 +147,15 @@ def test_a_registration_history_shows_its_survey(client):
     client.force_login(staff_user("alice"))
     html = client.get(_history_link(registration)).content.decode()
     assert "とても参考になった" in html
+
+
+def test_history_shows_times_in_japan_time(client):
+    """Issue 29: a time in the history (登録日時) read as raw UTC, up to a day behind Japan."""
+    from django.utils import timezone
+
+    alice = staff_user("alice")
+    case = make_case(subject="時刻の確認")
+    client.force_login(alice)
+    html = client.get(f"/admin/history/cases/case/{case.pk}/").content.decode()
+    assert f"{timezone.localtime(case.created_at):%Y-%m-%d %H:%M}" in html
+    assert "+00:00" not in html

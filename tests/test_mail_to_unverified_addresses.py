@@ -14,8 +14,8 @@ from cases.services import case_close, case_transition
 from cases.tests.factories import staff_user
 from cases.tests.test_intake import VALID
 from cms import demo
-from dxcenter.common.mail import render_message
-from dxcenter.common.models import OutboxMessage
+from common.mail import render_message
+from common.models import OutboxMessage
 from events.models import Registration
 from events.services import _mail_context
 from events.tests.factories import make_seminar

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from dxcenter.common.tests.test_site import ROOT, production_check
+from common.tests.test_site import ROOT, production_check
 
 PASSWORD = "correct-horse-battery-1"
 CODE = re.compile(r"<code>([a-z2-7]{8})</code>")
@@ -24,8 +24,9 @@ def otp_on(settings):
     settings.DXCENTER_REQUIRE_STAFF_OTP = True
 
 
-def make(username, group=None, **extra):
-    user = User.objects.create_user(username, f"{username}@example.jp", PASSWORD, **extra)
+def make(username, group=None, email=None, **extra):
+    email = email or f"{username}@example.jp"
+    user = User.objects.create_user(username, email, PASSWORD, **extra)
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
@@ -39,8 +40,22 @@ def code_for(user) -> str:
     return f"{totp(device.bin_key):06d}"
 
 
+def mailed_enrolment_code(user) -> str:
+    """The code in the enrolment mail, as the worker renders it when sending."""
+    from common.mail import render_message
+    from common.models import OutboxMessage
+
+    message = OutboxMessage.objects.filter(template="otp_enrolment").latest("pk")
+    assert message.to_email == user.email
+    _subject, body, _html = render_message(message, for_sending=True)
+    return re.search(r"\b(\d{8})\b", body).group(1)
+
+
 def set_up(client, user, page="/admin/otp/") -> list[str]:
     """Walk the first-login set-up; returns the recovery codes shown once."""
+    assert "<svg" not in client.get(page).content.decode()
+    client.post(page, {"send_code": "1"})
+    client.post(page, {"enrolment_code": mailed_enrolment_code(user)})
     assert "<svg" in client.get(page).content.decode()
     response = client.post(page, {"token": code_for(user), "next": "/admin/"})
     assert response.status_code == 200
@@ -105,7 +120,7 @@ def test_partners_may_opt_in_from_the_portal(client, db, otp_on):
     from partners.models import Membership, PartnerCompany
 
     company = PartnerCompany.objects.create(name="株式会社二要素", kind="it_vendor")
-    partner = make("p@example.jp")
+    partner = make("p@example.jp", email="p@example.jp")
     Membership.objects.create(company=company, user=partner)
 
     def portal_login():
@@ -128,6 +143,47 @@ def test_partners_may_opt_in_from_the_portal(client, db, otp_on):
     ok = client.post("/partner/otp/", {"token": code_for(partner), "next": "/partner/"})
     assert ok.status_code == 302 and ok["Location"] == "/partner/"
     assert client.get("/partner/").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/admin/otp/", "/partner/otp/"])
+def test_first_enrolment_needs_the_code_mailed_to_the_accounts_address(client, db, otp_on, page):
+    """Someone who has only the password cannot set up a second factor and lock the owner out."""
+    from common.mail import render_message
+    from common.models import OutboxMessage
+    from partners.models import Membership, PartnerCompany
+
+    if page == "/admin/otp/":
+        user = make("tanaka", "センター職員")
+        client.post("/admin/login/", {"username": "tanaka", "password": PASSWORD})
+    else:
+        user = make("p@example.jp", email="p@example.jp")
+        company = PartnerCompany.objects.create(name="株式会社二要素", kind="it_vendor")
+        Membership.objects.create(company=company, user=user)
+        client.post("/partner/login/", {"username": "p@example.jp", "password": PASSWORD})
+
+    # With the password alone: no key to scan, and a code from a guessed device confirms nothing.
+    first = client.get(page).content.decode()
+    assert "<svg" not in first and "<code>" not in first
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is not None:
+        client.post(page, {"token": f"{totp(device.bin_key):06d}"})
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+    # The code goes to the account's own address; the stored row holds no code.
+    client.post(page, {"send_code": "1"})
+    message = OutboxMessage.objects.get(template="otp_enrolment")
+    assert message.to_email == user.email
+    code = mailed_enrolment_code(user)
+    assert code not in str(message.context) and code not in render_message(message)[1]
+    wrong = client.post(page, {"enrolment_code": "00000000" if code != "00000000" else "11111111"})
+    assert "<svg" not in wrong.content.decode()
+    assert "コードが正しくありません" in wrong.content.decode()
+
+    client.post(page, {"enrolment_code": code})
+    assert "<svg" in client.get(page).content.decode()
+    response = client.post(page, {"token": code_for(user), "next": "/admin/"})
+    assert len(CODE.findall(response.content.decode())) == 10
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def test_the_seeded_demo_admin_is_walked_through_set_up_when_required(client, db, otp_on):

@@ -80,7 +80,11 @@ def test_no_page_of_either_language_shows_template_syntax(client, demo_site):
     assert seen["ja"] == seen["en"]
 
     # And the pages a registrant reaches from the page or the mail.
-    seminar = next(p for p in pages if type(p).__name__ == "SeminarPage" and p.registration_open())
+    seminar = next(
+        p
+        for p in pages
+        if type(p).__name__ == "SeminarPage" and p.seminar and p.seminar.registration_open()
+    )
     links = _registration_links(client, seminar.url)
     extra = [f"{seminar.url}?registered=confirmed&n=", f"{seminar.url}?registered=waitlisted&n=2"]
     for path in extra + links:
@@ -138,3 +142,52 @@ def test_the_admin_home_reads_japanese(client, demo_site):
     assert "すべてのページを検索" in html
     for english in (" Pages <", "Search all pages", ">Help<", '"Help"'):
         assert english not in html, english
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    # Content shown in Japanese on purpose (a page that exists in Japanese only) says so.
+    html = re.sub(r'<(\w+)\b[^>]*\blang="ja"[^>]*>.*?</\1>', "", html, flags=re.S)
+    attributes = re.findall(r'(?:aria-label|placeholder|title|alt)="([^"]*)"', html)
+    return "\n".join([re.sub(r"<[^>]+>", "\n", html), *attributes])
+
+
+@time_machine.travel(DEMO_DAY, tick=False)
+def test_english_pages_show_no_japanese_interface_text(client, demo_site):
+    """The English of every interface string comes from locale/en/LC_MESSAGES/django.po: on the
+    English pages (forms with their error messages too) no msgid shows untranslated."""
+    from pathlib import Path
+
+    import polib
+
+    from django.conf import settings
+
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po"))
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    placeholder = re.compile(r"%\(\w+\)[sd]|\{[^{}]*\}")
+    # The literal parts of each Japanese msgid, long enough not to be a word of the content.
+    phrases = {
+        part.strip()
+        for entry in catalogue
+        if not entry.obsolete and japanese.search(entry.msgid)
+        for part in placeholder.split(entry.msgid)
+        if len(part.strip()) >= 4 and japanese.search(part)
+    }
+    pages = Page.objects.live().filter(depth__gte=2, locale__language_code="en").specific()
+    requests = [("get", page.url) for page in pages]
+    requests += [("get", "/en/newsletter/"), ("get", "/en/partner/login/")]
+    requests += [
+        ("post", p.url) for p in pages if type(p).__name__ in ("ConsultationPage", "SeminarPage")
+    ]
+    requests += [("post", "/en/newsletter/")]
+    assert {"/en/", "/en/consultation/", "/en/privacy/"} <= {url for _, url in requests}
+
+    shown = {}
+    for method, url in requests:
+        response = client.post(url, {"email": "x"}) if method == "post" else client.get(url)
+        assert response.status_code in (200, 400), (method, url)
+        text = _visible_text(response.content.decode())
+        leaked = sorted(phrase for phrase in phrases if phrase in text)
+        if leaked:
+            shown[f"{method} {url}"] = leaked
+    assert shown == {}

@@ -5,8 +5,8 @@ import pytest
 
 from django.contrib.auth.models import Group, User
 
-from dxcenter.common.models import PurposeNotice
-from dxcenter.common.site import home_page
+from common.models import PurposeNotice
+from common.site import home_page
 
 
 @pytest.fixture

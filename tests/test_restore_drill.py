@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases.services import case_transition
 from cases.tests.factories import make_case, staff_user
-from dxcenter.common.dates import fiscal_year_of
+from common.dates import fiscal_year_of
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.postgres, pytest.mark.not_clock]  # subprocesses on the real clock

@@ -18,12 +18,12 @@ from cases.models import (
 )
 from cases.services import consent_record
 from cases.tests.factories import ContactFactory, staff_user
+from common.dates import fiscal_year_of
+from common.models import OutboxMessage
+from common.retention import REMOVED
 from crm.models import Person
-from dxcenter.common.dates import fiscal_year_of
-from dxcenter.common.models import OutboxMessage
-from dxcenter.common.retention import REMOVED
-from dxcenter.reports.report import yearly_report
 from events.models import Registration, SeminarSurvey
+from reports.report import yearly_report
 from tests.people import case_for, closed_case, seminar_with_people, withdrawn_case
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +142,11 @@ def test_retention_anonymises_old_personal_data_and_keeps_every_statistic(
             assert case.subject == REMOVED
         assert case.status in ("closed", "withdrawn")
         assert case.requester_type == "business" and case.municipality_id == "242012"
+        # The address the case's mails went to (issue 26) goes with the rest, history included.
+        assert case.contact_email == ""
+        assert not Case.history.filter(id=case.pk, contact_email__contains="@").exists()
+        # The one search (issue 29) finds it by its reference only, no longer by the address.
+        assert case.search_key == case.reference.lower()
         assert all(n.body == REMOVED for n in case.notes.all())
         assert all(a.note == REMOVED for a in case.assignments.all())
         assert not case.attachments.exists()
@@ -165,10 +170,12 @@ def test_retention_anonymises_old_personal_data_and_keeps_every_statistic(
         "",
     )
     assert contact.family_name_kana == contact.given_name_kana == ""
+    assert contact.search_key == ""
     assert not Person.history.filter(id=contact.pk, email__contains="@").exists()
     organisation = history["old"]["closed"].organisation
     organisation.refresh_from_db()
     assert organisation.name == REMOVED
+    assert organisation.search_key == ""
     assert organisation.industry == "製造業" and organisation.requester_type == "business"
 
     # The contact of an old case who came back last year keeps their details.
@@ -182,6 +189,7 @@ def test_retention_anonymises_old_personal_data_and_keeps_every_statistic(
         assert case.description != REMOVED
         assert case.contact.anonymised_at is None
         assert "@example.jp" in case.contact.email
+        assert case.contact_email == case.contact.email
         assert all(n.body != REMOVED for n in case.notes.all())
     assert Attachment.objects.filter(case=history["recent"]["late_close"]).exists()
 
@@ -191,6 +199,7 @@ def test_retention_anonymises_old_personal_data_and_keeps_every_statistic(
         assert registration.name == REMOVED
         assert registration.name_kana == registration.organisation == registration.question == ""
         assert registration.email.endswith("@example.invalid")
+        assert registration.search_key == ""
         assert registration.status == "confirmed" and registration.checked_in_at is not None
         assert registration.requester_type == "business"
         assert registration.survey.comment == REMOVED

@@ -9,10 +9,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from django.contrib.auth.models import Group, Permission, User
 
-from dxcenter.common.security import SESSION_STARTED
-from dxcenter.common.site import home_page
-from dxcenter.common.tests.factories import STRONG_PASSWORD as PASSWORD
-from dxcenter.common.tests.factories import staff_with_password
+from common.security import SESSION_STARTED
+from common.site import home_page
+from common.tests.factories import STRONG_PASSWORD as PASSWORD
+from common.tests.factories import staff_with_password
 
 
 @pytest.fixture
@@ -52,6 +52,12 @@ def test_a_group_that_requires_totp_leads_its_members_through_set_up(client, sta
     assert response.status_code == 302
     assert response["Location"] == "/admin/otp/?next=%2Fadmin%2Fcases%2F"
 
+    # First the code mailed to the account's own address, then the authenticator's QR code.
+    from tests.test_otp import mailed_enrolment_code
+
+    assert "<svg" not in client.get(response["Location"]).content.decode()
+    client.post("/admin/otp/", {"send_code": "1"})
+    client.post("/admin/otp/", {"enrolment_code": mailed_enrolment_code(staff)})
     page = client.get(response["Location"]).content.decode()
     assert "<svg" in page and "認証アプリ" in page
     device = TOTPDevice.objects.get(user=staff)
@@ -180,7 +186,7 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client, staff
 
 
 def test_client_address_behind_proxies(rf, settings):
-    from dxcenter.common.ratelimit import client_ip
+    from common.ratelimit import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
     settings.TRUSTED_PROXY_COUNT = 0

@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from cases.portal.forms import AttachmentForm
-from dxcenter.common import uploads
-from dxcenter.common.uploads import check_upload
+from common import uploads
+from common.uploads import check_upload
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

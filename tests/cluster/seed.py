@@ -15,6 +15,8 @@ import django
 
 django.setup()
 
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
 from django.contrib.auth.models import User  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -22,7 +24,7 @@ from django.utils import timezone  # noqa: E402
 from cases.services import assignment_accept, case_assign, case_transition  # noqa: E402
 from cases.tests.factories import make_case, staff_user  # noqa: E402
 from cms import demo  # noqa: E402
-from events.models import SeminarIndexPage, SeminarPage  # noqa: E402
+from events.models import Seminar, SeminarIndexPage, SeminarPage  # noqa: E402
 from partners.models import Membership, PartnerCompany  # noqa: E402
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -35,9 +37,7 @@ def seminar(index, *, days: int, capacity: int, slug: str) -> SeminarPage:
         .astimezone(TOKYO)
         .replace(hour=14, minute=0, second=0, microsecond=0)
     )
-    page = SeminarPage(
-        title=f"クラスタ試験セミナー{days}",
-        slug=slug,
+    record = Seminar.objects.create(
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=2),
         format="venue",
@@ -45,6 +45,7 @@ def seminar(index, *, days: int, capacity: int, slug: str) -> SeminarPage:
         venue_address="三重県津市広明町13",
         capacity_venue=capacity,
     )
+    page = SeminarPage(title=f"クラスタ試験セミナー{days}", slug=slug, seminar=record)
     index.add_child(instance=page)
     page.save_revision().publish()
     return page
@@ -66,6 +67,9 @@ def main():
     index.save_revision()
 
     admin = User.objects.create_superuser("cluster-admin", "admin@example.jp", PASSWORD)
+    # The second factor is on as in production: the operator enrols the admin's device here,
+    # and the test computes its codes from the key.
+    admin_device = TOTPDevice.objects.create(user=admin, name="cluster", confirmed=True)
     victim = staff_user("cluster-victim")
     victim.set_password(PASSWORD)
     victim.save()
@@ -83,14 +87,23 @@ def main():
     print(
         json.dumps(
             {
-                "full": {"pk": full.pk, "url": full.url, "capacity": full.capacity_venue},
-                "roomy": {"pk": roomy.pk, "url": roomy.url, "capacity": roomy.capacity_venue},
+                "full": {
+                    "pk": full.seminar_id,
+                    "url": full.url,
+                    "capacity": full.seminar.capacity_venue,
+                },
+                "roomy": {
+                    "pk": roomy.seminar_id,
+                    "url": roomy.url,
+                    "capacity": roomy.seminar.capacity_venue,
+                },
                 "register_urls": {
                     "full": reverse("events:register", args=[full.pk]),
                     "roomy": reverse("events:register", args=[roomy.pk]),
                 },
                 "index": {"pk": index.pk, "url": index.url, "draft_title": index.title},
                 "admin": admin.username,
+                "admin_otp_key": admin_device.key,
                 "victim": victim.username,
                 "members": {k: m.email for k, (_c, m) in partners.items()},
                 "assignment": assignment.pk,

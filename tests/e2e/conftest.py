@@ -90,7 +90,7 @@ def server(django_db_blocker):
     require_chromium()
     from django.db import connection
 
-    from dxcenter.common.bench import free_port, gunicorn, scratch_postgres_database
+    from common.bench import free_port, gunicorn, scratch_postgres_database
 
     tmp = Path(tempfile.mkdtemp(prefix="dxcenter-e2e-"))
     mail_dir = tmp / "mail"
