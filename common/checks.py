@@ -8,6 +8,7 @@ from django.core.checks import Error, register
 from django.template import engines
 
 from .areas import coverage_errors
+from .choosers import snippets_with_an_eager_chooser
 from .mail import mail_types
 from .page_cache import unregistered_content_models
 from .people_search import search_providers
@@ -106,4 +107,18 @@ def public_content_check(app_configs=None, **kwargs):
             id="common.E011",
         )
         for label in unregistered_content_models()
+    ]
+
+
+@register()
+def snippet_chooser_check(app_configs=None, **kwargs):
+    """Every snippet's chooser captions follow the request's language (common/choosers.py)."""
+    return [
+        Error(
+            f"{label}: its chooser captions are fixed in the language of the first request "
+            "that builds the form.",
+            hint="Set chooser_viewset_class = common.choosers.ChooserViewSet on its SnippetViewSet.",
+            id="common.E012",
+        )
+        for label in snippets_with_an_eager_chooser()
     ]

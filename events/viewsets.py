@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from common.choosers import ChooserViewSet
 from common.history import HistoryButtonMixin
 from common.viewsets import ProtectedDeleteView
 
@@ -35,6 +36,7 @@ class SeminarEditView(HistoryButtonMixin, EditView):
 class SeminarViewSet(SnippetViewSet):
     model = Seminar
     icon = "date"
+    chooser_viewset_class = ChooserViewSet
     menu_label = _("日程・会場")
     add_view_class = SeminarCreateView
     edit_view_class = SeminarEditView
@@ -49,6 +51,7 @@ class SeminarViewSet(SnippetViewSet):
 class SeminarProgrammeViewSet(SnippetViewSet):
     model = SeminarProgramme
     icon = "list-ul"
+    chooser_viewset_class = ChooserViewSet
     menu_label = _("シリーズ（複数日程）")
     delete_view_class = ProtectedDeleteView
     list_display = ["name"]
