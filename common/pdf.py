@@ -27,7 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
@@ -94,12 +94,19 @@ def _font_of(char: str, main: set[int] | None, extra: set[int] | None) -> str:
     return "missing"
 
 
+_EDGE_BLANK_LINES = re.compile(r"^(?:[ \t\u3000]*\n)+|(?:\n[ \t\u3000]*)+$")
+_BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)+\n")
+
+
 def paragraph_markup(text) -> str:
     """Plain text as reportlab paragraph markup that prints exactly that text, line breaks kept.
 
     Characters the Japanese font lacks go to the fallback font, or print as 〓.
     """
     text = _CONTROL.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    # Blank lines print as one, none at either end: a field of line breaks is not a page of
+    # empty lines (and a cell of empty lines is a row reportlab cannot split).
+    text = _EDGE_BLANK_LINES.sub("", _BLANK_LINES.sub("\n\n", text))
     main = _char_map(japanese_font())
     fallback = fallback_font()
     extra = _char_map(fallback) if fallback else None
@@ -251,7 +258,22 @@ def text_paragraph(text, style):
 
 
 def splitting_table(rows, **kwargs) -> Table:
-    """A table whose rows split across pages when a cell is taller than a page."""
+    """A table whose rows split across pages when a cell is taller than a page.
+
+    reportlab splits a row only when every cell of it can split: one plain value beside a tall
+    paragraph (「8名」 beside a long 講師 field) made the whole PDF fail with LayoutError. A body
+    row that holds a paragraph must hold nothing else but paragraphs (or empty cells).
+    """
+    for number, row in enumerate(rows[kwargs.get("repeatRows", 0) :], 1):
+        flowing = [isinstance(cell, Flowable) for cell in row]
+        plain = [
+            cell for cell, f in zip(row, flowing, strict=True) if not f and cell not in ("", None)
+        ]
+        if any(flowing) and plain:
+            raise ValueError(
+                f"row {number} mixes plain values with paragraphs, so it cannot split across "
+                "pages: wrap every cell with text_paragraph()"
+            )
     return Table(rows, splitByRow=1, splitInRow=1, **kwargs)
 
 

@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from common.dates import era_year_text, fiscal_year_era, format_date_ja
 from common.pdf import a4_pdf, break_lines, japanese_font, splitting_table, text_paragraph
@@ -94,7 +94,13 @@ class _PdfStyles:
         )
 
     def grid(self, rows, widths, header=True) -> Table:
-        t = splitting_table(rows, colWidths=widths, repeatRows=1 if header else 0)
+        # Every body cell a paragraph: a row splits across pages only when all its cells can.
+        head = rows[:1] if header else []
+        body = [
+            [c if isinstance(c, Flowable) else text_paragraph(c, self.small) for c in row]
+            for row in rows[len(head) :]
+        ]
+        t = splitting_table(head + body, colWidths=widths, repeatRows=len(head))
         style = [
             ("FONTNAME", (0, 0), (-1, -1), self.font),
             ("FONTSIZE", (0, 0), (-1, -1), 8.5),

@@ -77,3 +77,16 @@ def test_only_a_word_longer_than_the_line_is_broken_and_each_line_is_full():
 
 def test_a_line_break_in_the_text_ends_the_line_there():
     assert lines_of("一行目\n「二行目」、\n\n三") == ["一行目", "「二行目」、", "", "三"]
+
+
+def test_a_table_row_mixing_a_plain_value_with_paragraphs_is_refused_where_it_is_built():
+    """reportlab cannot split such a row across pages: the PDF failed only when a cell was long."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from common.pdf import japanese_font, splitting_table, text_paragraph
+
+    style = ParagraphStyle("s", fontName=japanese_font(), fontSize=8, leading=11)
+    with pytest.raises(ValueError, match="row 1 mixes plain values"):
+        splitting_table([["見出し", "人数"], [text_paragraph("講師", style), 8]], repeatRows=1)
+    table = splitting_table([["見出し", "人数"], [text_paragraph("講師", style), ""]], repeatRows=1)
+    assert table._nrows == 2

@@ -426,3 +426,20 @@ def test_chart_labels_wrap_by_kinsoku(label, lines):
     from reports.render_pdf import _wrap
 
     assert _wrap(label).split("\n") == lines
+
+
+@pytest.mark.parametrize("lecturers", ["\n" * 128, " \n\u3000\n" * 200, "講師\n\n\n\n\n" * 40])
+def test_a_cell_of_blank_lines_prints_as_one_blank_line_and_the_pdf_renders(report, lecturers):
+    """Found by the property test above: a seminar whose 講師 field held 128 line breaks made
+    the committee PDF fail (LayoutError: a row of empty lines that reportlab cannot split)."""
+    from reports.render import to_pdf
+
+    report = dict(report)
+    report["seminars"] = [_seminar(title="長い講師欄", lecturers="講師")]
+    pages_with_a_short_cell = pdf_text(to_pdf(report)).count("\f")
+    report["seminars"] = [_seminar(title="長い講師欄", lecturers=lecturers)]
+    text = pdf_text(to_pdf(report))
+    assert "長い講師欄" in text
+    assert text.count("講師") >= lecturers.count("講師")
+    # Runs of blank lines print as one: 40 names with blank lines between fit where they did.
+    assert text.count("\f") <= pages_with_a_short_cell + (1 if "講師" in lecturers else 0)
