@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 CLOCK ?=
+# Processes for the PostgreSQL unit leg (pytest-xdist; each has its own test database).
+PG_WORKERS ?= 2
 
 .PHONY: install run test test-sqlite test-postgres test-clock screenshots lint format migrate demo worker messages clean
 
@@ -43,7 +45,8 @@ run: demo
 # The import layers first (a second: a wrong-way import fails here, naming its line). Then two
 # legs. SQLite: the whole suite (browser journeys included) in a random order; the seed is
 # printed (replay with PYTEST_ARGS="-p randomly --randomly-seed=N"). PostgreSQL: the suite
-# without the browser, in file order, with the clock moved to a moment scripts/pick_clock.py draws
+# without the browser, spread over PG_WORKERS processes (pytest-xdist, 2 by default), with the
+# clock moved to a moment scripts/pick_clock.py draws
 # (fiscal-year edges, year-end closure, holidays, 29 February...; printed: replay with CLOCK=…),
 # then the tests that run subprocesses (they cannot follow the moved clock) on today's clock.
 # `make test-clock` runs the unit suite on SQLite with a moved clock, for a quick local replay.
@@ -54,13 +57,13 @@ test: install messages
 	$(MAKE) test-postgres
 
 test-sqlite: install
-	$(BIN)/python -m pytest -p randomly --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p randomly --durations=30 $(PYTEST_ARGS)
 
 test-postgres: install
 	@clock="$(CLOCK)"; [ -n "$$clock" ] || clock=$$($(BIN)/python scripts/pick_clock.py); \
 	  echo "postgres leg, clock moved: TEST_CLOCK=$$clock"; \
-	  ./scripts/with_postgres.sh sh -c '$(BIN)/python -m pytest -p no:randomly --ignore=tests/e2e \
-	    -m "not not_clock" --clock="$$0" --durations=10 $(PYTEST_ARGS) && \
+	  ./scripts/with_postgres.sh sh -c '$(BIN)/python -m pytest -p no:randomly -n $(PG_WORKERS) \
+	    --ignore=tests/e2e -m "not not_clock" --clock="$$0" --durations=30 $(PYTEST_ARGS) && \
 	    $(BIN)/python -m pytest -p no:randomly --ignore=tests/e2e -m not_clock --durations=5 $(PYTEST_ARGS)' "$$clock"
 
 test-clock: install
