@@ -1,4 +1,5 @@
-"""Snippet choosers speak the language of the request that shows them (common/choosers.py).
+"""Seminar and programme choosers speak the language of the request that shows them
+(common/choosers.py).
 
 Found in CI: after an English-speaking request had built the seminar form, Japanese staff saw
 「Choose Seminar (date and venue)」 on the seminar and 個別相談会 series forms.
