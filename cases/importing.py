@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from common.dates import fiscal_year_of, parse_date
 from common.models import Municipality
+from common.names import split_name
 from common.vocab import (
     CATEGORY_ALIASES,
     REQUESTER_TYPE_ALIASES,
@@ -422,10 +423,10 @@ def _person_fields(row: _Row) -> dict | None:
     """The requester's name and contact details when the row gives them (氏名: 姓 名)."""
     if not (row.contact_name or row.email or row.phone):
         return None
-    family, _space, given = row.contact_name.replace("　", " ").partition(" ")
+    family, given = split_name(row.contact_name)
     return {
         "family_name": family[:50],
-        "given_name": given.strip()[:50],
+        "given_name": given[:50],
         "email": row.email,
         "phone": row.phone,
     }

@@ -11,6 +11,13 @@ def family_first(family: str, given: str) -> str:
     return f"{family or ''} {given or ''}".strip()
 
 
+def split_name(name: str) -> tuple[str, str]:
+    """「山田 太郎」 or 「山田　太郎」 → ("山田", "太郎"): the family name up to the first space,
+    half- or full-width; a name without a space is all family name."""
+    family, _space, given = (name or "").strip().replace("\u3000", " ").partition(" ")
+    return family.strip(), given.strip()
+
+
 def user_full_name(user) -> str:
     """姓 名 of a user account (last_name is the family name), or "" without a name."""
     return family_first(user.last_name, user.first_name)

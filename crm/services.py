@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from common.names import split_name
 from common.vocab import RequesterType
 
 from .models import Activity, MergeRecord, Organisation, Person, PossibleDuplicate
@@ -257,13 +258,11 @@ def _registrant_create(
         email=email,
         verified=verified,
     )
-    family, _sep, given = name.strip().partition(" ")
-    if not given:
-        family, _sep, given = name.strip().partition("\u3000")
+    family, given = split_name(name)
     person = Person(
         organisation=organisation,
-        family_name=family.strip()[:50],
-        given_name=given.strip()[:50],
+        family_name=family[:50],
+        given_name=given[:50],
         email=email,
         phone=phone,
     )
